@@ -1,0 +1,20 @@
+from coop.models.audit import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet, AuditEntry
+from coop.models.core import Association, Building, Organisation, StaffLink, Unit, User
+from coop.models.pages import ContentPage, HomePage, NewsIndexPage, NewsPage
+
+__all__ = [
+    "AppendOnlyError",
+    "AppendOnlyModel",
+    "AppendOnlyQuerySet",
+    "Association",
+    "AuditEntry",
+    "Building",
+    "ContentPage",
+    "HomePage",
+    "NewsIndexPage",
+    "NewsPage",
+    "Organisation",
+    "StaffLink",
+    "Unit",
+    "User",
+]
