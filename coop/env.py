@@ -75,9 +75,7 @@ def database_from_url(url: str, *, base_dir: Path) -> dict:
     scheme = parts.scheme
     if scheme == "sqlite":
         raw_path = unquote(parts.path)
-        if raw_path.startswith("//"):  # sqlite:////abs/path
-            raw_path = raw_path[1:]
-        elif raw_path.startswith("/"):  # sqlite:///relative/path
+        if raw_path.startswith("//") or raw_path.startswith("/"):  # sqlite:////abs/path
             raw_path = raw_path[1:]
         if not raw_path:
             raise ImproperlyConfigured("DATABASE_URL for SQLite needs a file name.")

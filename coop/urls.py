@@ -1,4 +1,34 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
 
-urlpatterns = [path("", include(wagtail_urls))]
+from coop import views as coop_views
+from members import views as member_views
+
+# Django admin's own log-in form would skip the second factor (STACK.md pitfall 1).
+admin.site.login = secure_admin_login(admin.site.login)
+
+urlpatterns = [
+    path("accounts/", include("allauth.urls")),
+    path("admin/login/", coop_views.admin_login, name="wagtail_login_redirect"),
+    path("django-admin/login/", coop_views.admin_login, name="django_admin_login_redirect"),
+    path("django-admin/", admin.site.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("invitation/<str:token>/", member_views.invitation_accept, name="invitation_accept"),
+    path("portal/", include("members.urls")),
+]
+
+if settings.COOP_BENCH_VIEWS:
+    urlpatterns += [
+        path("bench/hello/", coop_views.bench_hello, name="bench_hello"),
+        path("bench/rows/", coop_views.bench_rows, name="bench_rows"),
+    ]
+
+urlpatterns += [path("", include(wagtail_urls))]

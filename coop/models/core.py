@@ -175,9 +175,7 @@ class Association(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    target_vrager__lte=100, target_drager__lte=100, target_regular__lte=100
-                )
+                condition=Q(target_vrager__lte=100, target_drager__lte=100, target_regular__lte=100)
                 & Q(
                     target_regular=100 - F("target_vrager") - F("target_drager"),
                 ),

@@ -1,0 +1,28 @@
+"""E-mail from templates, in the recipient's language, sent after the transaction commits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def render_email(template: str, context: dict[str, Any], language: str) -> tuple[str, str]:
+    """Render ``<template>_subject.txt`` and ``<template>_message.txt`` in ``language``."""
+    with translation.override(language):
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}_message.txt", context)
+    return " ".join(subject.split()), body
+
+
+def send_email_on_commit(
+    *, template: str, to: str, context: dict[str, Any], language: str | None = None
+) -> None:
+    """Queue one e-mail; nothing is sent when the surrounding transaction rolls back."""
+    subject, body = render_email(template, context, language or settings.LANGUAGE_CODE)
+    message = EmailMessage(subject=subject, body=body, to=[to])
+    transaction.on_commit(message.send)

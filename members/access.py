@@ -1,0 +1,147 @@
+"""Who may see what: the viewer's standing, and fetch-and-authorise helpers (404 if refused)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from allauth.mfa.models import Authenticator
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.utils import timezone
+
+from coop.models import Association, Organisation, StaffLink, User
+from members.models import AssociationRole, Invitation, Member, Role
+
+Need = Literal["view", "manage"]
+
+_SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
+
+@dataclass
+class Viewer:
+    """What the logged-in user is: their membership, roles and organisations (two queries)."""
+
+    user: User | None
+    member: Member | None = None
+    roles: frozenset[str] = frozenset()
+    organisations: dict[int, Organisation] = field(default_factory=dict)
+    has_second_factor: bool = False
+
+    @property
+    def association_id(self) -> int | None:
+        return self.member.association_id if self.member else None
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    @property
+    def corporation_ids(self) -> set[int]:
+        return {
+            pk for pk, o in self.organisations.items() if o.kind == Organisation.Kind.CORPORATION
+        }
+
+    @property
+    def care_organisation_ids(self) -> set[int]:
+        return {pk for pk, o in self.organisations.items() if o.kind == Organisation.Kind.CARE}
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Board, care and corporation users must log in with a second factor."""
+        if self.user is None:
+            return False
+        return bool(
+            self.user.is_staff
+            or self.user.is_superuser
+            or self.organisations
+            or Role.BOARD in self.roles
+        )
+
+
+def _second_factor_of(user_ref) -> Exists:
+    return Exists(Authenticator.objects.filter(user=user_ref, type__in=_SECOND_FACTORS))
+
+
+def load_viewer(user) -> Viewer:
+    """Two queries: the membership with its roles, and the organisations the user works for."""
+    if user is None or not user.is_authenticated:
+        return Viewer(user=None)
+    today = timezone.localdate()
+    current_roles = AssociationRole.objects.current(today).filter(member=OuterRef("pk"))
+    member = (
+        Member.objects.active()
+        .filter(user=user)
+        .select_related("association")
+        .annotate(
+            has_second_factor=_second_factor_of(user),
+            **{f"is_{role}": Exists(current_roles.filter(role=role)) for role in Role.values},
+        )
+        .first()
+    )
+    roles = frozenset(
+        role for role in Role.values if member is not None and getattr(member, f"is_{role}")
+    )
+    links = list(
+        StaffLink.objects.filter(user=user, started_on__lte=today)
+        .exclude(ended_on__lte=today)
+        .select_related("organisation")
+        .annotate(has_second_factor=_second_factor_of(OuterRef("user_id")))
+    )
+    viewer = Viewer(
+        user=user,
+        member=member,
+        roles=roles,
+        organisations={link.organisation_id: link.organisation for link in links},
+        has_second_factor=any(link.has_second_factor for link in links)
+        or bool(member is not None and member.has_second_factor),
+    )
+    if member is None and not links and viewer.needs_second_factor:
+        # Platform administrators without a membership or organisation.
+        viewer.has_second_factor = Authenticator.objects.filter(
+            user=user, type__in=_SECOND_FACTORS
+        ).exists()
+    return viewer
+
+
+def viewer_for(request) -> Viewer:
+    """The request's viewer, loaded once per request."""
+    viewer = getattr(request, "_coop_viewer", None)
+    if viewer is None:
+        viewer = load_viewer(request.user)
+        request._coop_viewer = viewer
+    return viewer
+
+
+def get_association_for(viewer: Viewer, slug: str, *, need: Need = "view") -> Association:
+    """Members and their corporation's staff may view an association; its board manages it."""
+    association = Association.objects.select_related("corporation").filter(slug=slug).first()
+    if association is None:
+        raise Http404
+    is_member = viewer.association_id == association.pk
+    if need == "manage":
+        allowed = is_member and viewer.has_role(Role.BOARD)
+    else:
+        allowed = is_member or association.corporation_id in viewer.corporation_ids
+    if not allowed:
+        raise Http404
+    return association
+
+
+def get_organisation_for(viewer: Viewer, slug: str) -> Organisation:
+    """Only an organisation's own staff see its page."""
+    for organisation in viewer.organisations.values():
+        if organisation.slug == slug:
+            return organisation
+    raise Http404
+
+
+def get_invitation_for(viewer: Viewer, pk: int) -> Invitation:
+    """An invitation is managed by the board of its association."""
+    invitation = Invitation.objects.select_related("association", "member").filter(pk=pk).first()
+    if (
+        invitation is None
+        or invitation.association_id != viewer.association_id
+        or not viewer.has_role(Role.BOARD)
+    ):
+        raise Http404
+    return invitation

@@ -1,0 +1,206 @@
+"""Reads across members, tenancies and groups: the mix and the people a user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from coop.models import Association, Building, Organisation, Unit
+from members.models import CareAssignment, Member, MixGroup, MixGroupPeriod, Tenancy
+
+GROUPS: tuple[str, ...] = tuple(MixGroup.values)
+
+
+@dataclass(frozen=True)
+class Mix:
+    """Counts of residents per group against the target shares (in percent)."""
+
+    counts: dict[str, int]
+    target: dict[str, int]
+    unknown: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def shares(self) -> dict[str, float]:
+        total = self.total
+        return {g: (100.0 * self.counts[g] / total if total else 0.0) for g in GROUPS}
+
+    @property
+    def deviation(self) -> dict[str, float]:
+        """Share minus target, in percentage points (negative: too few)."""
+        shares = self.shares
+        return {g: shares[g] - self.target[g] for g in GROUPS}
+
+    @property
+    def max_deviation(self) -> float:
+        return max((abs(v) for v in self.deviation.values()), default=0.0)
+
+    def rows(self) -> list[MixRow]:
+        shares, deviation = self.shares, self.deviation
+        return [
+            MixRow(
+                group=g,
+                label=MixGroup(g).label,
+                count=self.counts[g],
+                share=shares[g],
+                target=self.target[g],
+                deviation=deviation[g],
+            )
+            for g in GROUPS
+        ]
+
+    def with_change(self, *, add: str | None, remove: str | None) -> Mix:
+        counts = dict(self.counts)
+        if remove:
+            counts[remove] = max(0, counts[remove] - 1)
+        if add:
+            counts[add] += 1
+        return Mix(counts=counts, target=self.target, unknown=self.unknown)
+
+    def suggested_group(self) -> str:
+        """The group whose next resident brings the mix closest to the target."""
+        return min(GROUPS, key=lambda g: (self.with_change(add=g, remove=None).max_deviation, g))
+
+    @property
+    def suggested_group_label(self) -> str:
+        return str(MixGroup(self.suggested_group()).label)
+
+
+@dataclass(frozen=True)
+class MixRow:
+    group: str
+    label: str
+    count: int
+    share: float
+    target: int
+    deviation: float
+
+
+@dataclass
+class AssociationMix:
+    association: Association
+    mix: Mix
+    buildings: list[tuple[Building, Mix]] = field(default_factory=list)
+
+
+def _group_on(on: dt.date):
+    periods = MixGroupPeriod.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=on),
+        member=OuterRef("member_id"),
+        starts_on__lte=on,
+    )
+    return Subquery(periods.values("group")[:1])
+
+
+def _resident_counts(tenancies, on: dt.date) -> dict[tuple[int, int], dict[str, int]]:
+    """(association id, building id) -> counts per group of current residents, in one query."""
+    rows = (
+        tenancies.current(on)
+        .annotate(group=_group_on(on))
+        .values("unit__building__association_id", "unit__building_id", "group")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        key = (row["unit__building__association_id"], row["unit__building_id"])
+        counts[key][row["group"]] = counts[key].get(row["group"], 0) + row["n"]
+    return counts
+
+
+def _mix_from(counts: Iterable[dict[str, int]], target: dict[str, int]) -> Mix:
+    total = {g: 0 for g in GROUPS}
+    unknown = 0
+    for per_group in counts:
+        for group, n in per_group.items():
+            if group in total:
+                total[group] += n
+            else:
+                unknown += n
+    return Mix(counts=total, target=target, unknown=unknown)
+
+
+def association_mix(association: Association, *, on: dt.date | None = None) -> AssociationMix:
+    """The mix of an association and of each of its buildings (two queries)."""
+    on = on or timezone.localdate()
+    counts = _resident_counts(Tenancy.objects.filter(unit__building__association=association), on)
+    target = association.mix_target
+    buildings = list(association.buildings.all())
+    return AssociationMix(
+        association=association,
+        mix=_mix_from(counts.values(), target),
+        buildings=[
+            (b, _mix_from([counts.get((association.pk, b.pk), {})], target)) for b in buildings
+        ],
+    )
+
+
+def corporation_mixes(
+    corporation: Organisation, *, on: dt.date | None = None
+) -> list[AssociationMix]:
+    """Every association of a corporation with its mix against the target (two queries)."""
+    on = on or timezone.localdate()
+    associations = list(corporation.associations.order_by("name"))
+    counts = _resident_counts(
+        Tenancy.objects.filter(unit__building__association__corporation=corporation), on
+    )
+    by_association: dict[int, list[dict[str, int]]] = defaultdict(list)
+    for (association_id, _building_id), per_group in counts.items():
+        by_association[association_id].append(per_group)
+    return [
+        AssociationMix(association=a, mix=_mix_from(by_association[a.pk], a.mix_target))
+        for a in associations
+    ]
+
+
+def projected_building_mix(unit: Unit, group: str, *, on: dt.date | None = None) -> Mix:
+    """The building's mix if ``unit`` gets a resident of ``group`` (its current one leaving)."""
+    on = on or timezone.localdate()
+    building = unit.building
+    counts = _resident_counts(Tenancy.objects.filter(unit__building=building), on)
+    mix = _mix_from(
+        [counts.get((building.association_id, building.pk), {})], (building.association.mix_target)
+    )
+    leaving = (
+        Tenancy.objects.current(on)
+        .filter(unit=unit)
+        .annotate(group=_group_on(on))
+        .values_list("group", flat=True)
+        .first()
+    )
+    return mix.with_change(add=group, remove=leaving)
+
+
+def current_home(member: Member, *, on: dt.date | None = None) -> Tenancy | None:
+    """The member's current tenancy with its unit and building, if any."""
+    return (
+        Tenancy.objects.current(on)
+        .filter(member=member)
+        .select_related("unit__building")
+        .order_by("-starts_on")
+        .first()
+    )
+
+
+def care_clients(organisation: Organisation, *, on: dt.date | None = None):
+    """Current clients of a care organisation's workers, with their worker and home."""
+    on = on or timezone.localdate()
+    home = Tenancy.objects.current(on).filter(member=OuterRef("member_id"))
+    return (
+        CareAssignment.objects.current(on)
+        .filter(organisation=organisation)
+        .select_related("member__association", "worker")
+        .annotate(
+            unit_number=Subquery(home.values("unit__number")[:1]),
+            building_name=Subquery(home.values("unit__building__name")[:1]),
+        )
+        .order_by("member__name", "worker__last_name")
+    )

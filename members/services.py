@@ -1,0 +1,478 @@
+"""State changes of members, their groups, tenancies, roles, invitations and care links."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coop.exceptions import DomainError
+from coop.mail import send_email_on_commit
+from coop.models import Association, Organisation, StaffLink, Unit, User
+from coop.services import audit_record
+from members.models import (
+    AssociationRole,
+    CareAssignment,
+    Invitation,
+    Member,
+    MixGroup,
+    MixGroupPeriod,
+    Role,
+    Tenancy,
+    hash_token,
+)
+
+
+def _locked_member(member: Member) -> Member:
+    return (
+        Member.objects.select_for_update(of=("self",))
+        .select_related("association")
+        .get(pk=member.pk)
+    )
+
+
+@transaction.atomic
+def member_register(
+    *,
+    actor: User | None,
+    association: Association,
+    name: str,
+    email: str,
+    group: str,
+    joined_on: dt.date,
+    phone: str = "",
+) -> Member:
+    """Register a resident as a member, in a group of the mix from the day they join."""
+    if group not in MixGroup.values:
+        raise DomainError(_("Choose a valid group."), field="group")
+    email = email.strip().lower()
+    if email and association.members.active().filter(email=email).exists():
+        raise DomainError(
+            _("A member with this e-mail address already exists in this association."),
+            field="email",
+        )
+    member = Member.objects.create(
+        association=association,
+        name=name.strip(),
+        email=email,
+        phone=phone.strip(),
+        joined_on=joined_on,
+    )
+    MixGroupPeriod.objects.create(member=member, group=group, starts_on=joined_on)
+    audit_record(
+        actor=actor,
+        action="member.registered",
+        target=member,
+        association=association,
+        data={"group": group, "joined_on": joined_on.isoformat()},
+    )
+    return member
+
+
+@transaction.atomic
+def member_set_group(
+    *, actor: User | None, member: Member, group: str, starts_on: dt.date
+) -> MixGroupPeriod:
+    """Move a member to another group of the mix from a date on; earlier history stays."""
+    if group not in MixGroup.values:
+        raise DomainError(_("Choose a valid group."), field="group")
+    # Lock the member: two changes of group must not both close the same open period.
+    member = _locked_member(member)
+    if starts_on < member.joined_on:
+        raise DomainError(_("A group cannot start before the member joined."), field="starts_on")
+    if member.group_periods.filter(starts_on__gt=starts_on).exists():
+        raise DomainError(
+            _("The member already has a later group change; the new group must start after it."),
+            field="starts_on",
+        )
+    current = member.group_periods.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on), starts_on__lte=starts_on
+    ).first()
+    if current is not None and current.group == group:
+        raise DomainError(_("The member is already in this group on that date."), field="group")
+    if current is not None and current.starts_on == starts_on:
+        current.group = group
+        current.save(update_fields=["group"])
+        period = current
+    else:
+        if current is not None:
+            current.ends_on = starts_on
+            current.save(update_fields=["ends_on"])
+        period = MixGroupPeriod.objects.create(member=member, group=group, starts_on=starts_on)
+    audit_record(
+        actor=actor,
+        action="member.group_changed",
+        target=member,
+        association=member.association,
+        data={"group": group, "starts_on": starts_on.isoformat()},
+    )
+    return period
+
+
+@transaction.atomic
+def member_leave(*, actor: User | None, member: Member, left_on: dt.date) -> Member:
+    """Record that a member left the association; open roles and groups end that day."""
+    member = _locked_member(member)
+    if member.status == Member.Status.LEFT:
+        raise DomainError(_("This member has already left."))
+    if left_on < member.joined_on:
+        raise DomainError(_("A member cannot leave before joining."), field="left_on")
+    if member.tenancies.current(left_on).exists():
+        raise DomainError(
+            _("End the member's tenancy first: a resident with a current tenancy stays a member.")
+        )
+    member.status = Member.Status.LEFT
+    member.left_on = left_on
+    member.save(update_fields=["status", "left_on"])
+    member.group_periods.filter(ends_on__isnull=True, starts_on__lt=left_on).update(ends_on=left_on)
+    member.roles.filter(ends_on__isnull=True, starts_on__lt=left_on).update(ends_on=left_on)
+    audit_record(
+        actor=actor,
+        action="member.left",
+        target=member,
+        association=member.association,
+        data={"left_on": left_on.isoformat()},
+    )
+    return member
+
+
+@transaction.atomic
+def tenancy_start(
+    *, actor: User | None, member: Member, unit: Unit, kind: str, starts_on: dt.date
+) -> Tenancy:
+    """Let a unit to a member from a date; a unit has at most one tenancy at a time."""
+    if kind not in Tenancy.Kind.values:
+        raise DomainError(_("Choose a valid kind of tenancy."), field="kind")
+    # Lock the unit: two lettings of the same unit must not both pass the overlap check.
+    unit = Unit.objects.select_for_update(of=("self",)).select_related("building").get(pk=unit.pk)
+    if unit.building.association_id != member.association_id:
+        raise DomainError(_("The unit belongs to another association."), field="unit")
+    if member.status != Member.Status.ACTIVE:
+        raise DomainError(_("Only an active member can hold a tenancy."), field="member")
+    overlapping = unit.tenancies.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on))
+    if overlapping.exists():
+        raise DomainError(_("This unit already has a tenancy on that date."), field="unit")
+    try:
+        with transaction.atomic():
+            tenancy = Tenancy.objects.create(
+                member=member, unit=unit, kind=kind, starts_on=starts_on
+            )
+    except IntegrityError:
+        raise DomainError(
+            _("This unit already has a tenancy on that date."), field="unit"
+        ) from None
+    audit_record(
+        actor=actor,
+        action="tenancy.started",
+        target=tenancy,
+        association=member.association,
+        data={"unit": unit.pk, "kind": kind, "starts_on": starts_on.isoformat()},
+    )
+    return tenancy
+
+
+@transaction.atomic
+def tenancy_end(*, actor: User | None, tenancy: Tenancy, ends_on: dt.date) -> Tenancy:
+    """Record the end date of a tenancy that ended through the legal route."""
+    tenancy = (
+        Tenancy.objects.select_for_update(of=("self",))
+        .select_related("member__association")
+        .get(pk=tenancy.pk)
+    )
+    if tenancy.ends_on is not None:
+        raise DomainError(_("This tenancy has already ended."))
+    if ends_on <= tenancy.starts_on:
+        raise DomainError(_("A tenancy must end after it started."), field="ends_on")
+    tenancy.ends_on = ends_on
+    tenancy.save(update_fields=["ends_on"])
+    audit_record(
+        actor=actor,
+        action="tenancy.ended",
+        target=tenancy,
+        association=tenancy.member.association,
+        data={"ends_on": ends_on.isoformat()},
+    )
+    return tenancy
+
+
+# The selection committee judges candidates apart from the board (DESIGN 1).
+_EXCLUSIVE_ROLES = {Role.BOARD: Role.SELECTION, Role.SELECTION: Role.BOARD}
+
+
+@transaction.atomic
+def role_assign(
+    *, actor: User | None, member: Member, role: str, starts_on: dt.date
+) -> AssociationRole:
+    """Give a member a role in the association from a date."""
+    if role not in Role.values:
+        raise DomainError(_("Choose a valid role."), field="role")
+    member = _locked_member(member)
+    if member.status != Member.Status.ACTIVE:
+        raise DomainError(_("Only an active member can hold a role."))
+    if member.roles.filter(role=role, ends_on__isnull=True).exists():
+        raise DomainError(_("The member already holds this role."), field="role")
+    excluded = _EXCLUSIVE_ROLES.get(Role(role))
+    if excluded and member.roles.current(starts_on).filter(role=excluded).exists():
+        raise DomainError(
+            _("Members of the board cannot sit on the selection committee at the same time."),
+            field="role",
+        )
+    assigned = AssociationRole.objects.create(member=member, role=role, starts_on=starts_on)
+    audit_record(
+        actor=actor,
+        action="role.assigned",
+        target=member,
+        association=member.association,
+        data={"role": role, "starts_on": starts_on.isoformat()},
+    )
+    return assigned
+
+
+@transaction.atomic
+def role_end(*, actor: User | None, assignment: AssociationRole, ends_on: dt.date) -> None:
+    """End a member's role on a date."""
+    assignment = (
+        AssociationRole.objects.select_for_update(of=("self",))
+        .select_related("member__association")
+        .get(pk=assignment.pk)
+    )
+    if assignment.ends_on is not None:
+        raise DomainError(_("This role has already ended."))
+    if ends_on <= assignment.starts_on:
+        raise DomainError(_("A role must end after it started."), field="ends_on")
+    assignment.ends_on = ends_on
+    assignment.save(update_fields=["ends_on"])
+    audit_record(
+        actor=actor,
+        action="role.ended",
+        target=assignment.member,
+        association=assignment.member.association,
+        data={"role": assignment.role, "ends_on": ends_on.isoformat()},
+    )
+
+
+def _issue_token(invitation: Invitation) -> str:
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = hash_token(token)
+    now = timezone.now()
+    invitation.sent_at = now
+    invitation.expires_at = now + dt.timedelta(days=settings.COOP_INVITATION_DAYS)
+    return token
+
+
+def _send_invitation(invitation: Invitation, token: str, language: str) -> None:
+    path = reverse("invitation_accept", kwargs={"token": token})
+    send_email_on_commit(
+        template="members/email/invitation",
+        to=invitation.email,
+        language=language,
+        context={
+            "invitation": invitation,
+            "association": invitation.association,
+            "member": invitation.member,
+            "accept_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path,
+            "days": settings.COOP_INVITATION_DAYS,
+        },
+    )
+
+
+@transaction.atomic
+def invitation_send(*, actor: User, member: Member, language: str | None = None) -> Invitation:
+    """Invite a registered member to create an account with the address on file."""
+    member = _locked_member(member)
+    if member.status != Member.Status.ACTIVE:
+        raise DomainError(_("Only active members can be invited."))
+    if member.user_id is not None:
+        raise DomainError(_("This member already has an account."))
+    if not member.email:
+        raise DomainError(_("Add an e-mail address to the member first."), field="email")
+    if User.objects.filter(email__iexact=member.email).exists():
+        raise DomainError(_("An account with this e-mail address already exists."), field="email")
+    if member.invitations.pending().exists():
+        raise DomainError(
+            _("This member already has an open invitation; resend or revoke it instead.")
+        )
+    invitation = Invitation(
+        association=member.association, member=member, email=member.email, invited_by=actor
+    )
+    token = _issue_token(invitation)
+    invitation.save()
+    _send_invitation(invitation, token, language or settings.LANGUAGE_CODE)
+    audit_record(
+        actor=actor,
+        action="invitation.sent",
+        target=invitation,
+        association=member.association,
+    )
+    return invitation
+
+
+def _locked_pending_invitation(invitation: Invitation) -> Invitation:
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("association", "member")
+        .get(pk=invitation.pk)
+    )
+    if invitation.accepted_at is not None:
+        raise DomainError(_("This invitation has already been accepted."))
+    if invitation.revoked_at is not None:
+        raise DomainError(_("This invitation has been revoked."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(
+    *, actor: User, invitation: Invitation, language: str | None = None
+) -> Invitation:
+    """Send a fresh link; the old link stops working and the expiry starts again."""
+    invitation = _locked_pending_invitation(invitation)
+    token = _issue_token(invitation)
+    invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
+    _send_invitation(invitation, token, language or settings.LANGUAGE_CODE)
+    audit_record(
+        actor=actor,
+        action="invitation.resent",
+        target=invitation,
+        association=invitation.association,
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    """Withdraw an invitation; its link stops working at once."""
+    invitation = _locked_pending_invitation(invitation)
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        action="invitation.revoked",
+        target=invitation,
+        association=invitation.association,
+    )
+    return invitation
+
+
+def invitation_for_token(token: str) -> Invitation:
+    """The pending invitation that a link carries; refuses unknown, used, revoked or old links."""
+    invitation = (
+        Invitation.objects.select_related("association", "member")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if invitation is None:
+        raise DomainError(_("This invitation link is not valid."))
+    if invitation.revoked_at is not None:
+        raise DomainError(_("This invitation has been revoked. Ask the board for a new one."))
+    if invitation.accepted_at is not None:
+        raise DomainError(_("This invitation has already been used. You can log in."))
+    if invitation.is_expired:
+        raise DomainError(_("This invitation has expired. Ask the board to send it again."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Member:
+    """Link the new account to the invited member."""
+    invitation = _locked_pending_invitation(invitation)
+    if invitation.is_expired:
+        raise DomainError(_("This invitation has expired. Ask the board to send it again."))
+    if user.email.lower() != invitation.email.lower():
+        raise DomainError(_("Sign up with the e-mail address the invitation was sent to."))
+    member = _locked_member(invitation.member)
+    if member.user_id is not None:
+        raise DomainError(_("This member already has an account."))
+    member.user = user
+    member.save(update_fields=["user"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    audit_record(
+        actor=user,
+        action="invitation.accepted",
+        target=invitation,
+        association=invitation.association,
+    )
+    return member
+
+
+@transaction.atomic
+def staff_link_add(
+    *, actor: User | None, organisation: Organisation, user: User, started_on: dt.date
+) -> StaffLink:
+    """Record that a user works for a corporation or care organisation."""
+    if StaffLink.objects.filter(
+        organisation=organisation, user=user, ended_on__isnull=True
+    ).exists():
+        raise DomainError(_("This person already works for this organisation."))
+    link = StaffLink.objects.create(organisation=organisation, user=user, started_on=started_on)
+    audit_record(
+        actor=actor,
+        action="staff.linked",
+        target=link,
+        data={"organisation": organisation.pk, "started_on": started_on.isoformat()},
+    )
+    return link
+
+
+@transaction.atomic
+def care_assign(
+    *,
+    actor: User | None,
+    member: Member,
+    worker: User,
+    starts_on: dt.date,
+) -> CareAssignment:
+    """Assign a care worker to guide a member; the worker's organisation comes along."""
+    link = (
+        StaffLink.objects.select_related("organisation")
+        .filter(user=worker, ended_on__isnull=True, organisation__kind=Organisation.Kind.CARE)
+        .first()
+    )
+    if link is None:
+        raise DomainError(_("Only a care worker of a care organisation can be assigned."))
+    if CareAssignment.objects.filter(member=member, worker=worker, ends_on__isnull=True).exists():
+        raise DomainError(_("This care worker is already assigned to this resident."))
+    assignment = CareAssignment.objects.create(
+        member=member, organisation=link.organisation, worker=worker, starts_on=starts_on
+    )
+    audit_record(
+        actor=actor,
+        action="care.assigned",
+        target=assignment,
+        association=member.association,
+        data={"organisation": link.organisation_id, "starts_on": starts_on.isoformat()},
+    )
+    return assignment
+
+
+@transaction.atomic
+def member_invite(
+    *,
+    actor: User,
+    association: Association,
+    name: str,
+    email: str,
+    group: str,
+    joined_on: dt.date,
+    phone: str = "",
+    language: str | None = None,
+) -> Invitation:
+    """Register a new resident and invite them to create an account, in one step."""
+    if not email.strip():
+        raise DomainError(_("An invitation needs an e-mail address."), field="email")
+    member = member_register(
+        actor=actor,
+        association=association,
+        name=name,
+        email=email,
+        group=group,
+        joined_on=joined_on,
+        phone=phone,
+    )
+    return invitation_send(actor=actor, member=member, language=language)

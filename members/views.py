@@ -1,0 +1,198 @@
+"""The member portal: dashboard, association pages, invitations, organisation pages."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from coop.exceptions import DomainError
+from coop.models import Organisation
+from members import selectors, services
+from members.access import (
+    get_association_for,
+    get_invitation_for,
+    get_organisation_for,
+    viewer_for,
+)
+from members.adapters import SESSION_INVITATION, SESSION_INVITATION_EMAIL
+from members.forms import InviteMemberForm
+from members.models import AssociationRole, Invitation, Member, Role
+
+
+def portal_view(view):
+    """Logged-in pages about people: never cached by a browser or proxy."""
+    return login_required(never_cache(view))
+
+
+@require_GET
+@portal_view
+def dashboard(request):
+    viewer = viewer_for(request)
+    member = viewer.member
+    home = selectors.current_home(member) if member else None
+    return render(
+        request,
+        "members/dashboard.html",
+        {
+            "viewer": viewer,
+            "member": member,
+            "association": member.association if member else None,
+            "home": home,
+            "roles": [Role(r).label for r in sorted(viewer.roles)],
+            "organisations": sorted(viewer.organisations.values(), key=lambda o: o.name),
+        },
+    )
+
+
+@require_GET
+@portal_view
+def association_detail(request, slug: str):
+    viewer = viewer_for(request)
+    association = get_association_for(viewer, slug)
+    mix = selectors.association_mix(association)
+    return render(
+        request,
+        "members/association_detail.html",
+        {
+            "association": association,
+            "mix": mix,
+            "can_manage": viewer.association_id == association.pk and viewer.has_role(Role.BOARD),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def association_members(request, slug: str):
+    viewer = viewer_for(request)
+    association = get_association_for(viewer, slug, need="manage")
+    form = InviteMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_invite(
+                actor=request.user,
+                association=association,
+                language=request.LANGUAGE_CODE,
+                **form.cleaned_data,
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered and an invitation was sent to %(email)s.")
+                % {"name": form.cleaned_data["name"], "email": form.cleaned_data["email"]},
+            )
+            return redirect("portal:association_members", slug=association.slug)
+    today = timezone.localdate()
+    members = (
+        Member.objects.active()
+        .filter(association=association)
+        .with_group_on(today)
+        .prefetch_related(
+            Prefetch(
+                "roles",
+                queryset=AssociationRole.objects.current(today),
+                to_attr="current_roles",
+            )
+        )
+        .order_by("name")
+    )
+    invitations = (
+        Invitation.objects.pending()
+        .filter(association=association)
+        .select_related("member")
+        .order_by("-sent_at")
+    )
+    return render(
+        request,
+        "members/association_members.html",
+        {
+            "association": association,
+            "members": members,
+            "invitations": invitations,
+            "form": form,
+            "now": timezone.now(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@portal_view
+def invitation_resend(request, pk: int):
+    viewer = viewer_for(request)
+    invitation = get_invitation_for(viewer, pk)
+    try:
+        services.invitation_resend(
+            actor=request.user, invitation=invitation, language=request.LANGUAGE_CODE
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("A new invitation was sent to %(email)s.") % {"email": invitation.email}
+        )
+    return redirect("portal:association_members", slug=invitation.association.slug)
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def invitation_revoke(request, pk: int):
+    viewer = viewer_for(request)
+    invitation = get_invitation_for(viewer, pk)
+    if request.method == "POST":
+        try:
+            services.invitation_revoke(actor=request.user, invitation=invitation)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("The invitation to %(email)s was revoked; its link no longer works.")
+                % {"email": invitation.email},
+            )
+        return redirect("portal:association_members", slug=invitation.association.slug)
+    return render(request, "members/invitation_revoke.html", {"invitation": invitation})
+
+
+@require_GET
+@portal_view
+def organisation_detail(request, slug: str):
+    viewer = viewer_for(request)
+    organisation = get_organisation_for(viewer, slug)
+    context = {"organisation": organisation}
+    if organisation.kind == Organisation.Kind.CORPORATION:
+        context["associations"] = selectors.corporation_mixes(organisation)
+        template = "members/corporation_detail.html"
+    else:
+        context["clients"] = selectors.care_clients(organisation)
+        template = "members/care_detail.html"
+    return render(request, template, context)
+
+
+@require_GET
+@never_cache
+def invitation_accept(request, token: str):
+    """Open an invitation link: remember it in the session and go to the sign-up form."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except DomainError as error:
+        return render(
+            request, "members/invitation_invalid.html", {"message": error.message}, status=404
+        )
+    if request.user.is_authenticated:
+        messages.info(request, _("You are already logged in; log out to accept an invitation."))
+        return redirect("portal:dashboard")
+    request.session[SESSION_INVITATION] = invitation.pk
+    request.session[SESSION_INVITATION_EMAIL] = invitation.email
+    # The link arrived at this address, so the address counts as verified.
+    get_adapter(request).stash_verified_email(request, invitation.email)
+    return redirect("account_signup")
