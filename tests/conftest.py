@@ -1,0 +1,225 @@
+"""The named cast every test can use: two associations and one person per role."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.core.management import call_command
+from django.utils import timezone
+
+from coop.models import Association, Building, Organisation, StaffLink, Unit, User
+from members.models import AssociationRole, CareAssignment, Member, MixGroupPeriod, Role, Tenancy
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The shared database cache (rate limits) needs its table in the test database."""
+    with django_db_blocker.unblock():
+        call_command("createcachetable", verbosity=0)
+
+
+def make_user(email: str, *, first: str = "", last: str = "", second_factor: bool = False) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, first_name=first, last_name=last)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if second_factor:
+        add_totp(user)
+    return user
+
+
+def add_totp(user: User) -> Authenticator:
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    return TOTP.activate(user, generate_totp_secret()).instance
+
+
+@dataclass
+class Cast:
+    corporation: Organisation
+    care: Organisation
+    other_care: Organisation
+    association: Association
+    other_association: Association
+    building: Building
+    other_building: Building
+    units: list[Unit]
+    board: User
+    selection: User
+    coordinator: User
+    vrager: User
+    drager: User
+    care_worker: User
+    other_care_worker: User
+    corporation_staff: User
+    outsider: User
+    board_member: Member
+    vrager_member: Member
+    drager_member: Member
+    outsider_member: Member
+
+    def user(self, role: str) -> User | None:
+        return None if role == "anonymous" else getattr(self, role)
+
+
+def _member(association, user, name, group, joined, *, unit=None, kind="regular", role=None):
+    member = Member.objects.create(
+        association=association,
+        user=user,
+        name=name,
+        email=user.email if user else "",
+        joined_on=joined,
+    )
+    MixGroupPeriod.objects.create(member=member, group=group, starts_on=joined)
+    if unit is not None:
+        Tenancy.objects.create(member=member, unit=unit, kind=kind, starts_on=joined)
+    if role is not None:
+        AssociationRole.objects.create(member=member, role=role, starts_on=joined)
+    return member
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    joined = timezone.localdate() - dt.timedelta(days=400)
+    corporation = Organisation.objects.create(
+        name="Woonstichting Lindenhof", kind=Organisation.Kind.CORPORATION, slug="lindenhof"
+    )
+    care = Organisation.objects.create(
+        name="Stichting Onderdak", kind=Organisation.Kind.CARE, slug="onderdak"
+    )
+    other_care = Organisation.objects.create(
+        name="Zorggroep Vecht", kind=Organisation.Kind.CARE, slug="vecht"
+    )
+    association = Association.objects.create(
+        name="Woonvereniging De Kapel",
+        slug="de-kapel",
+        kind=Association.Kind.ASSOCIATION,
+        corporation=corporation,
+    )
+    other_association = Association.objects.create(
+        name="Wooncoöperatie Het Erf",
+        slug="het-erf",
+        kind=Association.Kind.COOPERATIVE,
+        corporation=corporation,
+    )
+    building = Building.objects.create(
+        association=association,
+        name="Kapelgebouw",
+        street_address="Kapelstraat 1",
+        postal_code="3511 AB",
+        city="Utrecht",
+    )
+    other_building = Building.objects.create(
+        association=other_association,
+        name="Erfhuis",
+        street_address="Erfweg 2",
+        postal_code="8011 CD",
+        city="Zwolle",
+    )
+    units = [
+        Unit.objects.create(
+            building=building,
+            number=str(n),
+            kind=Unit.Kind.OMKLAP if n <= 2 else Unit.Kind.REGULAR,
+            rent=Decimal("650.00"),
+        )
+        for n in range(1, 7)
+    ]
+    other_unit = Unit.objects.create(
+        building=other_building, number="1", kind=Unit.Kind.REGULAR, rent=Decimal("700.00")
+    )
+
+    board = make_user("bestuur@example.org", first="Bram", last="Bestuur", second_factor=True)
+    selection = make_user("selectie@example.org", first="Sanne", last="Selectie")
+    coordinator = make_user("coordinator@example.org", first="Cor", last="Coördinator")
+    vrager = make_user("vrager@example.org", first="Vera", last="Vrager")
+    drager = make_user("drager@example.org", first="Dirk", last="Drager")
+    care_worker = make_user("zorg@example.org", first="Zoë", last="Zorg", second_factor=True)
+    other_care_worker = make_user(
+        "zorg2@example.org", first="Zeger", last="Zorgvecht", second_factor=True
+    )
+    corporation_staff = make_user(
+        "corporatie@example.org", first="Kees", last="Corporatie", second_factor=True
+    )
+    outsider = make_user("buiten@example.org", first="Olga", last="Buiten")
+
+    board_member = _member(
+        association, board, "Bram Bestuur", "regular", joined, unit=units[2], role=Role.BOARD
+    )
+    _member(association, selection, "Sanne Selectie", "regular", joined, unit=units[3],
+            role=Role.SELECTION)
+    _member(association, coordinator, "Cor Coördinator", "drager", joined, unit=units[4],
+            role=Role.COORDINATOR)
+    vrager_member = _member(
+        association, vrager, "Vera Vrager", "vrager", joined, unit=units[0], kind="omklap"
+    )
+    drager_member = _member(association, drager, "Dirk Drager", "drager", joined, unit=units[5])
+    outsider_member = _member(
+        other_association, outsider, "Olga Buiten", "regular", joined, unit=other_unit,
+        role=Role.BOARD,
+    )
+    # The outsider sits on the other association's board, so they need a second factor too.
+    add_totp(outsider)
+
+    StaffLink.objects.create(organisation=care, user=care_worker, started_on=joined)
+    StaffLink.objects.create(organisation=other_care, user=other_care_worker, started_on=joined)
+    StaffLink.objects.create(organisation=corporation, user=corporation_staff, started_on=joined)
+    CareAssignment.objects.create(
+        member=vrager_member, organisation=care, worker=care_worker, starts_on=joined
+    )
+
+    return Cast(
+        corporation=corporation,
+        care=care,
+        other_care=other_care,
+        association=association,
+        other_association=other_association,
+        building=building,
+        other_building=other_building,
+        units=units,
+        board=board,
+        selection=selection,
+        coordinator=coordinator,
+        vrager=vrager,
+        drager=drager,
+        care_worker=care_worker,
+        other_care_worker=other_care_worker,
+        corporation_staff=corporation_staff,
+        outsider=outsider,
+        board_member=board_member,
+        vrager_member=vrager_member,
+        drager_member=drager_member,
+        outsider_member=outsider_member,
+    )
+
+
+ROLES = (
+    "anonymous",
+    "vrager",
+    "drager",
+    "board",
+    "selection",
+    "coordinator",
+    "care_worker",
+    "corporation_staff",
+    "outsider",
+)
+
+
+@pytest.fixture
+def client_for(client, cast):
+    """A test client logged in as the named role of the cast (or anonymous)."""
+
+    def _client(role: str):
+        client.logout()
+        user = cast.user(role)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return _client
