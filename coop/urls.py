@@ -17,6 +17,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/login/", coop_views.admin_login, name="wagtail_login_redirect"),
     path("django-admin/login/", coop_views.admin_login, name="django_admin_login_redirect"),
+    # Wagtail's log-in for private pages is a plain password form too.
+    path("_util/login/", coop_views.admin_login, name="page_privacy_login_redirect"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

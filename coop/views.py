@@ -6,13 +6,20 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from coop.models import Unit
 
 
 def admin_login(request):
     """Every admin log-in goes through the one log-in that enforces the second factor."""
-    next_url = request.GET.get(REDIRECT_FIELD_NAME) or "/admin/"
+    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = {"/admin/login/": "/admin/", "/django-admin/login/": "/django-admin/"}.get(
+            request.path, "/"
+        )
     return redirect_to_login(next_url)
 
 

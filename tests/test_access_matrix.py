@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from members.models import Invitation
+from members.services import member_register
 from tests.conftest import ROLES, Cast
 
 OK, REDIRECT, NOT_FOUND, NOT_ALLOWED = 200, 302, 404, 405
@@ -37,12 +41,6 @@ def only(allowed: tuple[str, ...], status_ok: int = OK) -> dict[str, int]:
 
 
 def _invitation(cast: Cast):
-    from members.services import member_register
-
-    from members.models import Invitation
-    import datetime as dt
-    from django.utils import timezone
-
     member = member_register(
         actor=cast.board,
         association=cast.association,
@@ -100,6 +98,7 @@ ROWS: dict[str, Row] = {
     ),
     "wagtail_login_redirect": Row(lambda c: "/admin/login/", everyone(REDIRECT)),
     "django_admin_login_redirect": Row(lambda c: "/django-admin/login/", everyone(REDIRECT)),
+    "page_privacy_login_redirect": Row(lambda c: "/_util/login/", everyone(REDIRECT)),
 }
 
 # Extra rows: the same view reached with another object, to prove object-level access.
@@ -175,9 +174,8 @@ def _row_for(name: str | None, route: str) -> str | None:
 
 
 def _served_by_wagtail(route: str) -> bool:
-    return route in {"^((?:[\\w\\-]+/)*)$", "", "^((?:[\\w\\-]+/)*)$"} or route.startswith(
-        "^((?:"
-    ) or route.startswith("_util/") or route.startswith("_preview") or route.startswith("sitemap")
+    """Wagtail's page serving and page-privacy helpers, mounted at the root."""
+    return route.startswith(("^((?:", "_util/"))
 
 
 def test_every_url_pattern_has_a_row_in_the_matrix():
@@ -203,5 +201,45 @@ def test_access_matrix(row_name, role, cast, client_for):
     assert response.status_code == expected, (
         f"{role} on {row_name} ({url}): {response.status_code}, expected {expected}"
     )
-    if expected == REDIRECT and role == "anonymous" and row.roles.get("board") in (OK,):
-        assert "/accounts/login/" in response["Location"]
+    if role == "anonymous" and row_name.startswith("portal:") and expected == REDIRECT:
+        assert response["Location"].startswith("/accounts/login/")
+
+
+# Portal views and the method they refuse.
+WRONG_METHOD = {
+    "portal:dashboard": ("post", lambda c: reverse("portal:dashboard")),
+    "portal:association_detail": (
+        "post",
+        lambda c: reverse("portal:association_detail", args=[c.association.slug]),
+    ),
+    "portal:association_members": (
+        "put",
+        lambda c: reverse("portal:association_members", args=[c.association.slug]),
+    ),
+    "portal:invitation_resend": (
+        "get",
+        lambda c: reverse("portal:invitation_resend", args=[_invitation(c).pk]),
+    ),
+    "portal:invitation_revoke": (
+        "delete",
+        lambda c: reverse("portal:invitation_revoke", args=[_invitation(c).pk]),
+    ),
+    "portal:organisation_detail": (
+        "post",
+        lambda c: reverse("portal:organisation_detail", args=[c.corporation.slug]),
+    ),
+    "invitation_accept": ("post", lambda c: reverse("invitation_accept", args=["x"])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_METHOD))
+def test_views_refuse_the_wrong_method(name, cast, client_for):
+    method, url = WRONG_METHOD[name]
+    role = "corporation_staff" if name == "portal:organisation_detail" else "board"
+    response = getattr(client_for(role), method)(url(cast))
+    assert response.status_code == NOT_ALLOWED
+
+
+def test_every_portal_view_has_a_wrong_method_test():
+    portal_names = {name for name in ROWS if name.startswith("portal:")}
+    assert portal_names <= set(WRONG_METHOD)

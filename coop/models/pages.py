@@ -3,11 +3,33 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Exists, F, OuterRef
+from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
+
+
+def public_pages(pages):
+    """Pages with no view restriction on themselves or an ancestor, in the same query.
+
+    Wagtail's ``.public()`` loads every restriction of the site first: one query more.
+    """
+    restricted = PageViewRestriction.objects.filter(
+        StartsWith(OuterRef("path"), F("page__path"))
+    )
+    return pages.exclude(Exists(restricted))
+
+
+def url_below(request, ancestor: Page, page: Page) -> str:
+    """URL of a descendant of the page being served, built from the request's own path.
+
+    ``pageurl`` would look up the site's root paths in the shared cache: one query more.
+    """
+    base = request.path if request.path.endswith("/") else request.path + "/"
+    return base + page.url_path[len(ancestor.url_path) :]
 
 
 class HomePage(Page):
@@ -26,9 +48,8 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_news"] = (
-            NewsPage.objects.live().public().descendant_of(self).order_by("-date")[:3]
-        )
+        news = public_pages(NewsPage.objects.live().descendant_of(self)).order_by("-date")[:3]
+        context["latest_news"] = [(item, url_below(request, self, item)) for item in news]
         return context
 
 
@@ -62,9 +83,8 @@ class NewsIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["news_items"] = (
-            NewsPage.objects.live().public().child_of(self).order_by("-date")[:50]
-        )
+        news = public_pages(NewsPage.objects.live().child_of(self)).order_by("-date")[:50]
+        context["news_items"] = [(item, url_below(request, self, item)) for item in news]
         return context
 
 

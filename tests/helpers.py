@@ -1,0 +1,42 @@
+"""Shared test helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def count_queries(fetch: Callable[[], object]) -> tuple[int, list[str], object]:
+    with CaptureQueriesContext(connection) as context:
+        result = fetch()
+    return len(context.captured_queries), [q["sql"] for q in context.captured_queries], result
+
+
+def assert_flat_query_count(
+    fetch: Callable[[], object],
+    grow_to: Callable[[int], None],
+    *,
+    ceiling: int,
+    small: int = 10,
+    large: int = 500,
+) -> int:
+    """The page needs the same number of queries with ``small`` and ``large`` rows.
+
+    ``grow_to(n)`` makes sure there are ``n`` rows of the kind the page lists; ``fetch``
+    loads the page and must answer 200.
+    """
+    grow_to(small)
+    fetch()  # warm-up: content types, site root and similar per-process caches
+    n_small, sql_small, response = count_queries(fetch)
+    assert response.status_code == 200
+    grow_to(large)
+    n_large, sql_large, response = count_queries(fetch)
+    assert response.status_code == 200
+    assert n_small == n_large, (
+        f"{n_small} queries with {small} rows but {n_large} with {large}:\n"
+        + "\n".join(sql_large)
+    )
+    assert n_small <= ceiling, f"{n_small} queries, ceiling {ceiling}:\n" + "\n".join(sql_small)
+    return n_small
