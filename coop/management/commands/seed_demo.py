@@ -1,0 +1,928 @@
+"""Dutch demo data: ``manage.py seed_demo`` (small, with a login per role) or ``--scale bench``.
+
+Both scales are idempotent: everything is looked up by slug, e-mail address or number first,
+and a second run changes nothing. The small scale goes through the services (so the audit log
+tells the story); the bench scale (QUALITY.md, performance 4) writes in bulk and skips the audit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.models import Page, Site
+
+from coop.models import (
+    Association,
+    Building,
+    ContentPage,
+    HomePage,
+    NewsIndexPage,
+    NewsPage,
+    Organisation,
+    StaffLink,
+    Unit,
+    User,
+)
+from members import services
+from members.models import Member, MixGroup, MixGroupPeriod, Role, Tenancy
+
+# Every demo account lives under this domain; ``demo_code`` refuses any other address.
+DEMO_DOMAIN = "demo.example.org"
+DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 (a published demo password)
+# One fixed TOTP secret (base32) for every demo account with a second factor, so a developer can
+# add it once to an authenticator app; ``manage.py demo_code <email>`` prints the current code.
+DEMO_TOTP_SECRET = "DEMODEMODEMODEMODEMODEMODEMODEMO"  # noqa: S105 (published on purpose)
+SITE_URL = "http://127.0.0.1:8000"
+
+VRAGER, DRAGER, REGULAR = MixGroup.VRAGER, MixGroup.DRAGER, MixGroup.REGULAR
+
+
+def demo_email(local: str) -> str:
+    return f"{local}@{DEMO_DOMAIN}"
+
+
+def is_demo_email(email: str) -> bool:
+    return email.strip().lower().endswith("@" + DEMO_DOMAIN)
+
+
+# --------------------------------------------------------------------------------------------
+# Small scale: what a developer clicks through.
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    first_name: str
+    last_name: str
+    second_factor: bool = False
+    superuser: bool = False
+
+
+LOGINS: dict[str, DemoLogin] = {
+    "vrager": DemoLogin("member (vrager)", demo_email("vrager"), "Sanne", "Bakker"),
+    "drager": DemoLogin("member (drager)", demo_email("drager"), "Thijs", "de Vries"),
+    "board": DemoLogin("board", demo_email("bestuur"), "Marieke", "Jansen", second_factor=True),
+    "selection": DemoLogin("selection committee", demo_email("selectie"), "Youssef", "El Amrani"),
+    "coordinator": DemoLogin("coordinator", demo_email("coordinator"), "Fenna", "Mulder"),
+    "care_worker": DemoLogin(
+        "care worker", demo_email("zorg"), "Zoë", "Verbeek", second_factor=True
+    ),
+    "corporation_staff": DemoLogin(
+        "corporation staff", demo_email("corporatie"), "Kees", "Wouters", second_factor=True
+    ),
+    "admin": DemoLogin(
+        "admin / content editor",
+        demo_email("beheer"),
+        "Bea",
+        "Beheer",
+        second_factor=True,
+        superuser=True,
+    ),
+}
+
+CORPORATION = ("nieuw-kwartier", "Woonstichting Nieuw Kwartier")
+CARE = ("de-overstap", "Zorgstichting De Overstap")
+
+
+@dataclass(frozen=True)
+class BuildingSpec:
+    key: str
+    name: str
+    street_address: str
+    postal_code: str
+    city: str
+    units: int
+    omklap: int  # the first units are omklap units, then drager units, then regular ones
+    drager: int
+
+
+@dataclass(frozen=True)
+class Resident:
+    name: str
+    unit: str  # "<building key>-<number>"
+    # (group, days ago it started); the first entry is the day the member joined.
+    groups: tuple[tuple[str, int], ...]
+    roles: tuple[str, ...] = ()
+    login: str | None = None
+
+
+@dataclass(frozen=True)
+class AssociationSpec:
+    slug: str
+    name: str
+    kind: str
+    omklap_length_months: int
+    buildings: tuple[BuildingSpec, ...]
+    residents: tuple[Resident, ...]
+
+
+def _r(name, unit, *groups, roles=(), login=None) -> Resident:
+    return Resident(name=name, unit=unit, groups=groups, roles=roles, login=login)
+
+
+ASSOCIATIONS: tuple[AssociationSpec, ...] = (
+    AssociationSpec(
+        slug="de-zonnewijzer",
+        name="Woonvereniging De Zonnewijzer",
+        kind=Association.Kind.ASSOCIATION,
+        omklap_length_months=36,
+        buildings=(
+            BuildingSpec(
+                "N", "Zonnewijzer Noord", "Kloosterlaan 12", "3572 BK", "Utrecht", 12, 4, 2
+            ),
+            BuildingSpec(
+                "Z", "Zonnewijzer Zuid", "Kloosterlaan 14", "3572 BK", "Utrecht", 12, 4, 2
+            ),
+        ),
+        residents=(
+            _r("Sanne Bakker", "N-1", (VRAGER, 300), login="vrager"),
+            _r("Kevin Smit", "N-2", (VRAGER, 520)),
+            _r("Priscilla Koster", "N-3", (VRAGER, 150)),
+            _r("Dennis van Dijk", "N-4", (VRAGER, 700)),
+            _r("Thijs de Vries", "N-5", (DRAGER, 900), login="drager"),
+            _r("Lotte Hendriks", "N-6", (DRAGER, 640)),
+            _r("Marieke Jansen", "N-7", (REGULAR, 1100), roles=(Role.BOARD,), login="board"),
+            _r(
+                "Youssef El Amrani",
+                "N-8",
+                (REGULAR, 1000),
+                roles=(Role.SELECTION,),
+                login="selection",
+            ),
+            _r("Gerard Bos", "N-9", (REGULAR, 1050), roles=(Role.BOARD,)),
+            _r("Emine Yilmaz", "N-10", (REGULAR, 820), roles=(Role.BOARD,)),
+            _r("Jan-Willem de Boer", "N-11", (REGULAR, 760), roles=(Role.SELECTION,)),
+            _r("Iris Peters", "N-12", (REGULAR, 400)),
+            _r("Ricardo Martina", "Z-1", (VRAGER, 260)),
+            _r("Chantal de Groot", "Z-2", (VRAGER, 610)),
+            _r("Mohamed Bouzid", "Z-3", (VRAGER, 90)),
+            # Z-4 (omklap) stands empty: the care organisation is about to nominate someone.
+            _r(
+                "Fenna Mulder",
+                "Z-5",
+                (REGULAR, 980),
+                (DRAGER, 365),
+                roles=(Role.COORDINATOR,),
+                login="coordinator",
+            ),
+            _r("Bas Vermeulen", "Z-6", (REGULAR, 870), (DRAGER, 200)),
+            _r("Noor van Leeuwen", "Z-7", (REGULAR, 720), roles=(Role.SELECTION,)),
+            _r("Pieter Dekker", "Z-8", (DRAGER, 1000), (REGULAR, 180)),
+            _r("Ayşe Kaya", "Z-9", (REGULAR, 560)),
+            _r("Wim Brouwer", "Z-10", (REGULAR, 940), roles=(Role.COORDINATOR,)),
+            _r("Esther de Jong", "Z-11", (REGULAR, 330)),
+            # Z-12 stands empty: a regular vacancy for the association's co-optation.
+        ),
+    ),
+    AssociationSpec(
+        slug="het-weverhof",
+        name="Wooncoöperatie Het Weverhof",
+        kind=Association.Kind.COOPERATIVE,
+        omklap_length_months=24,
+        buildings=(BuildingSpec("W", "Weverhof", "Weversgang 8", "8011 XP", "Zwolle", 10, 3, 2),),
+        residents=(
+            _r("Dylan Hoekstra", "W-1", (VRAGER, 420)),
+            _r("Melissa Wolters", "W-2", (VRAGER, 130)),
+            _r("Harm Scholten", "W-4", (DRAGER, 800)),
+            _r("Gerda Nijland", "W-5", (REGULAR, 760), (DRAGER, 300)),
+            _r("Jeroen Postma", "W-6", (REGULAR, 900), roles=(Role.BOARD,)),
+            _r("Annemiek Kuipers", "W-7", (REGULAR, 880), roles=(Role.BOARD,)),
+            _r("Ruud Prins", "W-8", (REGULAR, 650), roles=(Role.SELECTION,)),
+            _r("Hatice Demir", "W-9", (REGULAR, 240)),
+        ),
+    ),
+)
+
+
+def _rent(kind: str, number: int) -> Decimal:
+    base = {Unit.Kind.OMKLAP: Decimal("545.00"), Unit.Kind.DRAGER: Decimal("640.00")}.get(
+        kind, Decimal("690.00")
+    )
+    return base + Decimal("12.50") * (number % 5)
+
+
+# Above this monthly rent a tenant gets no housing allowance for the excess (illustrative).
+AFTOPPINGSGRENS = Decimal("720.00")
+
+
+def _unit_kind(spec: BuildingSpec, number: int) -> str:
+    if number <= spec.omklap:
+        return Unit.Kind.OMKLAP
+    if number <= spec.omklap + spec.drager:
+        return Unit.Kind.DRAGER
+    return Unit.Kind.REGULAR
+
+
+def _resident_email(name: str) -> str:
+    return demo_email(".".join(slugify(part) for part in name.split()))
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    slug: str
+    title: str
+    intro: str
+    body: str
+
+
+HOME_TITLE = "Welkom bij De Zonnewijzer"
+HOME_INTRO = (
+    "Woonvereniging De Zonnewijzer is een gemengd wooncomplex aan de Kloosterlaan in Utrecht. "
+    "Mensen die na dakloosheid of een zorgtraject weer zelfstandig gaan wonen, buren die hen "
+    "daarbij steunen en gewone huurders wonen hier samen, en besturen het complex grotendeels zelf."
+)
+HOME_BODY = (
+    "<h2>Samen wonen, samen doen</h2>"
+    "<p>In onze twee gebouwen wonen 24 huishoudens. Ongeveer een derde van de bewoners komt uit "
+    "een zorg- of opvangtraject (wij zeggen: <b>vragers</b>), een kleiner deel heeft zich "
+    "verbonden om hen te ondersteunen (<b>dragers</b>) en de helft zijn reguliere huurders. "
+    "Iedereen is lid van de vereniging en draagt bij: aan de koffieochtend, de moestuin, de "
+    "klusdienst of gewoon door een oogje in het zeil te houden.</p>"
+    "<h2>Hoe wij het regelen</h2>"
+    "<ul><li>Het bestuur wordt gekozen door de ledenvergadering.</li>"
+    "<li>Een selectiecommissie zoekt samen met de leden nieuwe bewoners voor vrijgekomen "
+    "woningen; de leden stemmen over de voordracht.</li>"
+    "<li>Woonstichting Nieuw Kwartier verhuurt de woningen; Zorgstichting De Overstap begeleidt "
+    "de bewoners die dat nodig hebben.</li></ul>"
+    "<p>Bewoners loggen in op het ledenportaal voor de agenda, stemmingen en hun eigen "
+    "gegevens.</p>"
+)
+
+CONTENT_PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        slug="over-ons",
+        title="Over ons",
+        intro="De Zonnewijzer bestaat sinds 2019 en is een vereniging van en voor de bewoners.",
+        body=(
+            "<p>Het idee is eenvoudig: wie een steuntje in de rug nodig heeft, woont het beste "
+            "tussen buren die naar elkaar omkijken. Daarom wonen vragers, dragers en reguliere "
+            "huurders door elkaar, in een verhouding die we samen met de corporatie hebben "
+            "afgesproken: ongeveer 35% vragers, 15% dragers en 50% reguliere huurders.</p>"
+            "<h2>Het bestuur</h2>"
+            "<p>Het bestuur bestaat uit drie bewoners. Zij vertegenwoordigen de vereniging bij "
+            "Woonstichting Nieuw Kwartier en Zorgstichting De Overstap en leggen elk jaar "
+            "verantwoording af aan de ledenvergadering.</p>"
+            "<h2>Activiteiten</h2>"
+            "<p>Elke dinsdag is er koffieochtend in de gemeenschappelijke ruimte, op donderdag "
+            "koken we om de beurt voor wie wil aanschuiven, en de moestuin is het hele jaar "
+            "open.</p>"
+        ),
+    ),
+    PageSpec(
+        slug="zo-kun-je-bij-ons-wonen",
+        title="Zo kun je bij ons wonen",
+        intro="Komt er een woning vrij, dan zoeken wij samen met de corporatie een nieuwe buur.",
+        body=(
+            "<h2>Reguliere woningen en dragerswoningen</h2>"
+            "<p>Vrijgekomen woningen zetten we op deze website, met een profiel van wat het "
+            "complex op dat moment nodig heeft. Je reageert met een korte motivatie en vertelt "
+            "hoe je wilt bijdragen. De selectiecommissie maakt een voordracht, de leden stemmen "
+            "erover en de corporatie toetst inkomen en passend toewijzen.</p>"
+            "<p>Wij vragen nooit naar je gezondheid, afkomst, geloof, politieke voorkeur of "
+            "geaardheid. Word je niet gekozen, dan laten we je weten waarom.</p>"
+            "<h2>Omklapwoningen</h2>"
+            "<p>Een deel van de woningen is bestemd voor mensen die uit een zorg- of "
+            "opvangtraject komen. Zij worden voorgedragen door Zorgstichting De Overstap en "
+            "beginnen met een tijdelijk huurcontract. Gaat het wonen goed, dan klapt het "
+            "contract na drie jaar om naar een gewoon huurcontract.</p>"
+        ),
+    ),
+    PageSpec(
+        slug="huisregels",
+        title="Huisregels",
+        intro="Een paar afspraken waardoor het voor iedereen prettig wonen is.",
+        body=(
+            "<ol><li>We groeten elkaar en spreken elkaar aan, vriendelijk en direct.</li>"
+            "<li>Tussen 23.00 en 7.00 uur is het stil in de gangen en de tuin.</li>"
+            "<li>De gemeenschappelijke ruimte laat je schoon achter.</li>"
+            "<li>Fietsen staan in de stalling, niet in het trappenhuis.</li>"
+            "<li>Iedereen draagt bij: gemiddeld zestien uur per maand, op een manier die bij je "
+            "past.</li>"
+            "<li>Problemen bespreek je eerst met je buur, dan met het bestuur.</li></ol>"
+        ),
+    ),
+)
+
+NEWS_INDEX = PageSpec(
+    slug="nieuws",
+    title="Nieuws",
+    intro="Wat er speelt in en rond De Zonnewijzer.",
+    body="",
+)
+
+# (slug, title, days ago, intro, body)
+NEWS_ITEMS: tuple[tuple[str, str, int, str, str], ...] = (
+    (
+        "moestuin-open",
+        "De moestuin is weer open",
+        9,
+        "De eerste pompoenen zijn gepoot en er is plek voor nieuwe tuinders.",
+        "<p>Op zaterdagochtend werken we samen in de tuin. Geen groene vingers? Geen "
+        "probleem: er is altijd iemand die het je laat zien. Meld je bij Wim Brouwer.</p>",
+    ),
+    (
+        "ledenvergadering-voorjaar",
+        "Verslag van de ledenvergadering",
+        38,
+        "Het bestuur is herkozen en de begroting voor volgend jaar is aangenomen.",
+        "<p>Achttien leden waren aanwezig. We spraken over de nieuwe fietsenstalling, de "
+        "verdeling van de klusdienst en de evaluatie van de omklapcontracten met de "
+        "corporatie en De Overstap.</p>",
+    ),
+    (
+        "woning-vrij-kloosterlaan",
+        "Binnenkort een woning vrij aan de Kloosterlaan",
+        95,
+        "Een tweekamerwoning in Zonnewijzer Zuid komt vrij voor een nieuwe buur.",
+        "<p>We zoeken iemand die zin heeft om mee te doen in de klusdienst of bij de "
+        "koffieochtend. Het profiel en de reactietermijn volgen binnenkort op deze site.</p>",
+    ),
+)
+
+
+class SmallSeeder:
+    """Creates the small demo through the services; every step skips what already exists."""
+
+    def __init__(self, *, today: dt.date) -> None:
+        self.today = today
+        self.created = 0
+        self.password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
+        self.users: dict[str, User] = {}
+
+    def days_ago(self, days: int) -> dt.date:
+        return self.today - dt.timedelta(days=days)
+
+    @transaction.atomic
+    def run(self) -> None:
+        self.users = {key: self.user(login) for key, login in LOGINS.items()}
+        self.admin = self.users["admin"]
+        corporation = self.organisation(*CORPORATION, kind=Organisation.Kind.CORPORATION)
+        care = self.organisation(*CARE, kind=Organisation.Kind.CARE)
+        self.staff_link(care, self.users["care_worker"], started_on=self.days_ago(1200))
+        self.staff_link(corporation, self.users["corporation_staff"], self.days_ago(1500))
+        for spec in ASSOCIATIONS:
+            association = self.association(spec, corporation)
+            units = self.units(association, spec)
+            for resident in spec.residents:
+                self.resident(association, units, resident)
+        self.pages()
+
+    def user(self, login: DemoLogin) -> User:
+        user = User.objects.filter(email=login.email).first()
+        if user is None:
+            user = User(
+                email=login.email,
+                first_name=login.first_name,
+                last_name=login.last_name,
+                password=self.password,
+                is_staff=login.superuser,
+                is_superuser=login.superuser,
+            )
+            user.save()
+            self.created += 1
+        _, created = EmailAddress.objects.get_or_create(
+            user=user, email=login.email, defaults={"verified": True, "primary": True}
+        )
+        self.created += created
+        if (
+            login.second_factor
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+            self.created += 1
+        return user
+
+    def organisation(self, slug: str, name: str, *, kind: str) -> Organisation:
+        organisation, created = Organisation.objects.get_or_create(
+            slug=slug, defaults={"name": name, "kind": kind}
+        )
+        self.created += created
+        return organisation
+
+    def staff_link(self, organisation: Organisation, user: User, started_on: dt.date) -> None:
+        if not StaffLink.objects.filter(
+            organisation=organisation, user=user, ended_on__isnull=True
+        ).exists():
+            services.staff_link_add(
+                actor=self.admin, organisation=organisation, user=user, started_on=started_on
+            )
+            self.created += 1
+
+    def association(self, spec: AssociationSpec, corporation: Organisation) -> Association:
+        association, created = Association.objects.get_or_create(
+            slug=spec.slug,
+            defaults={
+                "name": spec.name,
+                "kind": spec.kind,
+                "corporation": corporation,
+                "omklap_length_months": spec.omklap_length_months,
+            },
+        )
+        self.created += created
+        return association
+
+    def units(self, association: Association, spec: AssociationSpec) -> dict[str, Unit]:
+        units: dict[str, Unit] = {}
+        for b in spec.buildings:
+            building, created = Building.objects.get_or_create(
+                association=association,
+                name=b.name,
+                defaults={
+                    "street_address": b.street_address,
+                    "postal_code": b.postal_code,
+                    "city": b.city,
+                },
+            )
+            self.created += created
+            for number in range(1, b.units + 1):
+                kind = _unit_kind(b, number)
+                rent = _rent(kind, number)
+                unit, created = Unit.objects.get_or_create(
+                    building=building,
+                    number=str(number),
+                    defaults={"kind": kind, "rent": rent, "rent_above_cap": rent > AFTOPPINGSGRENS},
+                )
+                self.created += created
+                units[f"{b.key}-{number}"] = unit
+        return units
+
+    def resident(self, association: Association, units: dict[str, Unit], r: Resident) -> None:
+        email = LOGINS[r.login].email if r.login else _resident_email(r.name)
+        if association.members.filter(email=email).exists():
+            return
+        first_group, joined_days = r.groups[0]
+        joined_on = self.days_ago(joined_days)
+        member = services.member_register(
+            actor=self.admin,
+            association=association,
+            name=r.name,
+            email=email,
+            group=first_group,
+            joined_on=joined_on,
+        )
+        for group, days in r.groups[1:]:
+            services.member_set_group(
+                actor=self.admin, member=member, group=group, starts_on=self.days_ago(days)
+            )
+        if r.login:
+            # The account exists already; in real life invitation_accept links it.
+            member.user = self.users[r.login]
+            member.save(update_fields=["user"])
+        unit = units[r.unit]
+        current_group = r.groups[-1][0]
+        omklap = unit.kind == Unit.Kind.OMKLAP and current_group == VRAGER
+        services.tenancy_start(
+            actor=self.admin,
+            member=member,
+            unit=unit,
+            kind=Tenancy.Kind.OMKLAP if omklap else Tenancy.Kind.REGULAR,
+            starts_on=joined_on,
+        )
+        for role in r.roles:
+            services.role_assign(
+                actor=self.admin,
+                member=member,
+                role=role,
+                starts_on=min(joined_on + dt.timedelta(days=30), self.today),
+            )
+        if current_group == VRAGER:
+            services.care_assign(
+                actor=self.admin,
+                member=member,
+                worker=self.users["care_worker"],
+                starts_on=joined_on,
+            )
+        self.created += 1
+
+    def pages(self) -> None:
+        home = HomePage.objects.first()
+        if home is None:
+            root = Page.get_first_root_node()
+            home = root.add_child(instance=HomePage(title=HOME_TITLE, slug="home"))
+            self.created += 1
+        if not home.intro and not home.body:
+            home.title = HOME_TITLE
+            home.draft_title = HOME_TITLE
+            home.intro = HOME_INTRO
+            home.body = HOME_BODY
+            home.save_revision(user=self.admin).publish(user=self.admin)
+            self.created += 1
+        if not Site.objects.filter(is_default_site=True).exists():
+            site = Site.objects.filter(root_page=home).first()
+            if site is None:
+                Site.objects.create(
+                    hostname="localhost", port=80, root_page=home, is_default_site=True
+                )
+            else:
+                site.is_default_site = True
+                site.save(update_fields=["is_default_site"])
+            self.created += 1
+        for spec in CONTENT_PAGES:
+            self.child_page(home, ContentPage, spec)
+        index = self.child_page(home, NewsIndexPage, NEWS_INDEX)
+        for slug, title, days, intro, body in NEWS_ITEMS:
+            date = self.days_ago(days)
+            self.child_page(
+                index, NewsPage, PageSpec(slug, title, intro, body), extra={"date": date}
+            )
+
+    def child_page(self, parent: Page, model: type[Page], spec: PageSpec, extra=None) -> Page:
+        existing = model.objects.child_of(parent).filter(slug=spec.slug).first()
+        if existing is not None:
+            return existing
+        fields = {"title": spec.title, "slug": spec.slug, "intro": spec.intro, **(extra or {})}
+        if spec.body:
+            fields["body"] = spec.body
+        page = parent.add_child(instance=model(**fields))
+        page.save_revision(user=self.admin).publish(user=self.admin)
+        self.created += 1
+        return page
+
+
+# --------------------------------------------------------------------------------------------
+# Bench scale (QUALITY.md, performance 4): written in bulk, no audit entries.
+
+BENCH_CORPORATION = ("bench-regio", "Woonstichting Regio Bench")
+BENCH_DOMAIN = f"bench.{DEMO_DOMAIN}"
+BENCH_BUILDINGS_PER_ASSOCIATION = 3
+BENCH_UNITS_PER_BUILDING = 50
+BENCH_BATCH = 500
+# The two accounts ``manage.py bench`` logs in with: a plain member of the first bench
+# association and the bench corporation's staff (with a second factor, as the platform demands).
+BENCH_MEMBER_LOGIN = DemoLogin("bench member", demo_email("bench-lid"), "Bart", "Bench")
+BENCH_STAFF_LOGIN = DemoLogin(
+    "bench corporation staff",
+    demo_email("bench-corporatie"),
+    "Coby",
+    "Bench",
+    second_factor=True,
+)
+
+BENCH_PLACES = (
+    ("De Linde", "Utrecht"),
+    ("Het Anker", "Zwolle"),
+    ("De Wilgenhoek", "Amersfoort"),
+    ("Het Baken", "Deventer"),
+    ("De Kastanje", "Arnhem"),
+    ("Het Vlot", "Nijmegen"),
+    ("De Boomgaard", "Zeist"),
+    ("Het Hofje", "Apeldoorn"),
+    ("De Bron", "Ede"),
+    ("Het Kompas", "Houten"),
+    ("De Steiger", "Nieuwegein"),
+    ("Het Veld", "Hilversum"),
+    ("De Molen", "Enschede"),
+    ("Het Dijkhuis", "Kampen"),
+    ("De Haven", "Harderwijk"),
+    ("Het Erfgoed", "Doetinchem"),
+    ("De Vlinder", "Veenendaal"),
+    ("Het Plein", "Woerden"),
+    ("De Brug", "IJsselstein"),
+    ("Het Gilde", "Culemborg"),
+)
+FIRST_NAMES = (
+    "Anna",
+    "Bram",
+    "Daan",
+    "Emma",
+    "Eva",
+    "Fleur",
+    "Fatima",
+    "Gijs",
+    "Hanna",
+    "Hugo",
+    "Iris",
+    "Jesse",
+    "Joost",
+    "Julia",
+    "Lars",
+    "Lieke",
+    "Lisa",
+    "Luuk",
+    "Maud",
+    "Milan",
+    "Mila",
+    "Noah",
+    "Noor",
+    "Olaf",
+    "Pien",
+    "Quinten",
+    "Rosa",
+    "Ruben",
+    "Saskia",
+    "Sem",
+    "Sophie",
+    "Tess",
+    "Tim",
+    "Vera",
+    "Wouter",
+    "Yara",
+    "Zeynep",
+    "Ahmed",
+    "Ilse",
+    "Karin",
+    "Marco",
+    "Nadia",
+    "Rik",
+    "Sevda",
+    "Tom",
+    "Wendy",
+)
+LAST_NAMES = (
+    "de Jong",
+    "Jansen",
+    "de Vries",
+    "van den Berg",
+    "van Dijk",
+    "Bakker",
+    "Janssen",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "de Wit",
+    "Dijkstra",
+    "Smits",
+    "de Graaf",
+    "van der Meer",
+    "Kok",
+    "Jacobs",
+    "de Haan",
+    "Vermeulen",
+    "van den Heuvel",
+    "van der Veen",
+    "Hoekstra",
+    "Koster",
+    "Prins",
+    "Huisman",
+    "Kaya",
+    "Yilmaz",
+    "El Idrissi",
+    "Martina",
+    "Wolters",
+)
+BENCH_STREETS = ("Dorpsstraat", "Kerkstraat", "Molenweg", "Schoolstraat", "Stationsweg")
+
+
+@dataclass
+class BenchData:
+    """What the bench steps have made so far; later steps read what earlier ones wrote."""
+
+    today: dt.date
+    rng: random.Random
+    association_count: int
+    password: str
+    corporation: Organisation | None = None
+    associations: list[Association] = field(default_factory=list)
+    buildings: list[Building] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def _bench_places(data: BenchData) -> None:
+    slug, name = BENCH_CORPORATION
+    data.corporation = Organisation.objects.create(
+        slug=slug, name=name, kind=Organisation.Kind.CORPORATION
+    )
+    data.associations = Association.objects.bulk_create(
+        [
+            Association(
+                slug=f"bench-{i + 1:02d}-{slugify(place)}",
+                name=f"{'Wooncoöperatie' if i % 4 == 3 else 'Woonvereniging'} {place} ({city})",
+                kind=Association.Kind.COOPERATIVE if i % 4 == 3 else Association.Kind.ASSOCIATION,
+                corporation=data.corporation,
+            )
+            for i in range(data.association_count)
+            for place, city in [BENCH_PLACES[i % len(BENCH_PLACES)]]
+        ]
+    )
+    buildings = []
+    for i, association in enumerate(data.associations):
+        city = BENCH_PLACES[i % len(BENCH_PLACES)][1]
+        for b in range(BENCH_BUILDINGS_PER_ASSOCIATION):
+            buildings.append(
+                Building(
+                    association=association,
+                    name=f"Blok {'ABCDEFGH'[b]}",
+                    street_address=f"{BENCH_STREETS[b % len(BENCH_STREETS)]} {10 + 2 * i}",
+                    postal_code=f"{3500 + 37 * i + b} {'ABCDEFGH'[b]}{'KLMNPR'[i % 6]}",
+                    city=city,
+                )
+            )
+    data.buildings = Building.objects.bulk_create(buildings)
+    units = []
+    spec = BuildingSpec("", "", "", "", "", BENCH_UNITS_PER_BUILDING, 17, 8)  # 34/16/50 %
+    for building in data.buildings:
+        for number in range(1, BENCH_UNITS_PER_BUILDING + 1):
+            kind = _unit_kind(spec, number)
+            rent = _rent(kind, number)
+            units.append(
+                Unit(
+                    building=building,
+                    number=str(number),
+                    kind=kind,
+                    rent=rent,
+                    rent_above_cap=rent > AFTOPPINGSGRENS,
+                )
+            )
+    data.units = Unit.objects.bulk_create(units, batch_size=BENCH_BATCH)
+    data.rows.update(
+        associations=len(data.associations), buildings=len(data.buildings), units=len(data.units)
+    )
+
+
+_GROUP_OF_UNIT = {Unit.Kind.OMKLAP: VRAGER, Unit.Kind.DRAGER: DRAGER, Unit.Kind.REGULAR: REGULAR}
+
+
+def _bench_members(data: BenchData) -> None:
+    """One member per unit, each with a tenancy; about one in ten changed group once."""
+    rng = data.rng
+    association_of = {b.pk: b.association for b in data.buildings}
+    members, histories = [], []
+    for n, unit in enumerate(data.units):
+        association = association_of[unit.building_id]
+        joined_on = data.today - dt.timedelta(days=rng.randint(30, 2500))
+        group = _GROUP_OF_UNIT[unit.kind]
+        changed_on = None
+        if unit.kind != Unit.Kind.OMKLAP and rng.random() < 0.1:
+            days_since = (data.today - joined_on).days
+            changed_on = joined_on + dt.timedelta(days=rng.randint(1, days_since))
+        members.append(
+            Member(
+                association=association,
+                name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                email=f"bewoner-{n + 1:04d}@{BENCH_DOMAIN}",
+                joined_on=joined_on,
+            )
+        )
+        histories.append((unit, group, joined_on, changed_on))
+    data.members = Member.objects.bulk_create(members, batch_size=BENCH_BATCH)
+    periods, tenancies = [], []
+    for member, (unit, group, joined_on, changed_on) in zip(data.members, histories, strict=True):
+        if changed_on is not None and changed_on < data.today:
+            earlier = REGULAR if group == DRAGER else DRAGER
+            periods.append(
+                MixGroupPeriod(
+                    member=member, group=earlier, starts_on=joined_on, ends_on=changed_on
+                )
+            )
+            periods.append(MixGroupPeriod(member=member, group=group, starts_on=changed_on))
+        else:
+            periods.append(MixGroupPeriod(member=member, group=group, starts_on=joined_on))
+        kind = Tenancy.Kind.OMKLAP if group == VRAGER else Tenancy.Kind.REGULAR
+        tenancies.append(Tenancy(member=member, unit=unit, kind=kind, starts_on=joined_on))
+    MixGroupPeriod.objects.bulk_create(periods, batch_size=BENCH_BATCH)
+    Tenancy.objects.bulk_create(tenancies, batch_size=BENCH_BATCH)
+    data.rows.update(members=len(data.members), periods=len(periods), tenancies=len(tenancies))
+
+
+def _bench_logins(data: BenchData) -> None:
+    """A plain (regular) member of the first association and the corporation's staff."""
+    users = {}
+    for login in (BENCH_MEMBER_LOGIN, BENCH_STAFF_LOGIN):
+        user, created = User.objects.get_or_create(
+            email=login.email,
+            defaults={
+                "first_name": login.first_name,
+                "last_name": login.last_name,
+                "password": data.password,
+            },
+        )
+        EmailAddress.objects.get_or_create(
+            user=user, email=login.email, defaults={"verified": True, "primary": True}
+        )
+        if login.second_factor and created:
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+        users[login.email] = user
+    # Members were made one per unit, in unit order; the first units are the first association's.
+    member = next(
+        m for m, u in zip(data.members, data.units, strict=True) if u.kind == Unit.Kind.REGULAR
+    )
+    member.user = users[BENCH_MEMBER_LOGIN.email]
+    member.save(update_fields=["user"])
+    StaffLink.objects.create(
+        organisation=data.corporation,
+        user=users[BENCH_STAFF_LOGIN.email],
+        started_on=data.today - dt.timedelta(days=365),
+    )
+
+
+# The bench data, step by step. Later issues append their steps here, each in bulk and without
+# audit entries, to reach the full demo scale of QUALITY.md (performance 4):
+#   - 200 omklap contracts with their monitoring moments (on the omklap tenancies above);
+#   - 5,000 activity occurrences and 50,000 contribution logs;
+#   - 100 vacancies with closed voting rounds.
+BENCH_STEPS: tuple[Callable[[BenchData], None], ...] = (
+    _bench_places,
+    _bench_members,
+    _bench_logins,
+)
+
+
+@transaction.atomic
+def seed_bench(*, today: dt.date, associations: int = 20) -> BenchData | None:
+    """The bench scale, or None when the bench corporation exists already."""
+    if Organisation.objects.filter(slug=BENCH_CORPORATION[0]).exists():
+        return None
+    data = BenchData(
+        today=today,
+        rng=random.Random(2026),  # the same data on every machine
+        association_count=associations,
+        password=make_password(DEMO_PASSWORD),
+    )
+    for step in BENCH_STEPS:
+        step(data)
+    return data
+
+
+# --------------------------------------------------------------------------------------------
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the database with Dutch demo data and print the demo logins. Idempotent: a second "
+        "run changes nothing. --scale bench adds the benchmark scale of QUALITY.md instead "
+        "(one corporation, 20 associations, 60 buildings, 3,000 units and members)."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--scale", choices=("small", "bench"), default="small")
+        parser.add_argument("--quiet", action="store_true", help="Print nothing on success.")
+        # Only for fast tests of the bench scale.
+        parser.add_argument("--bench-associations", type=int, default=20, help=argparse.SUPPRESS)
+
+    def handle(self, *args, scale: str, quiet: bool, bench_associations: int, **options) -> None:
+        if options["verbosity"] < 2:
+            # Wagtail and the task backend log every page and search-index update at INFO.
+            logging.disable(logging.INFO)
+        try:
+            self.seed(scale=scale, quiet=quiet, bench_associations=bench_associations)
+        finally:
+            logging.disable(logging.NOTSET)
+
+    def seed(self, *, scale: str, quiet: bool, bench_associations: int) -> None:
+        today = timezone.localdate()
+        if scale == "bench":
+            if bench_associations < 1:
+                raise CommandError("--bench-associations must be at least 1.")
+            data = seed_bench(today=today, associations=bench_associations)
+            if not quiet:
+                self.bench_report(data)
+            return
+        seeder = SmallSeeder(today=today)
+        seeder.run()
+        if not quiet:
+            self.small_report(seeder)
+
+    def bench_report(self, data: BenchData | None) -> None:
+        if data is None:
+            self.stdout.write("Bench data already present; nothing changed.")
+            return
+        rows = ", ".join(f"{n:,} {name}" for name, n in data.rows.items())
+        self.stdout.write(self.style.SUCCESS(f"Bench data created: {rows}."))
+        self.print_logins([BENCH_MEMBER_LOGIN, BENCH_STAFF_LOGIN])
+
+    def small_report(self, seeder: SmallSeeder) -> None:
+        if seeder.created:
+            self.stdout.write(self.style.SUCCESS("Demo data created."))
+        else:
+            self.stdout.write("Demo data already present; nothing changed.")
+        self.stdout.write(f"Site: {SITE_URL}   (admin: {SITE_URL}/admin/)")
+        self.print_logins(list(LOGINS.values()))
+
+    def print_logins(self, logins: list[DemoLogin]) -> None:
+        width = max(len(login.email) for login in logins)
+        self.stdout.write(f"{'role':<24} {'e-mail':<{width}} {'password':<22} second factor")
+        for login in logins:
+            hint = f"make code EMAIL={login.email}" if login.second_factor else "-"
+            self.stdout.write(f"{login.role:<24} {login.email:<{width}} {DEMO_PASSWORD:<22} {hint}")
+        if any(login.second_factor for login in logins):
+            self.stdout.write(
+                f"Second factor: TOTP secret {DEMO_TOTP_SECRET} for every demo account, or "
+                "`manage.py demo_code <email>` for the current code."
+            )
