@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from django import forms
+from django.conf import settings
+from django.db import transaction
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from coop.exceptions import DomainError
@@ -42,13 +46,19 @@ class InvitationAccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         invitation = pending_invitation(request)
         if invitation is None:
-            raise forms.ValidationError(_("Sign-up is by invitation only."))
-        user.language = request.LANGUAGE_CODE if hasattr(request, "LANGUAGE_CODE") else "nl"
-        user = super().save_user(request, user, form, commit=True)
+            raise ImmediateHttpResponse(self._refusal(request, _("Sign-up is by invitation only.")))
+        user.language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
         try:
-            invitation_accept(invitation=invitation, user=user)
+            # The account and the link to the member are made together or not at all.
+            with transaction.atomic():
+                user = super().save_user(request, user, form, commit=True)
+                invitation_accept(invitation=invitation, user=user)
         except DomainError as error:
-            raise forms.ValidationError(error.message) from error
+            raise ImmediateHttpResponse(self._refusal(request, error.message)) from error
         request.session.pop(SESSION_INVITATION, None)
         request.session.pop(SESSION_INVITATION_EMAIL, None)
         return user
+
+    @staticmethod
+    def _refusal(request, message: str):
+        return render(request, "members/invitation_invalid.html", {"message": message}, status=400)

@@ -6,6 +6,8 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -37,6 +39,39 @@ def _locked_member(member: Member) -> Member:
     )
 
 
+def _locked_active_member(member: Member) -> Member:
+    member = _locked_member(member)
+    if member.status != Member.Status.ACTIVE:
+        raise DomainError(_("This member has left the association."), field="member")
+    return member
+
+
+def _clean_text(value: str, *, field: str, max_length: int, required: bool) -> str:
+    value = " ".join(value.split())
+    if "\x00" in value:
+        raise DomainError(_("The text contains characters that are not allowed."), field=field)
+    if required and not value:
+        raise DomainError(_("This field is required."), field=field)
+    if len(value) > max_length:
+        raise DomainError(_("Use at most %(max)s characters.") % {"max": max_length}, field=field)
+    return value
+
+
+def _clean_email(value: str) -> str:
+    email = _clean_text(value, field="email", max_length=254, required=False).lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise DomainError(_("Enter a valid e-mail address."), field="email") from None
+    return email
+
+
+def _not_before_joining(member: Member, day: dt.date, *, field: str) -> None:
+    if day < member.joined_on:
+        raise DomainError(_("The date lies before the member joined."), field=field)
+
+
 @transaction.atomic
 def member_register(
     *,
@@ -51,7 +86,9 @@ def member_register(
     """Register a resident as a member, in a group of the mix from the day they join."""
     if group not in MixGroup.values:
         raise DomainError(_("Choose a valid group."), field="group")
-    email = email.strip().lower()
+    name = _clean_text(name, field="name", max_length=200, required=True)
+    email = _clean_email(email)
+    phone = _clean_text(phone, field="phone", max_length=30, required=False)
     if email and association.members.active().filter(email=email).exists():
         raise DomainError(
             _("A member with this e-mail address already exists in this association."),
@@ -59,9 +96,9 @@ def member_register(
         )
     member = Member.objects.create(
         association=association,
-        name=name.strip(),
+        name=name,
         email=email,
-        phone=phone.strip(),
+        phone=phone,
         joined_on=joined_on,
     )
     MixGroupPeriod.objects.create(member=member, group=group, starts_on=joined_on)
@@ -83,7 +120,7 @@ def member_set_group(
     if group not in MixGroup.values:
         raise DomainError(_("Choose a valid group."), field="group")
     # Lock the member: two changes of group must not both close the same open period.
-    member = _locked_member(member)
+    member = _locked_active_member(member)
     if starts_on < member.joined_on:
         raise DomainError(_("A group cannot start before the member joined."), field="starts_on")
     if member.group_periods.filter(starts_on__gt=starts_on).exists():
@@ -123,15 +160,21 @@ def member_leave(*, actor: User | None, member: Member, left_on: dt.date) -> Mem
         raise DomainError(_("This member has already left."))
     if left_on < member.joined_on:
         raise DomainError(_("A member cannot leave before joining."), field="left_on")
-    if member.tenancies.current(left_on).exists():
+    if member.tenancies.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=left_on)).exists():
         raise DomainError(
             _("End the member's tenancy first: a resident with a current tenancy stays a member.")
         )
     member.status = Member.Status.LEFT
     member.left_on = left_on
     member.save(update_fields=["status", "left_on"])
-    member.group_periods.filter(ends_on__isnull=True, starts_on__lt=left_on).update(ends_on=left_on)
-    member.roles.filter(ends_on__isnull=True, starts_on__lt=left_on).update(ends_on=left_on)
+    # Periods that had not started by the leaving day never happened; open ones end that day.
+    member.group_periods.filter(starts_on__gte=left_on).delete()
+    member.group_periods.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=left_on)).update(
+        ends_on=left_on
+    )
+    member.roles.filter(starts_on__gte=left_on).delete()
+    member.roles.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=left_on)).update(ends_on=left_on)
+    member.invitations.pending().update(revoked_at=timezone.now())
     audit_record(
         actor=actor,
         action="member.left",
@@ -149,12 +192,13 @@ def tenancy_start(
     """Let a unit to a member from a date; a unit has at most one tenancy at a time."""
     if kind not in Tenancy.Kind.values:
         raise DomainError(_("Choose a valid kind of tenancy."), field="kind")
-    # Lock the unit: two lettings of the same unit must not both pass the overlap check.
+    # Lock the member first (leaving checks tenancies under the same lock), then the unit:
+    # two lettings of the same unit must not both pass the overlap check.
+    member = _locked_active_member(member)
+    _not_before_joining(member, starts_on, field="starts_on")
     unit = Unit.objects.select_for_update(of=("self",)).select_related("building").get(pk=unit.pk)
     if unit.building.association_id != member.association_id:
         raise DomainError(_("The unit belongs to another association."), field="unit")
-    if member.status != Member.Status.ACTIVE:
-        raise DomainError(_("Only an active member can hold a tenancy."), field="member")
     overlapping = unit.tenancies.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on))
     if overlapping.exists():
         raise DomainError(_("This unit already has a tenancy on that date."), field="unit")
@@ -212,13 +256,14 @@ def role_assign(
     """Give a member a role in the association from a date."""
     if role not in Role.values:
         raise DomainError(_("Choose a valid role."), field="role")
-    member = _locked_member(member)
-    if member.status != Member.Status.ACTIVE:
-        raise DomainError(_("Only an active member can hold a role."))
-    if member.roles.filter(role=role, ends_on__isnull=True).exists():
+    member = _locked_active_member(member)
+    _not_before_joining(member, starts_on, field="starts_on")
+    # The new role has no end: any role still running on or after its start overlaps.
+    overlapping = member.roles.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on))
+    if overlapping.filter(role=role).exists():
         raise DomainError(_("The member already holds this role."), field="role")
     excluded = _EXCLUSIVE_ROLES.get(Role(role))
-    if excluded and member.roles.current(starts_on).filter(role=excluded).exists():
+    if excluded and overlapping.filter(role=excluded).exists():
         raise DomainError(
             _("Members of the board cannot sit on the selection committee at the same time."),
             field="role",
@@ -385,9 +430,11 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Member:
         raise DomainError(_("This invitation has expired. Ask the board to send it again."))
     if user.email.lower() != invitation.email.lower():
         raise DomainError(_("Sign up with the e-mail address the invitation was sent to."))
-    member = _locked_member(invitation.member)
+    member = _locked_active_member(invitation.member)
     if member.user_id is not None:
         raise DomainError(_("This member already has an account."))
+    if Member.objects.active().filter(user=user).exists():
+        raise DomainError(_("This account already belongs to a member."))
     member.user = user
     member.save(update_fields=["user"])
     invitation.accepted_at = timezone.now()
@@ -429,6 +476,8 @@ def care_assign(
     starts_on: dt.date,
 ) -> CareAssignment:
     """Assign a care worker to guide a member; the worker's organisation comes along."""
+    member = _locked_active_member(member)
+    _not_before_joining(member, starts_on, field="starts_on")
     link = (
         StaffLink.objects.select_related("organisation")
         .filter(user=worker, ended_on__isnull=True, organisation__kind=Organisation.Kind.CARE)

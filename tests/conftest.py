@@ -26,7 +26,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def make_user(email: str, *, first: str = "", last: str = "", second_factor: bool = False) -> User:
-    user = User.objects.create_user(email=email, password=PASSWORD, first_name=first, last_name=last)
+    user = User.objects.create_user(
+        email=email, password=PASSWORD, first_name=first, last_name=last
+    )
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     if second_factor:
         add_totp(user)
@@ -151,16 +153,35 @@ def cast(db) -> Cast:
     board_member = _member(
         association, board, "Bram Bestuur", "regular", joined, unit=units[2], role=Role.BOARD
     )
-    _member(association, selection, "Sanne Selectie", "regular", joined, unit=units[3],
-            role=Role.SELECTION)
-    _member(association, coordinator, "Cor Coördinator", "drager", joined, unit=units[4],
-            role=Role.COORDINATOR)
+    _member(
+        association,
+        selection,
+        "Sanne Selectie",
+        "regular",
+        joined,
+        unit=units[3],
+        role=Role.SELECTION,
+    )
+    _member(
+        association,
+        coordinator,
+        "Cor Coördinator",
+        "drager",
+        joined,
+        unit=units[4],
+        role=Role.COORDINATOR,
+    )
     vrager_member = _member(
         association, vrager, "Vera Vrager", "vrager", joined, unit=units[0], kind="omklap"
     )
     drager_member = _member(association, drager, "Dirk Drager", "drager", joined, unit=units[5])
     outsider_member = _member(
-        other_association, outsider, "Olga Buiten", "regular", joined, unit=other_unit,
+        other_association,
+        outsider,
+        "Olga Buiten",
+        "regular",
+        joined,
+        unit=other_unit,
         role=Role.BOARD,
     )
     # The outsider sits on the other association's board, so they need a second factor too.

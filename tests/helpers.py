@@ -35,8 +35,7 @@ def assert_flat_query_count(
     n_large, sql_large, response = count_queries(fetch)
     assert response.status_code == 200
     assert n_small == n_large, (
-        f"{n_small} queries with {small} rows but {n_large} with {large}:\n"
-        + "\n".join(sql_large)
+        f"{n_small} queries with {small} rows but {n_large} with {large}:\n" + "\n".join(sql_large)
     )
     assert n_small <= ceiling, f"{n_small} queries, ceiling {ceiling}:\n" + "\n".join(sql_small)
     return n_small

@@ -17,9 +17,7 @@ def public_pages(pages):
 
     Wagtail's ``.public()`` loads every restriction of the site first: one query more.
     """
-    restricted = PageViewRestriction.objects.filter(
-        StartsWith(OuterRef("path"), F("page__path"))
-    )
+    restricted = PageViewRestriction.objects.filter(StartsWith(OuterRef("path"), F("page__path")))
     return pages.exclude(Exists(restricted))
 
 

@@ -492,12 +492,12 @@ def test_it_refuses_a_unit_of_another_association(cast, newcomer, today):
 
 
 def test_it_refuses_a_tenancy_for_a_member_who_left(cast, newcomer, today):
-    services.member_leave(actor=cast.board, member=newcomer, left_on=today)
+    left = services.member_leave(actor=cast.board, member=newcomer, left_on=today)
 
     error = refused(
         services.tenancy_start,
         actor=cast.board,
-        member=newcomer,
+        member=left,
         unit=cast.units[1],
         kind="regular",
         starts_on=today,
@@ -762,10 +762,13 @@ def test_no_invitation_mail_leaves_when_the_transaction_rolls_back(
     class Abort(Exception):
         pass
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(Abort), transaction.atomic():
-            services.invitation_send(actor=cast.board, member=newcomer)
-            raise Abort
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(Abort),
+        transaction.atomic(),
+    ):
+        services.invitation_send(actor=cast.board, member=newcomer)
+        raise Abort
 
     assert callbacks == []
     assert mail.outbox == []
@@ -866,7 +869,9 @@ def test_resending_issues_a_new_link_and_restarts_the_expiry(
     )
 
 
-def test_it_refuses_to_resend_a_revoked_invitation(cast, invitation, django_capture_on_commit_callbacks):
+def test_it_refuses_to_resend_a_revoked_invitation(
+    cast, invitation, django_capture_on_commit_callbacks
+):
     services.invitation_revoke(actor=cast.board, invitation=invitation)
 
     with django_capture_on_commit_callbacks(execute=True):
