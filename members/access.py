@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from allauth.mfa.models import Authenticator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists
 from django.http import Http404
 from django.utils import timezone
 
@@ -58,45 +58,41 @@ class Viewer:
         )
 
 
-def _second_factor_of(user_ref) -> Exists:
-    return Exists(Authenticator.objects.filter(user=user_ref, type__in=_SECOND_FACTORS))
+def _has_second_factor(user) -> Exists:
+    return Exists(Authenticator.objects.filter(user=user, type__in=_SECOND_FACTORS))
 
 
 def load_viewer(user) -> Viewer:
-    """Two queries: the membership with its roles, and the organisations the user works for."""
+    """Three plain queries: the membership (with its association and whether a second factor
+    is set up), its current roles, and the organisations the user works for."""
     if user is None or not user.is_authenticated:
         return Viewer(user=None)
     today = timezone.localdate()
-    current_roles = AssociationRole.objects.current(today).filter(member=OuterRef("pk"))
     member = (
-        Member.objects.active()
-        .filter(user=user)
-        .select_related("association")
-        .annotate(
-            has_second_factor=_second_factor_of(user),
-            **{f"is_{role}": Exists(current_roles.filter(role=role)) for role in Role.values},
-        )
+        Member.objects.filter(user=user, status=Member.Status.ACTIVE)
+        .select_related("association__corporation")
+        .annotate(has_second_factor=_has_second_factor(user))
         .first()
     )
-    roles = frozenset(
-        role for role in Role.values if member is not None and getattr(member, f"is_{role}")
-    )
-    links = list(
-        StaffLink.objects.filter(user=user, started_on__lte=today)
-        .exclude(ended_on__lte=today)
-        .select_related("organisation")
-        .annotate(has_second_factor=_second_factor_of(OuterRef("user_id")))
-    )
+    roles: frozenset[str] = frozenset()
+    if member is not None:
+        roles = frozenset(
+            AssociationRole.objects.filter(member=member, starts_on__lte=today)
+            .exclude(ends_on__lte=today)
+            .values_list("role", flat=True)
+        )
+    links = StaffLink.objects.filter(user=user, started_on__lte=today).exclude(ended_on__lte=today)
     viewer = Viewer(
         user=user,
         member=member,
         roles=roles,
-        organisations={link.organisation_id: link.organisation for link in links},
-        has_second_factor=any(link.has_second_factor for link in links)
-        or bool(member is not None and member.has_second_factor),
+        organisations={
+            link.organisation_id: link.organisation for link in links.select_related("organisation")
+        },
     )
-    if member is None and not links and viewer.needs_second_factor:
-        # Platform administrators without a membership or organisation.
+    if member is not None:
+        viewer.has_second_factor = member.has_second_factor
+    elif viewer.needs_second_factor:
         viewer.has_second_factor = Authenticator.objects.filter(
             user=user, type__in=_SECOND_FACTORS
         ).exists()
@@ -114,7 +110,11 @@ def viewer_for(request) -> Viewer:
 
 def get_association_for(viewer: Viewer, slug: str, *, need: Need = "view") -> Association:
     """Members and their corporation's staff may view an association; its board manages it."""
-    association = Association.objects.select_related("corporation").filter(slug=slug).first()
+    own = viewer.member.association if viewer.member is not None else None
+    if own is not None and own.slug == slug:
+        association = own  # loaded with the viewer: no query
+    else:
+        association = Association.objects.select_related("corporation").filter(slug=slug).first()
     if association is None:
         raise Http404
     is_member = viewer.association_id == association.pk

@@ -40,7 +40,7 @@ class MemberQuerySet(models.QuerySet):
 
     def with_group_on(self, on: dt.date) -> MemberQuerySet:
         period = MixGroupPeriod.objects.filter(_open_on("", on), member=OuterRef("pk"))
-        return self.annotate(group=Subquery(period.values("group")[:1]))
+        return self.annotate(group=Subquery(period.order_by().values("group")[:1]))
 
 
 class Member(models.Model):
@@ -142,7 +142,9 @@ class MixGroupPeriod(models.Model):
 
 class TenancyQuerySet(models.QuerySet):
     def current(self, on: dt.date | None = None) -> TenancyQuerySet:
-        return self.filter(_open_on("", on or timezone.localdate()))
+        on = on or timezone.localdate()
+        # filter + exclude compiles faster than an OR of Q objects and means the same.
+        return self.filter(starts_on__lte=on).exclude(ends_on__lte=on)
 
 
 class Tenancy(models.Model):
@@ -186,7 +188,9 @@ class Tenancy(models.Model):
 
 class AssociationRoleQuerySet(models.QuerySet):
     def current(self, on: dt.date | None = None) -> AssociationRoleQuerySet:
-        return self.filter(_open_on("", on or timezone.localdate()))
+        on = on or timezone.localdate()
+        # filter + exclude compiles faster than an OR of Q objects and means the same.
+        return self.filter(starts_on__lte=on).exclude(ends_on__lte=on)
 
 
 class AssociationRole(models.Model):
@@ -287,7 +291,9 @@ class Invitation(models.Model):
 
 class CareAssignmentQuerySet(models.QuerySet):
     def current(self, on: dt.date | None = None) -> CareAssignmentQuerySet:
-        return self.filter(_open_on("", on or timezone.localdate()))
+        on = on or timezone.localdate()
+        # filter + exclude compiles faster than an OR of Q objects and means the same.
+        return self.filter(starts_on__lte=on).exclude(ends_on__lte=on)
 
 
 class CareAssignment(models.Model):

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -24,25 +25,26 @@ class Mix:
     target: dict[str, int]
     unknown: int = 0
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(self.counts.values())
 
-    @property
+    @cached_property
     def shares(self) -> dict[str, float]:
         total = self.total
         return {g: (100.0 * self.counts[g] / total if total else 0.0) for g in GROUPS}
 
-    @property
+    @cached_property
     def deviation(self) -> dict[str, float]:
         """Share minus target, in percentage points (negative: too few)."""
         shares = self.shares
         return {g: shares[g] - self.target[g] for g in GROUPS}
 
-    @property
+    @cached_property
     def max_deviation(self) -> float:
         return max((abs(v) for v in self.deviation.values()), default=0.0)
 
+    @cached_property
     def rows(self) -> list[MixRow]:
         shares, deviation = self.shares, self.deviation
         return [
@@ -97,7 +99,7 @@ def _group_on(on: dt.date):
         member=OuterRef("member_id"),
         starts_on__lte=on,
     )
-    return Subquery(periods.values("group")[:1])
+    return Subquery(periods.order_by().values("group")[:1])
 
 
 def _resident_counts(tenancies, on: dt.date) -> dict[tuple[int, int], dict[str, int]]:
@@ -112,7 +114,8 @@ def _resident_counts(tenancies, on: dt.date) -> dict[tuple[int, int], dict[str, 
     counts: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
     for row in rows:
         key = (row["unit__building__association_id"], row["unit__building_id"])
-        counts[key][row["group"]] = counts[key].get(row["group"], 0) + row["n"]
+        group = row["group"]
+        counts[key][group] = counts[key].get(group, 0) + row["n"]
     return counts
 
 

@@ -202,6 +202,7 @@ def test_a_used_invitation_link_cannot_be_used_again(client, invitation, mailout
     client.get(path)
     sign_up(client)
     client.logout()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     response = client.get(path)
 

@@ -77,7 +77,7 @@ def test_association_mix_counts_shares_and_deviation_against_the_target(cast):
     assert mix.shares == pytest.approx({"vrager": 20.0, "drager": 40.0, "regular": 40.0})
     assert mix.deviation == pytest.approx({"vrager": -15.0, "drager": 25.0, "regular": -10.0})
     assert mix.max_deviation == pytest.approx(25.0)
-    rows = {row.group: row for row in mix.rows()}
+    rows = {row.group: row for row in mix.rows}
     assert (rows["drager"].count, rows["drager"].target) == (2, 15)
     assert rows["drager"].deviation == pytest.approx(25.0)
 
@@ -334,7 +334,7 @@ def test_association_mix_uses_two_queries_whatever_the_number_of_residents(
     # 1: resident counts per building and group; 2: the association's buildings.
     with django_assert_num_queries(2):
         result = selectors.association_mix(association)
-        rows = [row.deviation for row in result.mix.rows()]
+        rows = [row.deviation for row in result.mix.rows]
         names = [(b.name, m.total) for b, m in result.buildings]
 
     assert result.mix.total == n
@@ -353,7 +353,7 @@ def test_corporation_mixes_use_two_queries_whatever_the_number_of_residents(
     # 1: the corporation's associations; 2: resident counts per building and group.
     with django_assert_num_queries(2):
         mixes = selectors.corporation_mixes(cast.corporation)
-        rows = [(m.association.name, m.mix.total, m.mix.rows()) for m in mixes]
+        rows = [(m.association.name, m.mix.total, m.mix.rows) for m in mixes]
 
     assert len(rows) == 4
     assert {m.association.slug: m.mix.total for m in mixes}["groot"] == n
