@@ -77,8 +77,8 @@ def load_viewer(user) -> Viewer:
     roles: frozenset[str] = frozenset()
     if member is not None:
         roles = frozenset(
-            AssociationRole.objects.filter(member=member, starts_on__lte=today)
-            .exclude(ends_on__lte=today)
+            AssociationRole.objects.current(today)
+            .filter(member=member)
             .values_list("role", flat=True)
         )
     links = StaffLink.objects.filter(user=user, started_on__lte=today).exclude(ended_on__lte=today)

@@ -34,6 +34,15 @@ def _open_on(prefix: str, on: dt.date) -> Q:
     )
 
 
+class PeriodQuerySet(models.QuerySet):
+    """Rows valid from ``starts_on`` up to (not including) ``ends_on``."""
+
+    def current(self, on: dt.date | None = None):
+        on = on or timezone.localdate()
+        # filter + exclude compiles faster than an OR of Q objects and means the same.
+        return self.filter(starts_on__lte=on).exclude(ends_on__lte=on)
+
+
 class MemberQuerySet(models.QuerySet):
     def active(self) -> MemberQuerySet:
         return self.filter(status=Member.Status.ACTIVE)
@@ -140,13 +149,6 @@ class MixGroupPeriod(models.Model):
         return f"{self.member}: {self.get_group_display()} ({self.starts_on})"
 
 
-class TenancyQuerySet(models.QuerySet):
-    def current(self, on: dt.date | None = None) -> TenancyQuerySet:
-        on = on or timezone.localdate()
-        # filter + exclude compiles faster than an OR of Q objects and means the same.
-        return self.filter(starts_on__lte=on).exclude(ends_on__lte=on)
-
-
 class Tenancy(models.Model):
     """A member's rental contract (huurovereenkomst) for a unit."""
 
@@ -164,7 +166,7 @@ class Tenancy(models.Model):
     starts_on = models.DateField(_("start date"))
     ends_on = models.DateField(_("end date"), null=True, blank=True)
 
-    objects = TenancyQuerySet.as_manager()
+    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tenancy")
@@ -186,13 +188,6 @@ class Tenancy(models.Model):
         return f"{self.member} — {self.unit}"
 
 
-class AssociationRoleQuerySet(models.QuerySet):
-    def current(self, on: dt.date | None = None) -> AssociationRoleQuerySet:
-        on = on or timezone.localdate()
-        # filter + exclude compiles faster than an OR of Q objects and means the same.
-        return self.filter(starts_on__lte=on).exclude(ends_on__lte=on)
-
-
 class AssociationRole(models.Model):
     """An elected or appointed role a member holds in the association, for a period."""
 
@@ -203,7 +198,7 @@ class AssociationRole(models.Model):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
 
-    objects = AssociationRoleQuerySet.as_manager()
+    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("association role")
@@ -289,13 +284,6 @@ class Invitation(models.Model):
         return self.accepted_at is None and self.revoked_at is None and not self.is_expired
 
 
-class CareAssignmentQuerySet(models.QuerySet):
-    def current(self, on: dt.date | None = None) -> CareAssignmentQuerySet:
-        on = on or timezone.localdate()
-        # filter + exclude compiles faster than an OR of Q objects and means the same.
-        return self.filter(starts_on__lte=on).exclude(ends_on__lte=on)
-
-
 class CareAssignment(models.Model):
     """A care worker of a care organisation guiding a member (their client)."""
 
@@ -318,7 +306,7 @@ class CareAssignment(models.Model):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
 
-    objects = CareAssignmentQuerySet.as_manager()
+    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("care assignment")

@@ -221,20 +221,32 @@ def tenancy_start(
     return tenancy
 
 
+def _end_period(model, pk: int, ends_on: dt.date, *, already: str, too_early: str):
+    """Lock a dated row and set its end; the caller writes the audit entry."""
+    row = (
+        model.objects.select_for_update(of=("self",))
+        .select_related("member__association")
+        .get(pk=pk)
+    )
+    if row.ends_on is not None:
+        raise DomainError(already)
+    if ends_on <= row.starts_on:
+        raise DomainError(too_early, field="ends_on")
+    row.ends_on = ends_on
+    row.save(update_fields=["ends_on"])
+    return row
+
+
 @transaction.atomic
 def tenancy_end(*, actor: User | None, tenancy: Tenancy, ends_on: dt.date) -> Tenancy:
     """Record the end date of a tenancy that ended through the legal route."""
-    tenancy = (
-        Tenancy.objects.select_for_update(of=("self",))
-        .select_related("member__association")
-        .get(pk=tenancy.pk)
+    tenancy = _end_period(
+        Tenancy,
+        tenancy.pk,
+        ends_on,
+        already=_("This tenancy has already ended."),
+        too_early=_("A tenancy must end after it started."),
     )
-    if tenancy.ends_on is not None:
-        raise DomainError(_("This tenancy has already ended."))
-    if ends_on <= tenancy.starts_on:
-        raise DomainError(_("A tenancy must end after it started."), field="ends_on")
-    tenancy.ends_on = ends_on
-    tenancy.save(update_fields=["ends_on"])
     audit_record(
         actor=actor,
         action="tenancy.ended",
@@ -282,17 +294,13 @@ def role_assign(
 @transaction.atomic
 def role_end(*, actor: User | None, assignment: AssociationRole, ends_on: dt.date) -> None:
     """End a member's role on a date."""
-    assignment = (
-        AssociationRole.objects.select_for_update(of=("self",))
-        .select_related("member__association")
-        .get(pk=assignment.pk)
+    assignment = _end_period(
+        AssociationRole,
+        assignment.pk,
+        ends_on,
+        already=_("This role has already ended."),
+        too_early=_("A role must end after it started."),
     )
-    if assignment.ends_on is not None:
-        raise DomainError(_("This role has already ended."))
-    if ends_on <= assignment.starts_on:
-        raise DomainError(_("A role must end after it started."), field="ends_on")
-    assignment.ends_on = ends_on
-    assignment.save(update_fields=["ends_on"])
     audit_record(
         actor=actor,
         action="role.ended",
