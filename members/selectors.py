@@ -40,6 +40,14 @@ class Mix:
         shares = self.shares
         return {g: shares[g] - self.target[g] for g in GROUPS}
 
+    @property
+    def max_deviation_pts(self) -> int:
+        return round(self.max_deviation)
+
+    @property
+    def off_target(self) -> bool:
+        return self.max_deviation > MixRow.TOLERANCE
+
     @cached_property
     def max_deviation(self) -> float:
         return max((abs(v) for v in self.deviation.values()), default=0.0)
@@ -84,6 +92,22 @@ class MixRow:
     share: float
     target: int
     deviation: float
+
+    # Shown as whole percentages and points; more than this many points off is flagged.
+    TOLERANCE = 5
+
+    @property
+    def share_pct(self) -> int:
+        return round(self.share)
+
+    @property
+    def deviation_pts(self) -> str:
+        points = round(self.deviation)
+        return f"+{points}" if points > 0 else str(points)
+
+    @property
+    def off_target(self) -> bool:
+        return abs(self.deviation) > self.TOLERANCE
 
 
 @dataclass
