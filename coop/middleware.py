@@ -1,0 +1,28 @@
+"""Language choice: Dutch unless the person picked another language with the switch."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+
+
+class LanguageMiddleware:
+    """Unlike Django's LocaleMiddleware, ignores the browser's Accept-Language header.
+
+    The platform is Dutch first: an English browser still gets Dutch until its user chooses
+    English with the language switch (remembered in the language cookie).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in self.languages:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
