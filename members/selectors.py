@@ -110,6 +110,16 @@ class MixRow:
         return abs(self.deviation) > self.TOLERANCE
 
 
+@dataclass(frozen=True)
+class MixLine:
+    """One line of a mix overview: an association or a building."""
+
+    name: str
+    mix: Mix
+    url: str = ""
+    address: str = ""
+
+
 @dataclass
 class AssociationMix:
     association: Association

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -24,6 +25,7 @@ from members.access import (
 from members.adapters import SESSION_INVITATION, SESSION_INVITATION_EMAIL
 from members.forms import InviteMemberForm
 from members.models import AssociationRole, Invitation, Member, Role
+from members.selectors import MixLine
 
 
 def portal_view(view):
@@ -57,12 +59,21 @@ def association_detail(request, slug: str):
     viewer = viewer_for(request)
     association = get_association_for(viewer, slug)
     mix = selectors.association_mix(association)
+    buildings = [
+        MixLine(
+            name=b.name,
+            mix=building_mix,
+            address=f"{b.street_address}, {b.postal_code} {b.city}",
+        )
+        for b, building_mix in mix.buildings
+    ]
     return render(
         request,
         "members/association_detail.html",
         {
             "association": association,
             "mix": mix,
+            "buildings": buildings,
             "can_manage": viewer.association_id == association.pk and viewer.has_role(Role.BOARD),
         },
     )
@@ -170,7 +181,14 @@ def organisation_detail(request, slug: str):
     organisation = get_organisation_for(viewer, slug)
     context = {"organisation": organisation}
     if organisation.kind == Organisation.Kind.CORPORATION:
-        context["associations"] = selectors.corporation_mixes(organisation)
+        context["associations"] = [
+            MixLine(
+                name=item.association.name,
+                mix=item.mix,
+                url=reverse("portal:association_detail", args=[item.association.slug]),
+            )
+            for item in selectors.corporation_mixes(organisation)
+        ]
         template = "members/corporation_detail.html"
     else:
         context["clients"] = selectors.care_clients(organisation)

@@ -9,7 +9,7 @@ def test_an_english_browser_still_gets_dutch_by_default(client, db):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response["Content-Language"] == "nl"
     assert b'<html lang="nl">' in response.content
-    assert "Naar de inhoud".encode() in response.content
+    assert b"Naar de inhoud" in response.content
 
 
 def test_the_language_switch_chooses_english_and_it_sticks(client, db):
