@@ -82,8 +82,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "members.middleware.SecondFactorRequiredMiddleware",
+    # An idle staff session ends before anything else is decided about it.
     "members.middleware.StaffIdleTimeoutMiddleware",
+    "members.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]

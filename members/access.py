@@ -20,7 +20,7 @@ _SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 @dataclass
 class Viewer:
-    """What the logged-in user is: their membership, roles and organisations (two queries)."""
+    """What the logged-in user is: their membership, roles and organisations."""
 
     user: User | None
     member: Member | None = None
@@ -41,9 +41,9 @@ class Viewer:
             pk for pk, o in self.organisations.items() if o.kind == Organisation.Kind.CORPORATION
         }
 
-    @property
-    def care_organisation_ids(self) -> set[int]:
-        return {pk for pk, o in self.organisations.items() if o.kind == Organisation.Kind.CARE}
+    def manages(self, association: Association) -> bool:
+        """The board of an association manages it."""
+        return self.association_id == association.pk and Role.BOARD in self.roles
 
     @property
     def needs_second_factor(self) -> bool:
@@ -119,7 +119,7 @@ def get_association_for(viewer: Viewer, slug: str, *, need: Need = "view") -> As
         raise Http404
     is_member = viewer.association_id == association.pk
     if need == "manage":
-        allowed = is_member and viewer.has_role(Role.BOARD)
+        allowed = viewer.manages(association)
     else:
         allowed = is_member or association.corporation_id in viewer.corporation_ids
     if not allowed:

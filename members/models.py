@@ -27,13 +27,6 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("activity coordinator")
 
 
-def _open_on(prefix: str, on: dt.date) -> Q:
-    """Periods [starts_on, ends_on) that include the given day."""
-    return Q(**{f"{prefix}starts_on__lte": on}) & (
-        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gt": on})
-    )
-
-
 class PeriodQuerySet(models.QuerySet):
     """Rows valid from ``starts_on`` up to (not including) ``ends_on``."""
 
@@ -48,8 +41,13 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(status=Member.Status.ACTIVE)
 
     def with_group_on(self, on: dt.date) -> MemberQuerySet:
-        period = MixGroupPeriod.objects.filter(_open_on("", on), member=OuterRef("pk"))
-        return self.annotate(group=Subquery(period.order_by().values("group")[:1]))
+        return self.annotate(group=group_on(on, member=OuterRef("pk")))
+
+
+def group_on(on: dt.date, *, member) -> Subquery:
+    """The member's group in the mix on a day, as a subquery (``member`` is an OuterRef)."""
+    periods = MixGroupPeriod.objects.current(on).filter(member=member).order_by()
+    return Subquery(periods.values("group")[:1])
 
 
 class Member(models.Model):
@@ -125,6 +123,8 @@ class MixGroupPeriod(models.Model):
     group = models.CharField(_("group"), max_length=10, choices=MixGroup.choices)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
+
+    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mix group period")

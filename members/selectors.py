@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from coop.models import Association, Building, Organisation, Unit
-from members.models import CareAssignment, Member, MixGroup, MixGroupPeriod, Tenancy
+from members.models import CareAssignment, Member, MixGroup, Tenancy, group_on
 
 GROUPS: tuple[str, ...] = tuple(MixGroup.values)
 
@@ -127,20 +127,11 @@ class AssociationMix:
     buildings: list[tuple[Building, Mix]] = field(default_factory=list)
 
 
-def _group_on(on: dt.date):
-    periods = MixGroupPeriod.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gt=on),
-        member=OuterRef("member_id"),
-        starts_on__lte=on,
-    )
-    return Subquery(periods.order_by().values("group")[:1])
-
-
 def _resident_counts(tenancies, on: dt.date) -> dict[tuple[int, int], dict[str, int]]:
     """(association id, building id) -> counts per group of current residents, in one query."""
     rows = (
         tenancies.current(on)
-        .annotate(group=_group_on(on))
+        .annotate(group=group_on(on, member=OuterRef("member_id")))
         .values("unit__building__association_id", "unit__building_id", "group")
         .annotate(n=Count("id"))
         .order_by()
@@ -209,7 +200,7 @@ def projected_building_mix(unit: Unit, group: str, *, on: dt.date | None = None)
     leaving = (
         Tenancy.objects.current(on)
         .filter(unit=unit)
-        .annotate(group=_group_on(on))
+        .annotate(group=group_on(on, member=OuterRef("member_id")))
         .values_list("group", flat=True)
         .first()
     )

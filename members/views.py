@@ -74,7 +74,7 @@ def association_detail(request, slug: str):
             "association": association,
             "mix": mix,
             "buildings": buildings,
-            "can_manage": viewer.association_id == association.pk and viewer.has_role(Role.BOARD),
+            "can_manage": viewer.manages(association),
         },
     )
 
