@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_q",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",

@@ -25,6 +25,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("invitation/<str:token>/", member_views.invitation_accept, name="invitation_accept"),
     path("portal/", include("members.urls")),
+    path("portal/", include("vacancies.urls")),
+    path("portal/", include("activities.urls")),
 ]
 
 if settings.COOP_BENCH_VIEWS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,6 +17,49 @@ from coop.models import Association, Building, Organisation, StaffLink, Unit, Us
 from members.models import AssociationRole, CareAssignment, Member, MixGroupPeriod, Role, Tenancy
 
 PASSWORD = "correct-horse-battery"
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, headless (STACK.md pitfall 9); `.ci/run` installs it.
+
+    Playwright's sync API keeps an event loop running in the test thread from here on; the
+    tests' own ORM calls stay synchronous, so Django's async guard is lifted for the rest of
+    the session (STACK.md pitfall 8)."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def live_page(page, live_server):
+    """A Chromium page against the live server, for tests marked ``browser`` and
+    ``django_db(transaction=True, serialized_rollback=True)`` (the public pages come from a
+    data migration and must survive the flush)."""
+    page.set_default_timeout(10_000)
+    page.base_url = live_server.url
+    return page
+
+
+def browser_login(page, email: str, password: str = "") -> None:
+    """Log in through allauth's own form, as a person would."""
+    page.goto(f"{page.base_url}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password or PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(f"{page.base_url}/portal/**")
 
 
 @pytest.fixture(scope="session")
