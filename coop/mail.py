@@ -7,16 +7,22 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context, engines
 from django.utils import translation
 
 
 def render_email(template: str, context: dict[str, Any], language: str) -> tuple[str, str]:
     """Render ``<template>_subject.txt`` and ``<template>_message.txt`` in ``language``."""
     with translation.override(language):
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
-        body = render_to_string(f"{template}_message.txt", context)
+        subject = _render_text(f"{template}_subject.txt", context).strip()
+        body = _render_text(f"{template}_message.txt", context)
     return " ".join(subject.split()), body
+
+
+def _render_text(name: str, context: dict[str, Any]) -> str:
+    """Plain text: what people wrote (a name with an apostrophe) must not be HTML-escaped."""
+    template = engines["django"].engine.get_template(name)
+    return template.render(Context(context, autoescape=False))
 
 
 def send_email_on_commit(

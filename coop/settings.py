@@ -185,6 +185,21 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 COOP_INVITATION_DAYS = env_int("INVITATION_DAYS", 14, minimum=1)
 # Staff who may see care or governance data are logged out after this idle time.
 COOP_STAFF_IDLE_SECONDS = env_int("STAFF_IDLE_SECONDS", 30 * 60, minimum=60)
+# Ballot choices are encrypted, and ballots sealed, with a key that is never stored in the
+# database (QUALITY 3). Keep it apart from database backups; changing it makes the ballots of
+# rounds not yet closed unreadable.
+COOP_BALLOT_KEY = env_str(
+    "BALLOT_KEY", None if PRODUCTION else "development-ballot-key-never-use-in-production-8c1d"
+)
+if len(COOP_BALLOT_KEY) < 32:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("BALLOT_KEY must be at least 32 characters long.")
+# Contact data and motivations of candidates not chosen are erased this long after the
+# vacancy closes.
+COOP_CANDIDATE_RETENTION_DAYS = env_int("CANDIDATE_RETENTION_DAYS", 183, minimum=1)
+# Applications accepted from one address per hour on the public vacancy pages.
+COOP_APPLICATIONS_PER_HOUR = env_int("APPLICATIONS_PER_HOUR", 5, minimum=1)
 # The bare reference views used by ``make bench``; never on in production.
 COOP_BENCH_VIEWS = env_bool("COOP_BENCH_VIEWS", False) and not PRODUCTION
 

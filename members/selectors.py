@@ -189,13 +189,26 @@ def corporation_mixes(
     ]
 
 
-def projected_building_mix(unit: Unit, group: str, *, on: dt.date | None = None) -> Mix:
-    """The building's mix if ``unit`` gets a resident of ``group`` (its current one leaving)."""
+@dataclass(frozen=True)
+class UnitOutlook:
+    """A unit's building: its mix now, and with a new resident of each group in the unit."""
+
+    current: Mix
+    leaving: str | None
+    projections: dict[str, Mix]
+
+    @property
+    def suggested_group(self) -> str:
+        return min(GROUPS, key=lambda g: (self.projections[g].max_deviation, g))
+
+
+def unit_outlook(unit: Unit, *, on: dt.date | None = None) -> UnitOutlook:
+    """The building's mix now and as it would be after each kind of letting (two queries)."""
     on = on or timezone.localdate()
     building = unit.building
     counts = _resident_counts(Tenancy.objects.filter(unit__building=building), on)
     mix = _mix_from(
-        [counts.get((building.association_id, building.pk), {})], (building.association.mix_target)
+        [counts.get((building.association_id, building.pk), {})], building.association.mix_target
     )
     leaving = (
         Tenancy.objects.current(on)
@@ -204,7 +217,16 @@ def projected_building_mix(unit: Unit, group: str, *, on: dt.date | None = None)
         .values_list("group", flat=True)
         .first()
     )
-    return mix.with_change(add=group, remove=leaving)
+    return UnitOutlook(
+        current=mix,
+        leaving=leaving,
+        projections={g: mix.with_change(add=g, remove=leaving) for g in GROUPS},
+    )
+
+
+def projected_building_mix(unit: Unit, group: str, *, on: dt.date | None = None) -> Mix:
+    """The building's mix if ``unit`` gets a resident of ``group`` (its current one leaving)."""
+    return unit_outlook(unit, on=on).projections[group]
 
 
 def current_home(member: Member, *, on: dt.date | None = None) -> Tenancy | None:

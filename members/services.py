@@ -6,14 +6,14 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coop.cleaning import clean_email as _clean_email
+from coop.cleaning import clean_text as _clean_text
 from coop.exceptions import DomainError
 from coop.mail import send_email_on_commit
 from coop.models import Association, Organisation, StaffLink, Unit, User
@@ -44,27 +44,6 @@ def _locked_active_member(member: Member) -> Member:
     if member.status != Member.Status.ACTIVE:
         raise DomainError(_("This member has left the association."), field="member")
     return member
-
-
-def _clean_text(value: str, *, field: str, max_length: int, required: bool) -> str:
-    value = " ".join(value.split())
-    if "\x00" in value:
-        raise DomainError(_("The text contains characters that are not allowed."), field=field)
-    if required and not value:
-        raise DomainError(_("This field is required."), field=field)
-    if len(value) > max_length:
-        raise DomainError(_("Use at most %(max)s characters.") % {"max": max_length}, field=field)
-    return value
-
-
-def _clean_email(value: str) -> str:
-    email = _clean_text(value, field="email", max_length=254, required=False).lower()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise DomainError(_("Enter a valid e-mail address."), field="email") from None
-    return email
 
 
 def _not_before_joining(member: Member, day: dt.date, *, field: str) -> None:

@@ -1,0 +1,49 @@
+"""Cleaning free text from people: one place for the rules every service applies."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from coop.exceptions import DomainError
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+# Control characters other than tab and newline have no place in what people write.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_text(
+    value: str, *, field: str, max_length: int, required: bool, multiline: bool = False
+) -> str:
+    """Trimmed text within ``max_length``; DomainError naming ``field`` otherwise.
+
+    One-line fields collapse all whitespace; multi-line fields keep paragraphs.
+    """
+    if not isinstance(value, str):
+        raise DomainError(_("Enter text."), field=field)
+    if multiline:
+        lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        value = _BLANK_LINES.sub("\n\n", "\n".join(" ".join(line.split()) for line in lines))
+        value = value.strip()
+    else:
+        value = " ".join(value.split())
+    if _CONTROL.search(value):
+        raise DomainError(_("The text contains characters that are not allowed."), field=field)
+    if required and not value:
+        raise DomainError(_("This field is required."), field=field)
+    if len(value) > max_length:
+        raise DomainError(_("Use at most %(max)s characters.") % {"max": max_length}, field=field)
+    return value
+
+
+def clean_email(value: str, *, field: str = "email", required: bool = False) -> str:
+    email = clean_text(value, field=field, max_length=254, required=required).lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise DomainError(_("Enter a valid e-mail address."), field=field) from None
+    return email

@@ -1,0 +1,72 @@
+"""Reads of vacancies and rounds that cross relations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from members.models import Member
+from vacancies.models import Candidate, Elector, Recusal, Vacancy, VoteRecord, VotingRound
+
+
+def rounds_to_open(now: dt.datetime) -> list[int]:
+    return list(
+        VotingRound.objects.filter(status=VotingRound.Status.SCHEDULED, starts_at__lte=now)
+        .order_by("starts_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def rounds_to_remind(now: dt.datetime) -> list[int]:
+    return list(
+        VotingRound.objects.filter(
+            status=VotingRound.Status.OPEN,
+            reminded_at__isnull=True,
+            ends_at__gt=now,
+            ends_at__lte=now + dt.timedelta(days=1),
+        ).values_list("pk", flat=True)
+    )
+
+
+def rounds_to_close(now: dt.datetime) -> list[int]:
+    return list(
+        VotingRound.objects.filter(
+            status__in=[VotingRound.Status.SCHEDULED, VotingRound.Status.OPEN], ends_at__lte=now
+        )
+        .order_by("ends_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def vacancies_of(association):
+    """The association's vacancies, newest first, with their candidate counts."""
+    return (
+        Vacancy.objects.filter(association=association)
+        .select_related("unit__building")
+        .annotate(
+            candidate_count=Count("candidates", distinct=True),
+            shortlisted_count=Count(
+                "candidates",
+                filter=Q(candidates__status=Candidate.Status.SHORTLISTED),
+                distinct=True,
+            ),
+        )
+        .order_by("-reported_on", "-pk")
+    )
+
+
+def rounds_for_member(member: Member):
+    """Open and recently closed rounds in which the member is an elector, with their standing."""
+    return (
+        VotingRound.objects.filter(
+            Exists(Elector.objects.filter(round=OuterRef("pk"), member=member))
+        )
+        .exclude(status=VotingRound.Status.SCHEDULED)
+        .select_related("vacancy__unit__building")
+        .annotate(
+            voted=Exists(VoteRecord.objects.filter(round=OuterRef("pk"), member=member)),
+            recused=Exists(Recusal.objects.filter(round=OuterRef("pk"), member=member)),
+        )
+        .order_by("-starts_at")
+    )
