@@ -76,6 +76,7 @@ def load_viewer(user) -> Viewer:
     )
     roles: frozenset[str] = frozenset()
     if member is not None:
+        member.user = user  # the same account: no query when a service reads member.user
         roles = frozenset(
             AssociationRole.objects.current(today)
             .filter(member=member)

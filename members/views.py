@@ -26,6 +26,7 @@ from members.adapters import SESSION_INVITATION, SESSION_INVITATION_EMAIL
 from members.forms import InviteMemberForm
 from members.models import AssociationRole, Invitation, Member, Role
 from members.selectors import MixLine
+from vacancies.selectors import rounds_for_member
 
 
 def portal_view(view):
@@ -49,6 +50,9 @@ def dashboard(request):
             "home": home,
             "roles": [Role(r).label for r in sorted(viewer.roles)],
             "organisations": sorted(viewer.organisations.values(), key=lambda o: o.name),
+            "rounds": list(rounds_for_member(member)) if member else [],
+            "sees_vacancies": viewer.has_role(Role.BOARD) or viewer.has_role(Role.SELECTION),
+            "now": timezone.now(),
         },
     )
 
@@ -75,6 +79,8 @@ def association_detail(request, slug: str):
             "mix": mix,
             "buildings": buildings,
             "can_manage": viewer.manages(association),
+            "sees_vacancies": viewer.association_id == association.pk
+            and (viewer.has_role(Role.BOARD) or viewer.has_role(Role.SELECTION)),
         },
     )
 

@@ -11,6 +11,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from coop.models import Association, Building, Organisation, StaffLink, Unit, User
@@ -43,8 +44,42 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+def pytest_collection_modifyitems(items):
+    """Tests that commit (live server, threads) run last: the database is flushed after each
+    of them, and the tests that use the plain ``db`` fixture must run before that."""
+
+    def commits(item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        return "live_server" in getattr(item, "fixturenames", ()) or bool(
+            marker and marker.kwargs.get("transaction")
+        )
+
+    items.sort(key=commits)
+
+
 @pytest.fixture
-def live_page(page, live_server):
+def flushable_protected_rows(transactional_db):
+    """Lets the flush after a committing test empty the tables whose rows the database
+    protects (audit entries, ballots of closed rounds). SQLite flushes with DELETE, which
+    their triggers refuse, so they are dropped, the rows removed and the triggers restored;
+    PostgreSQL truncates, which row triggers let through."""
+    yield
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+        triggers = cursor.fetchall()
+        for name, _table, _sql in triggers:
+            cursor.execute(f"DROP TRIGGER {connection.ops.quote_name(name)}")
+        # The table names come from sqlite_master itself, not from input.
+        for table in sorted({table for _name, table, _sql in triggers}):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        for _name, _table, sql in triggers:
+            cursor.execute(sql)
+
+
+@pytest.fixture
+def live_page(page, live_server, flushable_protected_rows):
     """A Chromium page against the live server, for tests marked ``browser`` and
     ``django_db(transaction=True, serialized_rollback=True)`` (the public pages come from a
     data migration and must survive the flush)."""

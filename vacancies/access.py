@@ -10,11 +10,22 @@ from __future__ import annotations
 
 from typing import Literal
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
+from coop.models import Association, Organisation
+from members import access as members_access
 from members.access import Viewer
 from members.models import Role
-from vacancies.models import Candidate, Elector, Nomination, Vacancy, VotingRound
+from vacancies.models import (
+    Candidate,
+    Elector,
+    Nomination,
+    Recusal,
+    Vacancy,
+    VoteRecord,
+    VotingRound,
+)
 
 VacancyNeed = Literal["view", "manage", "select"]
 
@@ -36,6 +47,31 @@ def _allowed(viewer: Viewer, vacancy: Vacancy, need: VacancyNeed) -> bool:
     own = _own_association(viewer, vacancy.association_id)
     role = Role.BOARD if need == "manage" else Role.SELECTION
     return own and viewer.has_role(role)
+
+
+def get_association_for(
+    viewer: Viewer, slug: str, *, need: Literal["view", "manage"] = "view"
+) -> Association:
+    """The vacancies of an association: its board and selection committee (the board alone
+    reports them) and its corporation's staff."""
+    association = members_access.get_association_for(viewer, slug)
+    if need == "manage":
+        allowed = viewer.manages(association)
+    elif _own_association(viewer, association.pk):
+        allowed = viewer.has_role(Role.BOARD) or viewer.has_role(Role.SELECTION)
+    else:
+        allowed = association.corporation_id in viewer.corporation_ids
+    if not allowed:
+        raise Http404
+    return association
+
+
+def get_corporation_for(viewer: Viewer, slug: str) -> Organisation:
+    """A corporation's nominations are seen by its own staff only."""
+    organisation = members_access.get_organisation_for(viewer, slug)
+    if organisation.kind != Organisation.Kind.CORPORATION:
+        raise Http404
+    return organisation
 
 
 def get_vacancy_for(viewer: Viewer, pk: int, *, need: VacancyNeed = "view") -> Vacancy:
@@ -63,21 +99,33 @@ def get_candidate_for(viewer: Viewer, pk: int) -> Candidate:
 
 def get_round_for(viewer: Viewer, pk: int) -> VotingRound:
     """A round is seen by its electorate (or, while scheduled, the association's members)
-    and by the board; nobody else."""
+    and by the board; nobody else.
+
+    The round comes annotated with the viewer's standing in it (``is_elector``, ``voted``,
+    ``recused``), read in the same query as the round itself.
+    """
+    if viewer.member is None:
+        raise Http404
+    member = viewer.member
     voting_round = (
         VotingRound.objects.select_related(
             "vacancy__association", "vacancy__unit__building", "winner"
         )
+        .annotate(
+            is_elector=Exists(Elector.objects.filter(round=OuterRef("pk"), member=member)),
+            voted=Exists(VoteRecord.objects.filter(round=OuterRef("pk"), member=member)),
+            recused=Exists(Recusal.objects.filter(round=OuterRef("pk"), member=member)),
+        )
         .filter(pk=pk)
         .first()
     )
-    if voting_round is None or viewer.member is None:
+    if voting_round is None:
         raise Http404
     if not _own_association(viewer, voting_round.vacancy.association_id):
         raise Http404
     if viewer.has_role(Role.BOARD) or voting_round.status == VotingRound.Status.SCHEDULED:
         return voting_round
-    if not Elector.objects.filter(round=voting_round, member=viewer.member).exists():
+    if not voting_round.is_elector:
         raise Http404
     return voting_round
 

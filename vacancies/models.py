@@ -451,3 +451,7 @@ class Nomination(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate} → {self.vacancy.unit}"
+
+
+# The public vacancy page is a Wagtail page model of this app: imported here so Django finds it.
+from vacancies.pages import VacancyIndexPage  # noqa: E402, F401

@@ -7,9 +7,11 @@ import random
 import secrets
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +39,10 @@ from vacancies.models import (
 
 class RoundClosed(DomainError):
     """The round does not accept ballots (not open yet, or closed)."""
+
+
+class NotInElectorate(DomainError):
+    """The member is not in the round's electorate (views answer 404, as for any stranger)."""
 
 
 # Longest voting round and application period the product accepts.
@@ -514,6 +520,30 @@ def recusal_declare(
     return recusal
 
 
+class Standing(NamedTuple):
+    voted: bool
+    recused: bool
+
+
+def _standing(voting_round: VotingRound, member: Member) -> tuple[list[int], Standing | None]:
+    """The ballot's candidate ids and the member's standing (None: not an elector), in one
+    query; read after the round's lock, so it sees the member's concurrent cast."""
+    rows = list(
+        VotingRound.candidates.through.objects.filter(votinground_id=voting_round.pk)
+        .annotate(
+            is_elector=Exists(Elector.objects.filter(round=voting_round, member=member)),
+            voted=Exists(VoteRecord.objects.filter(round=voting_round, member=member)),
+            recused=Exists(Recusal.objects.filter(round=voting_round, member=member)),
+        )
+        .values_list("candidate_id", "is_elector", "voted", "recused")
+    )
+    if not rows:
+        raise DomainError(_("There are no candidates on this ballot."))
+    _candidate, is_elector, voted, recused = rows[0]
+    standing = Standing(voted=bool(voted), recused=bool(recused)) if is_elector else None
+    return [row[0] for row in rows], standing
+
+
 @transaction.atomic
 def ballot_cast(
     *, voting_round: VotingRound, member: Member, choices: dict, now: dt.datetime | None = None
@@ -531,16 +561,18 @@ def ballot_cast(
         raise RoundClosed(_("This round is not open yet."))
     if not voting_round.is_open_at(now):
         raise RoundClosed(_("This round is closed; your vote was not counted."))
-    if not Elector.objects.filter(round=voting_round, member=member).exists():
-        raise DomainError(_("You are not in the electorate of this round."))
-    if Recusal.objects.filter(round=voting_round, member=member).exists():
+    candidate_ids, standing = _standing(voting_round, member)
+    if standing is None:
+        raise NotInElectorate(_("You are not in the electorate of this round."))
+    if standing.recused:
         raise DomainError(_("You stepped out of this round and cannot vote in it."))
-    candidate_ids = list(voting_round.candidates.values_list("pk", flat=True))
     canonical = tally.clean_choices(voting_round.method, candidate_ids, choices)
     seal = ballots.seal_for(voting_round.pk, member.pk)
-    VoteRecord.objects.get_or_create(round=voting_round, member=member)
-    # The last ballot counts: the seal finds the previous one without naming the member.
-    Ballot.objects.filter(round=voting_round, seal=seal).delete()
+    if standing.voted:
+        # The last ballot counts: the seal finds the previous one without naming the member.
+        Ballot.objects.filter(round=voting_round, seal=seal).delete()
+    else:
+        VoteRecord.objects.create(round=voting_round, member=member)
     key = ballots.new_ballot_key()
     receipt = ballots.new_receipt()
     Ballot.objects.create(
@@ -707,7 +739,7 @@ def voting_round_close(*, round_id: int, now: dt.datetime | None = None) -> Voti
 
 
 def verify_tally(voting_round: VotingRound) -> bool:
-    """Recount a closed round from its stored ballots and compare with the stored digest."""
+    """Recount a closed round from its stored ballots and compare with the stored tally."""
     if voting_round.status != VotingRound.Status.CLOSED:
         return False
     rows = list(voting_round.ballots.all())
@@ -717,7 +749,14 @@ def verify_tally(voting_round: VotingRound) -> bool:
         turnout=VoteRecord.objects.filter(round=voting_round).count(),
         recused=Recusal.objects.filter(round=voting_round).count(),
     )
-    return tally.digest(record) == voting_round.digest
+    elected = record["outcome"] == VotingRound.Outcome.ELECTED
+    # The digest alone would not notice an edited tally, outcome or winner: compare them too.
+    return (
+        tally.digest(record) == voting_round.digest
+        and {k: v for k, v in record.items() if k != "ballots"} == voting_round.tally
+        and record["outcome"] == voting_round.outcome
+        and voting_round.winner_id == (record["result"]["winner"] if elected else None)
+    )
 
 
 # -- nomination --------------------------------------------------------------------------------

@@ -31,6 +31,8 @@ class CandidateOnBallot:
 def clean_choices(method: str, candidate_ids: Sequence[int], raw: dict) -> dict:
     """The canonical form of a ballot's choices, or DomainError for anything malformed."""
     allowed = {str(pk) for pk in candidate_ids}
+    if not isinstance(raw, dict):
+        raise DomainError(_("The ballot could not be read; fill it in again."))
     if method == METHOD_YES_NO:
         answers = raw.get("answers")
         if not isinstance(answers, dict) or set(answers) - allowed:
@@ -140,9 +142,13 @@ def _instant_runoff(ids: list[int], ballots: Sequence[dict], tie_break: str, pre
                 winner = None
             else:
                 winner = min(leaders, key=prefer)
-            ranking = sorted(leaders, key=prefer) + [
-                pk for pk in reversed(eliminated_order) if pk not in leaders
-            ]
+            # Everyone keeps a place (the next in the ranking is nominated after a refusal):
+            # the leaders, the others still continuing by votes, then the eliminated.
+            trailing = sorted(
+                (pk for pk in continuing if pk not in leaders),
+                key=lambda pk: (-tallies[pk], prefer(pk)),
+            )
+            ranking = sorted(leaders, key=prefer) + trailing + list(reversed(eliminated_order))
             if winner is not None:
                 ranking = [winner] + [pk for pk in ranking if pk != winner]
             return {

@@ -1,59 +1,560 @@
-"""Interim: replaced by the portal views of vacancies."""
+"""The vacancy pages: vacancies, candidates, the ballot and its result, nominations."""
 
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from coop.exceptions import DomainError
+from members.access import viewer_for
+from members.models import Role
+from members.selectors import unit_outlook
+from members.views import portal_view
+from vacancies import access, services
+from vacancies.forms import (
+    BallotForm,
+    CandidateDecisionForm,
+    CandidateNoteForm,
+    NominationConfirmForm,
+    NominationRefuseForm,
+    ReasonForm,
+    RoundForm,
+    VacancyProfileForm,
+    VacancyReportForm,
+    ballot_form_from_post,
+)
+from vacancies.models import Candidate, Nomination, Vacancy, VotingRound
+from vacancies.selectors import vacancies_of
+from vacancies.services import RoundClosed
 
 
-def vacancy_list(request, **kwargs):
-    raise Http404
+def _form_error(form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
-def vacancy_report(request, **kwargs):
-    raise Http404
+def _status(request) -> int:
+    """A POST that comes back to its form was refused: 400."""
+    return 400 if request.method == "POST" else 200
 
 
-def vacancy_detail(request, **kwargs):
-    raise Http404
+def _days_open(vacancy: Vacancy, today) -> int:
+    return ((vacancy.closed_on or today) - vacancy.reported_on).days
 
 
-def vacancy_profile(request, **kwargs):
-    raise Http404
+# -- vacancies -------------------------------------------------------------------------------
 
 
-def vacancy_withdraw(request, **kwargs):
-    raise Http404
+@require_GET
+@portal_view
+def vacancy_list(request, slug: str):
+    viewer = viewer_for(request)
+    association = access.get_association_for(viewer, slug)
+    today = timezone.localdate()
+    vacancies = list(vacancies_of(association))
+    for vacancy in vacancies:
+        vacancy.days_open = _days_open(vacancy, today)
+    return render(
+        request,
+        "vacancies/vacancy_list.html",
+        {
+            "association": association,
+            "vacancies": vacancies,
+            "can_report": viewer.manages(association),
+        },
+    )
 
 
-def shortlist_finalise(request, **kwargs):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@portal_view
+def vacancy_report(request, slug: str):
+    viewer = viewer_for(request)
+    association = access.get_association_for(viewer, slug, need="manage")
+    form = VacancyReportForm(request.POST or None, association=association)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vacancy = services.vacancy_report(
+                actor=request.user,
+                unit=form.cleaned_data["unit"],
+                available_from=form.cleaned_data["available_from"],
+                route=form.cleaned_data["route"] or None,
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The vacancy is reported."))
+            return redirect("vacancies:vacancy_detail", pk=vacancy.pk)
+    return render(
+        request,
+        "vacancies/vacancy_report.html",
+        {"association": association, "form": form},
+        status=_status(request),
+    )
 
 
-def round_new(request, **kwargs):
-    raise Http404
+def _candidates_with_nomination(vacancy: Vacancy):
+    """The vacancy's candidates, each with its (latest) nomination read in the same query."""
+    nomination = Nomination.objects.filter(candidate=OuterRef("pk")).order_by("-nominated_at")
+    return vacancy.candidates.annotate(
+        nomination_pk=Subquery(nomination.values("pk")[:1]),
+        nomination_status=Subquery(nomination.values("status")[:1]),
+        nomination_at=Subquery(nomination.values("nominated_at")[:1]),
+        nomination_reason=Subquery(nomination.values("refusal_reason")[:1]),
+    ).order_by("applied_at", "pk")
 
 
-def nomination_next(request, **kwargs):
-    raise Http404
+@require_GET
+@portal_view
+def vacancy_detail(request, pk: int):
+    viewer = viewer_for(request)
+    vacancy = access.get_vacancy_for(viewer, pk)
+    own = viewer.association_id == vacancy.association_id
+    is_board = own and viewer.has_role(Role.BOARD)
+    is_selection = own and viewer.has_role(Role.SELECTION)
+    candidates = list(_candidates_with_nomination(vacancy))
+    nominations = sorted(
+        (c for c in candidates if c.nomination_pk), key=lambda c: c.nomination_at, reverse=True
+    )
+    rounds = list(vacancy.rounds.select_related("winner").order_by("-number"))
+    status = Vacancy.Status
+    running = next((r for r in rounds if r.status != VotingRound.Status.CLOSED), None)
+    return render(
+        request,
+        "vacancies/vacancy_detail.html",
+        {
+            "vacancy": vacancy,
+            "outlook": unit_outlook(vacancy.unit),
+            "candidates": candidates if (is_board or is_selection) else [],
+            "nominations": nominations,
+            "rounds": rounds,
+            "is_board": is_board,
+            "is_selection": is_selection,
+            "is_corporation": vacancy.association.corporation_id in viewer.corporation_ids,
+            "can_open_applications": is_selection
+            and vacancy.is_cooptation
+            and vacancy.status in (status.REPORTED, status.OPEN),
+            "can_finalise": is_selection and vacancy.status == status.OPEN,
+            "can_schedule": is_board and vacancy.status == status.SHORTLISTED and not running,
+            "can_nominate_next": is_board
+            and vacancy.status == status.SHORTLISTED
+            and any(n.nomination_status == Nomination.Status.REFUSED for n in nominations),
+            "can_withdraw": is_board
+            and vacancy.status in (status.REPORTED, status.OPEN, status.SHORTLISTED),
+            "days_open": _days_open(vacancy, timezone.localdate()),
+        },
+    )
 
 
-def candidate_detail(request, **kwargs):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@portal_view
+def vacancy_profile(request, pk: int):
+    viewer = viewer_for(request)
+    vacancy = access.get_vacancy_for(viewer, pk, need="select")
+    initial = {
+        "profile": vacancy.profile,
+        "volunteer_priority": vacancy.volunteer_priority,
+        "closes_at": vacancy.applications_close_at
+        and timezone.localtime(vacancy.applications_close_at),
+    }
+    form = VacancyProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.vacancy_open_applications(
+                actor=request.user, vacancy=vacancy, **form.cleaned_data
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The profile is published and applications are open."))
+            return redirect("vacancies:vacancy_detail", pk=vacancy.pk)
+    return render(
+        request,
+        "vacancies/vacancy_profile.html",
+        {"vacancy": vacancy, "form": form},
+        status=_status(request),
+    )
 
 
-def round_detail(request, **kwargs):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@portal_view
+def vacancy_withdraw(request, pk: int):
+    viewer = viewer_for(request)
+    vacancy = access.get_vacancy_for(viewer, pk, need="manage")
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.vacancy_withdraw(
+                actor=request.user, vacancy=vacancy, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The vacancy is withdrawn."))
+            return redirect("vacancies:vacancy_detail", pk=vacancy.pk)
+    return render(
+        request,
+        "vacancies/vacancy_withdraw.html",
+        {"vacancy": vacancy, "form": form},
+        status=_status(request),
+    )
 
 
-def ballot_cast(request, **kwargs):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@portal_view
+def shortlist_finalise(request, pk: int):
+    viewer = viewer_for(request)
+    vacancy = access.get_vacancy_for(viewer, pk, need="select")
+    error = None
+    if request.method == "POST":
+        try:
+            services.shortlist_finalise(actor=request.user, vacancy=vacancy)
+        except DomainError as refused:
+            error = refused.message
+        else:
+            messages.success(
+                request,
+                _("The shortlist is final; the candidates not taken receive the reason by e-mail."),
+            )
+            return redirect("vacancies:vacancy_detail", pk=vacancy.pk)
+    candidates = list(vacancy.candidates.order_by("applied_at", "pk"))
+    return render(
+        request,
+        "vacancies/shortlist_finalise.html",
+        {
+            "vacancy": vacancy,
+            "error": error,
+            "shortlisted": [c for c in candidates if c.status == Candidate.Status.SHORTLISTED],
+            "rejected": [c for c in candidates if c.status == Candidate.Status.NOT_SHORTLISTED],
+            "undecided": [c for c in candidates if c.status == Candidate.Status.APPLIED],
+        },
+        status=400 if error else 200,
+    )
 
 
-def recusal_declare(request, **kwargs):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@portal_view
+def round_new(request, pk: int):
+    viewer = viewer_for(request)
+    vacancy = access.get_vacancy_for(viewer, pk, need="manage")
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            voting_round = services.voting_round_schedule(
+                actor=request.user, vacancy=vacancy, **form.cleaned_data
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The voting round is set up."))
+            return redirect("vacancies:round_detail", pk=voting_round.pk)
+    return render(
+        request,
+        "vacancies/round_new.html",
+        {
+            "vacancy": vacancy,
+            "form": form,
+            "shortlist": vacancy.candidates.filter(status=Candidate.Status.SHORTLISTED).order_by(
+                "applied_at", "pk"
+            ),
+        },
+        status=_status(request),
+    )
 
 
-def nomination_detail(request, **kwargs):
-    raise Http404
+@require_POST
+@portal_view
+def nomination_next(request, pk: int):
+    viewer = viewer_for(request)
+    vacancy = access.get_vacancy_for(viewer, pk, need="manage")
+    try:
+        services.nomination_next(actor=request.user, vacancy=vacancy)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The next candidate is nominated to the corporation."))
+    return redirect("vacancies:vacancy_detail", pk=vacancy.pk)
 
 
-def nomination_list(request, **kwargs):
-    raise Http404
+# -- candidates ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def candidate_detail(request, pk: int):
+    viewer = viewer_for(request)
+    candidate = access.get_candidate_for(viewer, pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if request.method == "POST" and action not in ("decide", "note"):
+        raise Http404
+    decision = CandidateDecisionForm(
+        request.POST if action == "decide" else None,
+        initial={
+            "shortlisted": {"shortlisted": "yes", "not_shortlisted": "no"}.get(candidate.status),
+            "reason": candidate.decision_reason,
+        },
+    )
+    note = CandidateNoteForm(
+        request.POST if action == "note" else None,
+        initial={"notes": candidate.interview_notes},
+    )
+    if action == "decide" and decision.is_valid():
+        try:
+            services.candidate_shortlist(
+                actor=request.user,
+                candidate=candidate,
+                shortlisted=decision.cleaned_data["shortlisted"] == "yes",
+                reason=decision.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            _form_error(decision, error)
+        else:
+            messages.success(
+                request, _("The decision on %(name)s is saved.") % {"name": candidate.name}
+            )
+            return redirect("vacancies:candidate_detail", pk=candidate.pk)
+    if action == "note" and note.is_valid():
+        try:
+            services.candidate_note(
+                actor=request.user, candidate=candidate, notes=note.cleaned_data["notes"]
+            )
+        except DomainError as error:
+            _form_error(note, error)
+        else:
+            messages.success(request, _("The interview notes are saved."))
+            return redirect("vacancies:candidate_detail", pk=candidate.pk)
+    return render(
+        request,
+        "vacancies/candidate_detail.html",
+        {
+            "candidate": candidate,
+            "vacancy": candidate.vacancy,
+            "decision_form": decision,
+            "note_form": note,
+            "can_decide": candidate.vacancy.status == Vacancy.Status.OPEN,
+        },
+        status=_status(request),
+    )
+
+
+# -- the ballot ------------------------------------------------------------------------------
+
+
+def _ballot_page(request, voting_round: VotingRound, *, form=None, error="", status=200):
+    """The round page: the ballot while open, the result once closed; never a count before."""
+    viewer = viewer_for(request)
+    candidates = list(voting_round.candidates.order_by("applied_at", "pk"))
+    closed = voting_round.status == VotingRound.Status.CLOSED
+    now = timezone.now()
+    can_vote = voting_round.is_open_at(now) and voting_round.is_elector and not voting_round.recused
+    if form is None and can_vote:
+        form = BallotForm(method=voting_round.method, candidates=candidates)
+    context = {
+        "round": voting_round,
+        "vacancy": voting_round.vacancy,
+        "candidates": candidates,
+        "form": form if can_vote else None,
+        "error": error,
+        "closed": closed,
+        "can_vote": can_vote,
+        "can_recuse": not closed
+        and now < voting_round.ends_at
+        and not voting_round.voted
+        and not voting_round.recused
+        and (voting_round.is_elector or voting_round.status == VotingRound.Status.SCHEDULED),
+        "is_board": viewer.has_role(Role.BOARD),
+    }
+    if closed:
+        context.update(_result(voting_round, candidates))
+    return render(request, "vacancies/round_detail.html", context, status=status)
+
+
+def _result(voting_round: VotingRound, candidates: list[Candidate]) -> dict:
+    """What the stored tally says, in rows a template can show."""
+    tally = voting_round.tally or {}
+    result = tally.get("result", {})
+    counts = result.get("counts", {})
+    position = {pk: i for i, pk in enumerate(result.get("ranking", []), start=1)}
+    rows = []
+    for candidate in candidates:
+        rows.append(
+            {
+                "candidate": candidate,
+                "counts": counts.get(str(candidate.pk)),
+                "position": position.get(candidate.pk),
+                "rounds": [r["counts"].get(str(candidate.pk)) for r in result.get("rounds", [])],
+            }
+        )
+    rows.sort(key=lambda row: (row["position"] or len(candidates) + 1, row["candidate"].pk))
+    electorate, recused = tally.get("electorate", 0), tally.get("recused", 0)
+    base = electorate - recused
+    turnout = tally.get("turnout", 0)
+    return {
+        "result_rows": rows,
+        "runoff_rounds": range(1, len(result.get("rounds", [])) + 1),
+        "turnout": turnout,
+        "electorate": electorate,
+        "recused": recused,
+        "base": base,
+        "turnout_percent": round(100 * turnout / base) if base else 0,
+        "quorum_met": tally.get("quorum_met"),
+        "receipts": tally.get("receipts", []),
+        "tied": result.get("tied", []),
+        "lot_seed": tally.get("lot_seed"),
+    }
+
+
+@require_GET
+@portal_view
+def round_detail(request, pk: int):
+    viewer = viewer_for(request)
+    return _ballot_page(request, access.get_round_for(viewer, pk))
+
+
+@require_POST
+@portal_view
+def ballot_cast(request, pk: int):
+    viewer = viewer_for(request)
+    voting_round = access.get_round_for(viewer, pk)
+    if not voting_round.is_elector:
+        raise Http404
+    form = ballot_form_from_post(request.POST, method=voting_round.method)
+    # A refused ballot comes back empty: the page never repeats what was chosen.
+    if not form.is_valid():
+        errors = form.non_field_errors() or [_("The ballot could not be read; fill it in again.")]
+        return _ballot_page(request, voting_round, error=errors[0], status=400)
+    member = viewer.member
+    member.user = request.user  # the receipt e-mail goes to the logged-in user
+    try:
+        receipt = services.ballot_cast(
+            voting_round=voting_round, member=member, choices=form.choices()
+        )
+    except services.NotInElectorate:
+        raise Http404 from None
+    except RoundClosed as error:
+        voting_round = access.get_round_for(viewer, pk)
+        return _ballot_page(request, voting_round, error=error.message, status=409)
+    except DomainError as error:
+        return _ballot_page(request, voting_round, error=error.message, status=400)
+    return render(
+        request,
+        "vacancies/ballot_receipt.html",
+        {"round": voting_round, "vacancy": voting_round.vacancy, "receipt": receipt},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def recusal_declare(request, pk: int):
+    viewer = viewer_for(request)
+    voting_round = access.get_round_for(viewer, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recusal_declare(
+                voting_round=voting_round,
+                member=viewer.member,
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request, _("You have stepped out of this round; you will not vote in it.")
+            )
+            return redirect("vacancies:round_detail", pk=voting_round.pk)
+    return render(
+        request,
+        "vacancies/recusal_declare.html",
+        {"round": voting_round, "vacancy": voting_round.vacancy, "form": form},
+        status=_status(request),
+    )
+
+
+# -- nominations -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def nomination_detail(request, pk: int):
+    viewer = viewer_for(request)
+    nomination = access.get_nomination_for(viewer, pk)
+    decides = nomination.vacancy.association.corporation_id in viewer.corporation_ids
+    action = request.POST.get("action") if request.method == "POST" else None
+    if request.method == "POST" and (not decides or action not in ("confirm", "refuse")):
+        raise Http404
+    confirm_form = NominationConfirmForm(
+        request.POST if action == "confirm" else None,
+        initial={"starts_on": nomination.vacancy.available_from},
+    )
+    refuse_form = NominationRefuseForm(request.POST if action == "refuse" else None)
+    form = confirm_form if action == "confirm" else refuse_form
+    if action and form.is_valid():
+        if request.POST.get("confirmed") != "yes":
+            return render(
+                request,
+                "vacancies/nomination_confirm.html",
+                {"nomination": nomination, "action": action, "form": form},
+            )
+        try:
+            if action == "confirm":
+                services.nomination_confirm(
+                    actor=request.user, nomination=nomination, **form.cleaned_data
+                )
+            else:
+                services.nomination_refuse(
+                    actor=request.user, nomination=nomination, **form.cleaned_data
+                )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            if action == "confirm":
+                messages.success(
+                    request, _("The nomination is confirmed; the tenancy is registered.")
+                )
+            else:
+                messages.success(request, _("The nomination is refused; the board is informed."))
+            return redirect("vacancies:nomination_detail", pk=nomination.pk)
+    return render(
+        request,
+        "vacancies/nomination_detail.html",
+        {
+            "nomination": nomination,
+            "vacancy": nomination.vacancy,
+            "candidate": nomination.candidate,
+            "decides": decides,
+            "confirm_form": confirm_form,
+            "refuse_form": refuse_form,
+            "today": timezone.localdate(),
+        },
+        status=_status(request),
+    )
+
+
+@require_GET
+@portal_view
+def nomination_list(request, slug: str):
+    viewer = viewer_for(request)
+    corporation = access.get_corporation_for(viewer, slug)
+    nominations = list(
+        Nomination.objects.filter(vacancy__association__corporation=corporation)
+        .select_related("vacancy__association", "vacancy__unit__building", "candidate")
+        .order_by("-nominated_at", "-pk")
+    )
+    today = timezone.localdate()
+    pending = [n for n in nominations if n.status == Nomination.Status.PENDING]
+    pending.sort(key=lambda n: n.nominated_at)
+    for nomination in pending:
+        nomination.days_waiting = (today - timezone.localdate(nomination.nominated_at)).days
+    return render(
+        request,
+        "vacancies/nomination_list.html",
+        {
+            "corporation": corporation,
+            "pending": pending,
+            "decided": [n for n in nominations if n.status != Nomination.Status.PENDING],
+        },
+    )

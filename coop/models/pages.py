@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.lookups import StartsWith
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -19,6 +20,19 @@ def public_pages(pages):
     """
     restricted = PageViewRestriction.objects.filter(StartsWith(OuterRef("path"), F("page__path")))
     return pages.exclude(Exists(restricted))
+
+
+def view_restrictions_on_path(page: Page):
+    """Restrictions on the page or an ancestor (or their alias sources), in one query.
+
+    Wagtail's ``get_view_restrictions`` first loads the ancestors to resolve aliases: one query
+    more. The ancestors' tree paths are prefixes of the page's own path.
+    """
+    steps = range(Page.steplen, len(page.path) + 1, Page.steplen)
+    paths = [page.path[:end] for end in steps]
+    return PageViewRestriction.objects.filter(
+        Q(page__path__in=paths) | Q(page__aliases__path__in=paths)
+    ).distinct()
 
 
 def url_below(request, ancestor: Page, page: Page) -> str:
@@ -38,11 +52,31 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
-    subpage_types = ["coop.ContentPage", "coop.NewsIndexPage"]
+    subpage_types = ["coop.ContentPage", "coop.NewsIndexPage", "vacancies.VacancyIndexPage"]
     max_count = 1
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        """Load the child page with its own fields in one query (Wagtail's route takes two)."""
+        if not path_components:
+            return super().route(request, path_components)
+        links = {
+            model: ptr.remote_field.get_accessor_name()
+            for model in self.allowed_subpage_models()
+            for parent, ptr in model._meta.parents.items()
+            if parent is Page
+        }
+        child = (
+            self.get_children().filter(slug=path_components[0]).select_related(*links.values())
+        ).first()
+        if child is None:
+            raise Http404
+        link = links.get(child.specific_class)
+        specific = getattr(child, link) if link else child.specific
+        specific._cached_parent_obj = self
+        return specific.route(request, path_components[1:])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

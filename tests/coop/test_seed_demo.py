@@ -44,6 +44,8 @@ from members.models import (
     Tenancy,
 )
 from members.selectors import association_mix
+from vacancies.models import VotingRound
+from vacancies.services import verify_tally
 
 MODELS = (
     User,
@@ -204,7 +206,16 @@ def test_the_bench_scale_is_bulk_and_idempotent(db):
 
     member_viewer = load_viewer(User.objects.get(email=BENCH_MEMBER_LOGIN.email))
     assert member_viewer.member.association == associations.order_by("slug").first()
-    assert member_viewer.roles == frozenset()
+    # The bench member sits on the selection committee, so the vacancy page can be measured.
+    assert member_viewer.roles == frozenset({"selection"})
+    closed = VotingRound.objects.filter(
+        vacancy__association__in=associations, status=VotingRound.Status.CLOSED
+    )
+    assert closed.count() == 100
+    assert all(verify_tally(r) for r in closed[:5])
+    assert VotingRound.objects.filter(
+        vacancy__association=member_viewer.member.association, status=VotingRound.Status.OPEN
+    ).exists()
     staff_viewer = load_viewer(User.objects.get(email=BENCH_STAFF_LOGIN.email))
     assert list(staff_viewer.organisations) == [corporation.pk]
     assert staff_viewer.has_second_factor
@@ -239,3 +250,25 @@ def test_demo_code_refuses_to_run_in_production(seeded, settings):
     settings.COOP_ENV = "production"
     with pytest.raises(CommandError, match="production"):
         call_command("demo_code", LOGINS["board"].email)
+
+
+def test_the_demo_shows_the_vacancy_page_an_open_vacancy_and_a_decided_vote(seeded, client):
+    from vacancies.models import Candidate, Nomination, Vacancy, VotingRound
+    from vacancies.pages import VacancyIndexPage
+
+    page = VacancyIndexPage.objects.live().get()
+    assert page.selection_criteria and page.procedure
+    open_vacancy = Vacancy.objects.accepting_applications().get()
+    assert open_vacancy.candidates.count() == 3
+    assert client.get(f"/{page.slug}/").status_code == 200
+    detail = client.get(f"/{page.slug}/{open_vacancy.pk}/")
+    assert detail.status_code == 200
+    assert open_vacancy.profile in detail.content.decode()
+    decided = VotingRound.objects.get(status=VotingRound.Status.CLOSED)
+    assert decided.outcome == VotingRound.Outcome.ELECTED
+    assert Nomination.objects.get(round=decided).status == Nomination.Status.PENDING
+    assert Candidate.objects.filter(status=Candidate.Status.NOT_SHORTLISTED).count() == 1
+    before = (Vacancy.objects.count(), Candidate.objects.count(), VacancyIndexPage.objects.count())
+    seed()
+    after = (Vacancy.objects.count(), Candidate.objects.count(), VacancyIndexPage.objects.count())
+    assert after == before

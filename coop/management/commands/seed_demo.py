@@ -38,7 +38,10 @@ from coop.models import (
     User,
 )
 from members import services
-from members.models import Member, MixGroup, MixGroupPeriod, Role, Tenancy
+from members.models import AssociationRole, Member, MixGroup, MixGroupPeriod, Role, Tenancy
+from vacancies import services as vacancy_services
+from vacancies.models import Candidate, Vacancy, VotingRound
+from vacancies.pages import VacancyIndexPage
 
 # Every demo account lives under this domain; ``demo_code`` refuses any other address.
 DEMO_DOMAIN = "demo.example.org"
@@ -355,6 +358,90 @@ NEWS_ITEMS: tuple[tuple[str, str, int, str, str], ...] = (
 )
 
 
+VACANCY_PAGE = PageSpec(
+    slug="woning-vrij",
+    title="Woning vrij",
+    intro="Komt er bij ons een woning vrij, dan zoeken we samen een nieuwe buur. Reageer hier.",
+    body="",
+)
+SELECTION_CRITERIA = (
+    "<ul><li>Je wilt actief meedoen in de vereniging: gemiddeld zestien uur per maand.</li>"
+    "<li>Je past bij het profiel dat de selectiecommissie voor deze woning heeft opgesteld.</li>"
+    "<li>Je inkomen en huishouden passen bij de woning; dat toetst de corporatie.</li></ul>"
+    "<p>Wij vragen nooit naar gezondheid, afkomst, geloof, politieke voorkeur of geaardheid.</p>"
+)
+PROCEDURE = (
+    "<ol><li>Je reageert met een motivatie en vertelt wat je wilt bijdragen.</li>"
+    "<li>Na de sluitingsdatum stelt de selectiecommissie een voordracht op; wie er niet op "
+    "staat, hoort waarom.</li>"
+    "<li>De leden stemmen geheim over de kandidaten op de voordracht.</li>"
+    "<li>De gekozen kandidaat wordt voorgedragen aan Woonstichting Nieuw Kwartier, die inkomen "
+    "en passend toewijzen toetst.</li></ol>"
+)
+OPEN_PROFILE = (
+    "Voor deze tweekamerwoning in Zonnewijzer Zuid zoeken we een buur die graag meedoet met de "
+    "koffieochtend op dinsdag en een handje wil helpen in de klusdienst. Ervaring met "
+    "buurtwerk of vrijwilligerswerk is mooi meegenomen."
+)
+DECIDED_PROFILE = (
+    "We zoeken iemand die de moestuin mee wil trekken en het leuk vindt om af en toe voor de "
+    "gang te koken."
+)
+NOT_SHORTLISTED = "We zochten iemand die overdag thuis is; dat past niet bij jouw werktijden."
+# (name, household size, motivation, contribution, pledged hours a month)
+APPLICANTS: tuple[tuple[str, int, str, str, str], ...] = (
+    (
+        "Lieke van Dam",
+        1,
+        "Ik woon nu alleen in een flat en mis het contact met buren. Hier wil ik echt meedoen.",
+        "Ik wil de koffieochtend op dinsdag draaien en help graag bij de klusdienst.",
+        "16",
+    ),
+    (
+        "Omar Haddad",
+        2,
+        "Mijn vriendin en ik zoeken een plek waar mensen naar elkaar omkijken.",
+        "Ik ben timmerman en kan de klusdienst versterken.",
+        "12",
+    ),
+    (
+        "Greet Hofman",
+        1,
+        "Na mijn pensioen wil ik mijn tijd besteden aan een gemeenschap waar ik bij hoor.",
+        "Ik heb jaren in de buurthuiskeuken gestaan en kook graag voor de gang.",
+        "20",
+    ),
+    (
+        "Sem Kuiper",
+        1,
+        "Ik ben opgegroeid in een woongroep en wil weer samen wonen.",
+        "Moestuinieren en fietsen repareren.",
+        "",
+    ),
+    (
+        "Naima Ouali",
+        3,
+        "Met mijn twee kinderen zoek ik een veilige, betrokken woonomgeving.",
+        "Ik organiseer graag activiteiten voor de kinderen in het complex.",
+        "",
+    ),
+    (
+        "Ruben Veenstra",
+        1,
+        "Ik werk in de zorg en vind het belangrijk dat buren elkaar steunen.",
+        "Ik kook graag en help met de moestuin.",
+        "",
+    ),
+    (
+        "Tamara Jonker",
+        2,
+        "Wij willen graag in Zwolle blijven wonen, dicht bij familie.",
+        "Administratie: ik kan de kas van de vereniging bijhouden.",
+        "",
+    ),
+)
+
+
 class SmallSeeder:
     """Creates the small demo through the services; every step skips what already exists."""
 
@@ -381,6 +468,7 @@ class SmallSeeder:
             for resident in spec.residents:
                 self.resident(association, units, resident)
         self.pages()
+        self.vacancies()
 
     def user(self, login: DemoLogin) -> User:
         user = User.objects.filter(email=login.email).first()
@@ -540,6 +628,113 @@ class SmallSeeder:
             self.child_page(
                 index, NewsPage, PageSpec(slug, title, intro, body), extra={"date": date}
             )
+
+    def vacancies(self) -> None:
+        """The public vacancy page, an open vacancy with applicants, and a decided vote."""
+        self.child_page(
+            HomePage.objects.get(),
+            VacancyIndexPage,
+            VACANCY_PAGE,
+            extra={"selection_criteria": SELECTION_CRITERIA, "procedure": PROCEDURE},
+        )
+        # Z-12 and W-10 are the regular units the demo leaves empty.
+        self.open_vacancy(Unit.objects.get(building__name="Zonnewijzer Zuid", number="12"))
+        self.decided_vacancy(Unit.objects.get(building__name="Weverhof", number="10"))
+
+    def open_vacancy(self, unit: Unit) -> None:
+        if Vacancy.objects.filter(unit=unit).exists():
+            return
+        opened = timezone.now() - dt.timedelta(days=5)
+        vacancy = vacancy_services.vacancy_report(
+            actor=self.users["board"],
+            unit=unit,
+            available_from=self.today + dt.timedelta(days=45),
+            today=timezone.localdate(opened),
+        )
+        vacancy = vacancy_services.vacancy_open_applications(
+            actor=self.users["selection"],
+            vacancy=vacancy,
+            profile=OPEN_PROFILE,
+            closes_at=opened + dt.timedelta(days=26),
+            volunteer_priority=True,
+            now=opened,
+        )
+        for day, applicant in enumerate(APPLICANTS[:3], start=1):
+            self.applicant(vacancy, applicant, now=opened + dt.timedelta(days=day))
+        self.created += 1
+
+    def decided_vacancy(self, unit: Unit) -> None:
+        """A vacancy of last month: applications, a final shortlist, a closed vote, a nominee."""
+        if Vacancy.objects.filter(unit=unit).exists():
+            return
+        start = timezone.now() - dt.timedelta(days=40)
+        vacancy = vacancy_services.vacancy_report(
+            actor=self.admin,
+            unit=unit,
+            available_from=self.today + dt.timedelta(days=10),
+            today=timezone.localdate(start),
+        )
+        vacancy = vacancy_services.vacancy_open_applications(
+            actor=self.admin,
+            vacancy=vacancy,
+            profile=DECIDED_PROFILE,
+            closes_at=start + dt.timedelta(days=14),
+            volunteer_priority=False,
+            now=start,
+        )
+        candidates = [
+            self.applicant(vacancy, applicant, now=start + dt.timedelta(days=day))
+            for day, applicant in enumerate(APPLICANTS[3:], start=1)
+        ]
+        for candidate in candidates[:3]:
+            vacancy_services.candidate_shortlist(
+                actor=self.admin, candidate=candidate, shortlisted=True
+            )
+        vacancy_services.candidate_shortlist(
+            actor=self.admin, candidate=candidates[3], shortlisted=False, reason=NOT_SHORTLISTED
+        )
+        vacancy_services.shortlist_finalise(
+            actor=self.admin, vacancy=vacancy, now=start + dt.timedelta(days=15)
+        )
+        voting_round = vacancy_services.voting_round_schedule(
+            actor=self.admin,
+            vacancy=vacancy,
+            method=VotingRound.Method.RANKED,
+            quorum_percent=50,
+            tie_break=VotingRound.TieBreak.EARLIEST_APPLICATION,
+            starts_at=start + dt.timedelta(days=16),
+            ends_at=start + dt.timedelta(days=23),
+            now=start + dt.timedelta(days=16),
+        )
+        ids = [str(c.pk) for c in candidates[:3]]
+        # Six of the eight members vote; the quorum is half of them.
+        voters = Member.objects.filter(association=unit.building.association).order_by("pk")[:6]
+        for n, member in enumerate(voters):
+            ranking = ids[n % 3 :] + ids[: n % 3] if n % 3 != 2 else ids
+            vacancy_services.ballot_cast(
+                voting_round=voting_round,
+                member=member,
+                choices={"ranking": ranking},
+                now=start + dt.timedelta(days=17, hours=n),
+            )
+        vacancy_services.voting_round_close(
+            round_id=voting_round.pk, now=start + dt.timedelta(days=23, minutes=5)
+        )
+        self.created += 1
+
+    def applicant(self, vacancy: Vacancy, applicant: tuple, *, now: dt.datetime) -> Candidate:
+        name, household, motivation, contribution, hours = applicant
+        return vacancy_services.candidate_apply(
+            vacancy=vacancy,
+            name=name,
+            email=_resident_email(name).replace("@", ".kandidaat@"),
+            phone="",
+            household_size=household,
+            motivation=motivation,
+            contribution=contribution,
+            pledged_hours=hours if vacancy.volunteer_priority else None,
+            now=now,
+        )
 
     def child_page(self, parent: Page, model: type[Page], spec: PageSpec, extra=None) -> Page:
         existing = model.objects.child_of(parent).filter(slug=spec.slug).first()
@@ -832,15 +1027,187 @@ def _bench_logins(data: BenchData) -> None:
     )
 
 
+BENCH_VACANCIES = 100
+BENCH_CANDIDATES_PER_VACANCY = 4
+BENCH_OPEN_ROUND_CANDIDATES = 5
+
+
+def _bench_vacancies(data: BenchData) -> None:
+    """100 let vacancies with closed rounds (real encrypted ballots and a verifiable tally),
+    and one open round in the bench member's association, who sits on its selection committee
+    (so the vacancy page, the ballot and the cast can be measured)."""
+    from vacancies import ballots, tally
+    from vacancies.models import (
+        Ballot,
+        Candidate,
+        Elector,
+        Vacancy,
+        VoteRecord,
+        VotingRound,
+    )
+    from vacancies.services import tally_record
+
+    rng = data.rng
+    now = timezone.now()
+    members_of: dict[int, list[Member]] = {}
+    for member in data.members:
+        members_of.setdefault(member.association_id, []).append(member)
+    regular_units: dict[int, list[Unit]] = {}
+    association_of = {b.pk: b.association_id for b in data.buildings}
+    for unit in data.units:
+        if unit.kind == Unit.Kind.REGULAR:
+            regular_units.setdefault(association_of[unit.building_id], []).append(unit)
+
+    plans = []  # (vacancy, round, candidates, status)
+    for n in range(BENCH_VACANCIES + 1):
+        is_open = n == BENCH_VACANCIES
+        association = data.associations[0 if is_open else n % len(data.associations)]
+        unit = regular_units[association.pk][-1 - n // len(data.associations)]
+        reported = data.today - dt.timedelta(days=(5 if is_open else rng.randint(60, 900)))
+        vacancy = Vacancy(
+            association=association,
+            unit=unit,
+            route="cooptation",
+            status=Vacancy.Status.VOTING if is_open else Vacancy.Status.LET,
+            available_from=reported + dt.timedelta(days=30),
+            reported_on=reported,
+            profile="Een buur die meedoet met de tuin, de maaltijden en de klusdienst.",
+            applications_close_at=now - dt.timedelta(days=1 if is_open else 400),
+            nominated_on=None if is_open else reported + dt.timedelta(days=rng.randint(20, 50)),
+            let_on=None if is_open else reported + dt.timedelta(days=rng.randint(51, 80)),
+        )
+        vacancy.closed_on = vacancy.let_on
+        plans.append(vacancy)
+    vacancies = Vacancy.objects.bulk_create(plans)
+
+    candidates = []
+    for n, vacancy in enumerate(vacancies):
+        count = (
+            BENCH_OPEN_ROUND_CANDIDATES if n == BENCH_VACANCIES else BENCH_CANDIDATES_PER_VACANCY
+        )
+        for c in range(count):
+            candidates.append(
+                Candidate(
+                    vacancy=vacancy,
+                    status=Candidate.Status.SHORTLISTED,
+                    name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                    email=f"kandidaat-{n + 1:03d}-{c + 1}@{BENCH_DOMAIN}",
+                    household_size=1 + rng.randint(0, 3),
+                    motivation="Ik wil graag bijdragen aan een buurt waar mensen naar elkaar "
+                    "omkijken. Ik kook graag en help bij klussen.",
+                    contribution="Samen koken op woensdag; fietsen repareren.",
+                    pledged_hours=Decimal(rng.choice((4, 8, 12, 16))),
+                    applied_at=now - dt.timedelta(days=500, minutes=c),
+                )
+            )
+    candidates = Candidate.objects.bulk_create(candidates, batch_size=BENCH_BATCH)
+    by_vacancy: dict[int, list[Candidate]] = {}
+    for candidate in candidates:
+        by_vacancy.setdefault(candidate.vacancy_id, []).append(candidate)
+
+    rounds = VotingRound.objects.bulk_create(
+        [
+            VotingRound(
+                vacancy=vacancy,
+                number=1,
+                method=VotingRound.Method.values[n % 3],
+                quorum_percent=20,
+                tie_break=VotingRound.TieBreak.EARLIEST_APPLICATION,
+                starts_at=now - dt.timedelta(days=1)
+                if n == BENCH_VACANCIES
+                else dt.datetime.combine(vacancy.reported_on, dt.time(12), tzinfo=dt.UTC),
+                ends_at=now + dt.timedelta(days=7)
+                if n == BENCH_VACANCIES
+                else dt.datetime.combine(
+                    vacancy.reported_on + dt.timedelta(days=14), dt.time(12), tzinfo=dt.UTC
+                ),
+                status=VotingRound.Status.OPEN,
+                opened_at=now - dt.timedelta(days=1),
+                electorate_size=len(members_of[vacancy.association_id]),
+            )
+            for n, vacancy in enumerate(vacancies)
+        ]
+    )
+    through = VotingRound.candidates.through
+    through.objects.bulk_create(
+        [
+            through(votinground_id=r.pk, candidate_id=c.pk)
+            for r in rounds
+            for c in by_vacancy[r.vacancy_id]
+        ],
+        batch_size=BENCH_BATCH,
+    )
+    electors, records, ballot_rows = [], [], {}
+    for r in rounds:
+        electorate = members_of[r.vacancy.association_id]
+        electors += [Elector(round=r, member=m) for m in electorate]
+        if r.status == VotingRound.Status.OPEN and r.ends_at > now:
+            continue  # the open round starts empty; the bench casts into it
+        ids = [c.pk for c in by_vacancy[r.vacancy_id]]
+        voters = rng.sample(electorate, k=min(len(electorate), rng.randint(40, 80)))
+        rows = []
+        for voter in voters:
+            rng.shuffle(ids)
+            if r.method == "yes_no":
+                raw = {"answers": {str(pk): rng.choice(("yes", "no", "abstain")) for pk in ids}}
+            elif r.method == "approval":
+                raw = {"approved": ids[: rng.randint(1, len(ids))]}
+            else:
+                raw = {"ranking": ids[: rng.randint(1, len(ids))]}
+            choices = tally.clean_choices(r.method, ids, raw)
+            key = ballots.new_ballot_key()
+            rows.append(
+                Ballot(
+                    key=key,
+                    round=r,
+                    seal=ballots.seal_for(r.pk, voter.pk),
+                    receipt=ballots.new_receipt(),
+                    sealed_choices=ballots.seal_choices(r.pk, key, choices),
+                )
+            )
+            records.append(VoteRecord(round=r, member=voter))
+        ballot_rows[r.pk] = rows
+    Elector.objects.bulk_create(electors, batch_size=BENCH_BATCH)
+    VoteRecord.objects.bulk_create(records, batch_size=BENCH_BATCH)
+    Ballot.objects.bulk_create(
+        [b for rows in ballot_rows.values() for b in rows], batch_size=BENCH_BATCH
+    )
+    for r in rounds:
+        if r.pk not in ballot_rows:
+            continue
+        record = tally_record(r, ballot_rows[r.pk], turnout=len(ballot_rows[r.pk]), recused=0)
+        r.tally = {k: v for k, v in record.items() if k != "ballots"}
+        r.digest = tally.digest(record)
+        r.outcome = record["outcome"]
+        r.winner_id = record["result"]["winner"] if record["outcome"] == "elected" else None
+        r.status = VotingRound.Status.CLOSED
+        r.closed_at = r.ends_at
+    VotingRound.objects.bulk_update(
+        [r for r in rounds if r.pk in ballot_rows],
+        ["tally", "digest", "outcome", "winner", "status", "closed_at"],
+        batch_size=BENCH_BATCH,
+    )
+    bench_member = Member.objects.get(user__email=BENCH_MEMBER_LOGIN.email)
+    AssociationRole.objects.create(
+        member=bench_member, role=Role.SELECTION, starts_on=bench_member.joined_on
+    )
+    data.rows.update(
+        vacancies=len(vacancies),
+        candidates=len(candidates),
+        rounds=len(rounds),
+        ballots=len(records),
+    )
+
+
 # The bench data, step by step. Later issues append their steps here, each in bulk and without
 # audit entries, to reach the full demo scale of QUALITY.md (performance 4):
 #   - 200 omklap contracts with their monitoring moments (on the omklap tenancies above);
 #   - 5,000 activity occurrences and 50,000 contribution logs;
-#   - 100 vacancies with closed voting rounds.
 BENCH_STEPS: tuple[Callable[[BenchData], None], ...] = (
     _bench_places,
     _bench_members,
     _bench_logins,
+    _bench_vacancies,
 )
 
 

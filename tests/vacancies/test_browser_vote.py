@@ -1,0 +1,47 @@
+"""A member votes in a real browser and, after the close, finds the result and their receipt."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import browser_login
+from tests.vacancies.conftest import candidates_of, make_vacancy, open_round
+from vacancies import services
+from vacancies.models import Ballot, VotingRound
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_a_member_votes_and_finds_their_receipt_among_the_counted(cast, live_page):
+    voting_round = open_round(cast, make_vacancy(cast), quorum=0)
+    fenna = candidates_of(voting_round)[0]
+    round_url = reverse("vacancies:round_detail", args=[voting_round.pk])
+
+    browser_login(live_page, cast.drager.email)
+    live_page.locator(f"a[href='{round_url}']").click()
+    live_page.wait_for_url(f"**{round_url}")
+    assert fenna.email not in live_page.content()
+    live_page.check(f"#id_c{fenna.pk}_0")  # yes
+    live_page.locator("form.ballot button[type=submit]").click()
+    receipt = live_page.locator("#receipt-code").inner_text().strip()
+    assert Ballot.objects.get(round=voting_round).receipt == receipt
+
+    # The close time passes (both ends move: a round must close after it opens) and the
+    # scheduler closes the round.
+    now = timezone.now()
+    VotingRound.objects.filter(pk=voting_round.pk).update(
+        starts_at=now - dt.timedelta(days=2), ends_at=now - dt.timedelta(minutes=1)
+    )
+    services.voting_round_close(round_id=voting_round.pk, now=now)
+
+    live_page.reload()
+    counted = live_page.locator("ul.receipts").inner_text()
+    assert receipt in counted
+    assert fenna.name in live_page.locator("p.outcome").inner_text()

@@ -1,0 +1,249 @@
+"""Applying on the public vacancy page: stored, confirmed by e-mail, spam and abuse refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from tests.vacancies.public_setup import detail_url, make_vacancy_page, open_vacancy
+from vacancies import services
+from vacancies.models import Candidate, Vacancy
+from vacancies.pages import VacancyIndexPage
+
+ENGLISH = {"cookie": "django_language=en"}
+
+
+@pytest.fixture
+def page(cast) -> VacancyIndexPage:
+    return make_vacancy_page(cast.association)
+
+
+@pytest.fixture
+def vacancy(cast) -> Vacancy:
+    return open_vacancy(cast)
+
+
+def application(**changes) -> dict:
+    data = {
+        "name": "Nina Nieuw",
+        "email": "nina@example.net",
+        "phone": "06-12345678",
+        "household_size": "2",
+        "motivation": "Ik wil graag in een woongemeenschap wonen en kook graag voor anderen.",
+        "contribution": "Ik help mee in de moestuin.",
+        "pledged_hours": "6.5",
+        "website": "",
+    }
+    data.update(changes)
+    return data
+
+
+def apply(client, page, vacancy, data=None, **kwargs):
+    return client.post(detail_url(page, vacancy), data or application(), **kwargs)
+
+
+def test_an_application_is_stored_and_confirmed_in_dutch(
+    page, vacancy, client, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = apply(client, page, vacancy)
+
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(page, vacancy) + "sent/"
+    candidate = Candidate.objects.get(vacancy=vacancy)
+    assert candidate.name == "Nina Nieuw"
+    assert candidate.email == "nina@example.net"
+    assert candidate.household_size == 2
+    assert str(candidate.pledged_hours) == "6.5"
+    assert candidate.language == "nl"
+    assert candidate.status == Candidate.Status.APPLIED
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["nina@example.net"]
+    assert mailoutbox[0].body.startswith("Beste Nina Nieuw,")
+    sent = client.get(response["Location"], headers=ENGLISH)
+    assert sent.status_code == 200
+    assert "Check your e-mail" in sent.content.decode()
+
+
+def test_an_english_applicant_gets_the_confirmation_in_english(
+    page, vacancy, client, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        apply(client, page, vacancy, headers=ENGLISH)
+
+    assert Candidate.objects.get().language == "en"
+    assert mailoutbox[0].body.startswith("Dear Nina Nieuw,")
+    assert "has received your application" in mailoutbox[0].body
+
+
+def test_a_second_application_from_the_same_address_is_refused(
+    page, vacancy, client, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        apply(client, page, vacancy)
+        response = apply(client, page, vacancy, application(email="NINA@example.net"))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["email"] == ["You have already applied for this home."]
+    assert Candidate.objects.count() == 1
+    assert len(mailoutbox) == 1
+
+
+def test_the_pledge_is_not_asked_without_volunteer_priority(cast, page, vacancy, client):
+    services.vacancy_open_applications(
+        actor=cast.selection,
+        vacancy=vacancy,
+        profile=vacancy.profile,
+        closes_at=vacancy.applications_close_at,
+        volunteer_priority=False,
+    )
+
+    response = apply(client, page, vacancy, application(pledged_hours="12"))
+
+    assert response.status_code == 302
+    assert Candidate.objects.get().pledged_hours is None
+
+
+def test_a_filled_honeypot_looks_sent_but_stores_and_sends_nothing(
+    page, vacancy, client, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = apply(client, page, vacancy, application(website="https://spam.example"))
+
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(page, vacancy) + "sent/"
+    assert not Candidate.objects.exists()
+    assert mailoutbox == []
+
+
+@override_settings(COOP_APPLICATIONS_PER_HOUR=2)
+def test_applications_beyond_the_hourly_limit_of_an_address_are_refused(
+    page, vacancy, client, django_capture_on_commit_callbacks, mailoutbox
+):
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(2):
+            assert (
+                apply(client, page, vacancy, application(email=f"a{n}@example.net")).status_code
+                == 302
+            )
+        refused = apply(client, page, vacancy, application(email="a2@example.net"), headers=ENGLISH)
+
+    assert refused.status_code == 429
+    assert "too many applications" in refused.content.decode()
+    assert Candidate.objects.count() == 2
+    assert len(mailoutbox) == 2
+    elsewhere = apply(
+        client, page, vacancy, application(email="a3@example.net"), REMOTE_ADDR="192.0.2.7"
+    )
+    assert elsewhere.status_code == 302
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=1, minutes=1)):
+        later = apply(client, page, vacancy, application(email="a4@example.net"))
+    assert later.status_code == 302
+    assert Candidate.objects.count() == 4
+
+
+@override_settings(COOP_APPLICATIONS_PER_HOUR=1)
+def test_the_honeypot_counts_toward_the_limit(page, vacancy, client):
+    cache.clear()
+    apply(client, page, vacancy, application(website="spam"))
+
+    assert apply(client, page, vacancy).status_code == 429
+    assert not Candidate.objects.exists()
+
+
+BAD_INPUT = {
+    "motivation too long": {"motivation": "m" * 4001},
+    "contribution too long": {"contribution": "c" * 2001},
+    "name too long": {"name": "n" * 201},
+    "no motivation": {"motivation": "   "},
+    "no name": {"name": ""},
+    "malformed e-mail": {"email": "nina@"},
+    "household of 0": {"household_size": "0"},
+    "household of 99": {"household_size": "99"},
+    "household abc": {"household_size": "abc"},
+    "negative pledge": {"pledged_hours": "-1"},
+    "huge pledge": {"pledged_hours": "1e9"},
+    "NaN pledge": {"pledged_hours": "NaN"},
+    "pledge in hundredths": {"pledged_hours": "1.25"},
+    "NUL byte in the name": {"name": "Nina\x00Nieuw"},
+    "NUL byte in the motivation": {"motivation": "Ik\x00wil"},
+    "control character": {"motivation": "Ik wil\x07 hier wonen"},
+    "malformed phone": {"phone": "call me maybe"},
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUT))
+def test_bad_input_is_refused_with_a_clear_message_and_stores_nothing(
+    case, page, vacancy, client, mailoutbox
+):
+    response = apply(client, page, vacancy, application(**BAD_INPUT[case]), headers=ENGLISH)
+
+    assert response.status_code == 400
+    assert "Your application was not sent" in response.content.decode()
+    assert response.context["form"].errors
+    assert not Candidate.objects.exists()
+    assert mailoutbox == []
+
+
+def test_a_post_to_a_closed_vacancy_is_refused_and_stores_nothing(page, vacancy, client):
+    with time_machine.travel(vacancy.applications_close_at + dt.timedelta(seconds=1)):
+        response = apply(client, page, vacancy, headers=ENGLISH)
+
+    assert response.status_code == 400
+    assert "Applications for this home are closed; nothing was saved." in response.content.decode()
+    assert not Candidate.objects.exists()
+
+
+def test_the_form_keeps_its_csrf_protection(page, vacancy):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(detail_url(page, vacancy), application())
+
+    assert response.status_code == 403
+    assert not Candidate.objects.exists()
+
+
+# -- after the application -----------------------------------------------------------------
+
+
+def test_rejections_at_the_final_shortlist_carry_the_reason_in_the_applicants_language(
+    cast, page, vacancy, client, django_capture_on_commit_callbacks, mailoutbox
+):
+    apply(client, page, vacancy)
+    apply(
+        client,
+        page,
+        vacancy,
+        application(name="Evan English", email="evan@example.net"),
+        headers=ENGLISH,
+    )
+    apply(client, page, vacancy, application(name="Sara Samen", email="sara@example.net"))
+    nina, evan, sara = Candidate.objects.order_by("pk")
+    reason = "We zoeken iemand die overdag thuis is voor de koffieochtend."
+    services.candidate_shortlist(actor=cast.selection, candidate=sara, shortlisted=True)
+    for candidate in (nina, evan):
+        services.candidate_shortlist(
+            actor=cast.selection, candidate=candidate, shortlisted=False, reason=reason
+        )
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.shortlist_finalise(
+            actor=cast.selection,
+            vacancy=vacancy,
+            now=vacancy.applications_close_at + dt.timedelta(minutes=1),
+        )
+
+    by_address = {message.to[0]: message for message in mailoutbox}
+    assert set(by_address) == {"nina@example.net", "evan@example.net"}
+    assert by_address["nina@example.net"].body.startswith("Beste Nina Nieuw,")
+    assert by_address["evan@example.net"].body.startswith("Dear Evan English,")
+    for message in by_address.values():
+        assert reason in message.body
+    assert Candidate.objects.filter(rejection_sent_at__isnull=False).count() == 2

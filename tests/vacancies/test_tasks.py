@@ -1,0 +1,212 @@
+"""django-q2 runs the vote with nobody online: opens, reminds once, closes, on time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+
+import pytest
+import time_machine
+from django.utils import timezone
+from django_q.models import Schedule
+
+from coop.exceptions import DomainError
+from coop.mail import render_email
+from members.models import Member
+from members.services import member_register
+from tests.vacancies.conftest import candidates_of
+from vacancies import services, tasks
+from vacancies.models import Elector, VotingRound
+
+SCHEDULES = importlib.import_module("vacancies.migrations.0003_voting_and_retention_schedules")
+
+
+def _subject(template: str, voting_round: VotingRound) -> str:
+    context = {"round": voting_round, "vacancy": voting_round.vacancy, "url": ""}
+    return render_email(f"vacancies/email/{template}", context, "nl")[0]
+
+
+def _to(mailoutbox, template: str, voting_round: VotingRound) -> list[str]:
+    subject = _subject(template, voting_round)
+    return sorted(address for m in mailoutbox if m.subject == subject for address in m.to)
+
+
+def _newcomer(cast, name: str, email: str) -> Member:
+    return member_register(
+        actor=cast.board,
+        association=cast.association,
+        name=name,
+        email=email,
+        group="regular",
+        joined_on=timezone.localdate(),
+    )
+
+
+@pytest.fixture
+def scheduled(cast, vacancy) -> VotingRound:
+    """A yes/no round that opens in two hours and runs for three days."""
+    starts_at = timezone.now().replace(microsecond=0) + dt.timedelta(hours=2)
+    return services.voting_round_schedule(
+        actor=cast.board,
+        vacancy=vacancy,
+        method="yes_no",
+        quorum_percent=40,
+        tie_break="earliest_application",
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(days=3),
+    )
+
+
+def _tick(at: dt.datetime, capture) -> dict[str, int]:
+    with time_machine.travel(at, tick=False), capture(execute=True):
+        return tasks.rounds_tick()
+
+
+def test_the_schedules_exist_and_repeat_forever(db):
+    rows = Schedule.objects.filter(name__in=SCHEDULES.SCHEDULES)
+    assert {s.name: s.func for s in rows} == {
+        name: fields["func"] for name, fields in SCHEDULES.SCHEDULES.items()
+    }
+    assert {s.repeats for s in rows} == {-1}
+    tick = rows.get(func="vacancies.tasks.rounds_tick")
+    assert (tick.schedule_type, tick.minutes) == (Schedule.MINUTES, 1)
+    assert rows.get(func="vacancies.tasks.candidates_purge").schedule_type == Schedule.DAILY
+
+
+def test_the_tick_opens_a_round_at_its_start_with_the_members_of_that_moment(
+    cast, scheduled, django_capture_on_commit_callbacks, mailoutbox
+):
+    assert scheduled.status == VotingRound.Status.SCHEDULED
+    early = _newcomer(cast, "Eva Vroeg", "eva@example.net")
+    assert (
+        _tick(scheduled.starts_at - dt.timedelta(minutes=1), django_capture_on_commit_callbacks)[
+            "opened"
+        ]
+        == 0
+    )
+    assert VotingRound.objects.get(pk=scheduled.pk).status == VotingRound.Status.SCHEDULED
+    done = _tick(scheduled.starts_at, django_capture_on_commit_callbacks)
+    assert done["opened"] == 1
+    opened = VotingRound.objects.get(pk=scheduled.pk)
+    assert opened.status == VotingRound.Status.OPEN
+    assert opened.opened_at == scheduled.starts_at
+    active = set(
+        Member.objects.active().filter(association=cast.association).values_list("pk", flat=True)
+    )
+    electors = set(Elector.objects.filter(round=opened).values_list("member_id", flat=True))
+    assert electors == active and early.pk in electors
+    assert cast.outsider_member.pk not in electors
+    assert opened.electorate_size == len(active)
+    assert "eva@example.net" in _to(mailoutbox, "round_opened", opened)
+    # Joining after the opening gives no vote in this round.
+    late = _newcomer(cast, "Lars Laat", "lars@example.net")
+    assert not Elector.objects.filter(round=opened, member=late).exists()
+    with (
+        time_machine.travel(scheduled.starts_at + dt.timedelta(hours=1), tick=False),
+        pytest.raises(DomainError),
+    ):
+        services.ballot_cast(
+            voting_round=opened,
+            member=late,
+            choices={"answers": {str(candidates_of(opened)[0].pk): "yes"}},
+        )
+    # A second tick finds nothing left to open.
+    assert (
+        _tick(scheduled.starts_at + dt.timedelta(minutes=1), django_capture_on_commit_callbacks)[
+            "opened"
+        ]
+        == 0
+    )
+
+
+def test_the_reminder_goes_once_to_electors_who_neither_voted_nor_stepped_out(
+    cast, scheduled, django_capture_on_commit_callbacks, mailoutbox
+):
+    _tick(scheduled.starts_at, django_capture_on_commit_callbacks)
+    voting_round = VotingRound.objects.get(pk=scheduled.pk)
+    fenna = candidates_of(voting_round)[0]
+    with time_machine.travel(scheduled.starts_at + dt.timedelta(hours=1), tick=False):
+        services.ballot_cast(
+            voting_round=voting_round,
+            member=cast.drager_member,
+            choices={"answers": {str(fenna.pk): "yes"}},
+        )
+        services.recusal_declare(
+            voting_round=voting_round, member=cast.vrager_member, reason="Mijn zus solliciteert."
+        )
+    # Two days before the close: too early for the reminder.
+    assert (
+        _tick(voting_round.ends_at - dt.timedelta(days=2), django_capture_on_commit_callbacks)[
+            "reminded"
+        ]
+        == 0
+    )
+    assert _to(mailoutbox, "round_reminder", voting_round) == []
+    mailoutbox.clear()
+    day_before = voting_round.ends_at - dt.timedelta(hours=23)
+    assert _tick(day_before, django_capture_on_commit_callbacks)["reminded"] == 1
+    assert _to(mailoutbox, "round_reminder", voting_round) == [
+        "bestuur@example.org",
+        "coordinator@example.org",
+        "selectie@example.org",
+    ]
+    assert VotingRound.objects.get(pk=voting_round.pk).reminded_at == day_before
+    # The schedule runs every minute: later ticks send nothing again.
+    mailoutbox.clear()
+    for minutes in (0, 1, 60):
+        at = day_before + dt.timedelta(minutes=minutes)
+        assert _tick(at, django_capture_on_commit_callbacks)["reminded"] == 0
+    assert mailoutbox == []
+
+
+def test_the_tick_closes_the_round_at_its_end_and_tells_the_electors(
+    cast, scheduled, django_capture_on_commit_callbacks, mailoutbox
+):
+    _tick(scheduled.starts_at, django_capture_on_commit_callbacks)
+    voting_round = VotingRound.objects.get(pk=scheduled.pk)
+    fenna = candidates_of(voting_round)[0]
+    with time_machine.travel(scheduled.starts_at + dt.timedelta(hours=1), tick=False):
+        for member in (cast.drager_member, cast.vrager_member, cast.board_member):
+            services.ballot_cast(
+                voting_round=voting_round,
+                member=member,
+                choices={"answers": {str(fenna.pk): "yes"}},
+            )
+    before_end = voting_round.ends_at - dt.timedelta(seconds=1)
+    assert _tick(before_end, django_capture_on_commit_callbacks)["closed"] == 0
+    assert VotingRound.objects.get(pk=voting_round.pk).status == VotingRound.Status.OPEN
+    mailoutbox.clear()
+    assert _tick(voting_round.ends_at, django_capture_on_commit_callbacks)["closed"] == 1
+    closed = VotingRound.objects.get(pk=voting_round.pk)
+    assert closed.status == VotingRound.Status.CLOSED
+    assert closed.closed_at == voting_round.ends_at
+    assert closed.winner_id == fenna.pk
+    assert services.verify_tally(closed)
+    assert _to(mailoutbox, "round_closed", closed) == [
+        "bestuur@example.org",
+        "coordinator@example.org",
+        "drager@example.org",
+        "selectie@example.org",
+        "vrager@example.org",
+    ]
+    # Rerunning the tick leaves the closed round as it is and sends nothing.
+    mailoutbox.clear()
+    assert (
+        _tick(voting_round.ends_at + dt.timedelta(minutes=1), django_capture_on_commit_callbacks)[
+            "closed"
+        ]
+        == 0
+    )
+    assert mailoutbox == []
+    assert VotingRound.objects.get(pk=closed.pk).digest == closed.digest
+
+
+def test_a_round_nobody_opened_in_time_is_opened_and_closed_by_the_late_tick(
+    cast, scheduled, django_capture_on_commit_callbacks
+):
+    done = _tick(scheduled.ends_at + dt.timedelta(hours=1), django_capture_on_commit_callbacks)
+    closed = VotingRound.objects.get(pk=scheduled.pk)
+    assert done["closed"] == 1
+    assert closed.status == VotingRound.Status.CLOSED
+    assert closed.outcome == VotingRound.Outcome.NO_QUORUM
+    assert closed.tally["turnout"] == 0
