@@ -185,6 +185,8 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 COOP_INVITATION_DAYS = env_int("INVITATION_DAYS", 14, minimum=1)
 # Staff who may see care or governance data are logged out after this idle time.
 COOP_STAFF_IDLE_SECONDS = env_int("STAFF_IDLE_SECONDS", 30 * 60, minimum=60)
+# Care notes and assessments of an omklap contract are erased this many years after it closes.
+COOP_CARE_DATA_RETENTION_YEARS = env_int("CARE_DATA_RETENTION_YEARS", 2, minimum=1)
 # The bare reference views used by ``make bench``; never on in production.
 COOP_BENCH_VIEWS = env_bool("COOP_BENCH_VIEWS", False) and not PRODUCTION
 
