@@ -632,6 +632,12 @@ class OmklapDecision(models.Model):
     corporation_signed_at = models.DateTimeField(
         _("signed by the corporation at"), null=True, blank=True
     )
+    took_effect_on = models.DateField(
+        _("took effect on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the second side signed off."),
+    )
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -657,7 +663,11 @@ class OmklapDecision(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status="in_effect")
-                | Q(care_signed_at__isnull=False, corporation_signed_at__isnull=False),
+                | Q(
+                    care_signed_at__isnull=False,
+                    corporation_signed_at__isnull=False,
+                    took_effect_on__isnull=False,
+                ),
                 name="omklap_decision_in_effect_needs_both_signatures",
             ),
             models.CheckConstraint(

@@ -438,6 +438,7 @@ def omklap_decision_sign(*, actor: User, side: str, decision: OmklapDecision) ->
     association = contract.tenancy.unit.building.association
     if decision.care_signed_at and decision.corporation_signed_at:
         decision.status = OmklapDecision.Status.IN_EFFECT
+        decision.took_effect_on = timezone.localdate()
         _apply_decision(actor=actor, decision=decision, contract=contract)
     decision.save()
     audit_record(

@@ -47,3 +47,57 @@ def contract_with_a_held_moment(cast: Cast, **kwargs) -> OmklapContract:
     contract = start_contract(cast)
     record_moment(cast, contract.moments.order_by("due_on").first(), **kwargs)
     return contract
+
+
+def contract_awaiting_a_decision(cast: Cast) -> OmklapContract:
+    """The vrager's contract with a held moment and a conversion proposed by the care side."""
+    from members.services_omklap import omklap_decision_propose
+
+    contract = contract_with_a_held_moment(cast)
+    omklap_decision_propose(
+        actor=cast.care_worker,
+        side="care",
+        contract=contract,
+        kind="convert",
+        reasons="Gaat goed.",
+        moments=list(contract.moments.filter(held_on__isnull=False)),
+        effective_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    return contract
+
+
+def contract_of_another_client(cast: Cast, *, other_association: bool = False) -> OmklapContract:
+    """A contract guided by the other care organisation, in the cast's or the other association."""
+    from decimal import Decimal
+
+    from coop.models import Unit
+    from members.services import care_assign, member_register, tenancy_start
+
+    association = cast.other_association if other_association else cast.association
+    building = cast.other_building if other_association else cast.building
+    unit = Unit.objects.create(
+        building=building, number=f"O{Unit.objects.count()}", kind="omklap", rent=Decimal("540")
+    )
+    joined = timezone.localdate() - dt.timedelta(days=200)
+    member = member_register(
+        actor=None,
+        association=association,
+        name="Otto Overstap",
+        email="",
+        group="vrager",
+        joined_on=joined,
+    )
+    tenancy = tenancy_start(actor=None, member=member, unit=unit, kind="omklap", starts_on=joined)
+    care_assign(actor=None, member=member, worker=cast.other_care_worker, starts_on=joined)
+    contract = omklap_contract_start(
+        actor=cast.corporation_staff, tenancy=tenancy, care_organisation=cast.other_care
+    )
+    omklap_moment_record(
+        actor=cast.other_care_worker,
+        moment=contract.moments.order_by("due_on").first(),
+        held_on=timezone.localdate(),
+        outcome="concerns",
+        participants="Otto, Zeger",
+        care_notes=CARE_NOTE,
+    )
+    return contract
