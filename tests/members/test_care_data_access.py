@@ -71,7 +71,7 @@ def test_the_corporation_sees_dates_outcomes_warnings_and_decisions(cast, client
 
     assert CARD_REASON in page
     assert "Gaat goed." in page  # the decision's reasons
-    assert "Omzetten naar een gewone huurovereenkomst" in page or "convert" in page.lower()
+    assert "Omklappen naar een gewone huurovereenkomst" in page
 
 
 def test_the_board_sees_that_a_contract_exists_and_its_stage_only(cast, client_for, contract):
