@@ -37,6 +37,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from coop.management.commands.seed_demo import (
+    BENCH_CARE,
+    BENCH_CARE_LOGIN,
     BENCH_CORPORATION,
     BENCH_MEMBER_LOGIN,
     BENCH_STAFF_LOGIN,
@@ -436,7 +438,8 @@ class Command(BaseCommand):
             .select_related("association")
             .first()
         )
-        if member is None or not User.objects.filter(email=BENCH_STAFF_LOGIN.email).exists():
+        staff = (BENCH_STAFF_LOGIN.email, BENCH_CARE_LOGIN.email)
+        if member is None or User.objects.filter(email__in=staff).count() < len(staff):
             raise CommandError(
                 "No bench data in this database: run without --no-setup, or "
                 "`manage.py seed_demo --scale bench`."
@@ -457,6 +460,19 @@ class Command(BaseCommand):
                 f"/portal/organisations/{BENCH_CORPORATION[0]}/",
                 "member",
                 BENCH_STAFF_LOGIN.email,
+            ),
+            # The omklap overviews: 200 contracts with their moments and decisions.
+            Target(
+                "omklap",
+                f"/portal/organisations/{BENCH_CORPORATION[0]}/contracts/",
+                "member",
+                BENCH_STAFF_LOGIN.email,
+            ),
+            Target(
+                "caseload",
+                f"/portal/organisations/{BENCH_CARE[0]}/caseload/",
+                "member",
+                BENCH_CARE_LOGIN.email,
             ),
         ]
 
