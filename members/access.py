@@ -234,22 +234,22 @@ def get_contract_for(viewer: Viewer, pk: int, *, need: ContractNeed = "view") ->
     return ContractAccess(contract=contract, standing=standing)
 
 
+def _of_contract(model, access: ContractAccess, pk: int):
+    row = model.objects.filter(pk=pk, contract=access.contract).first()
+    if row is None:
+        raise Http404
+    row.contract = access.contract
+    return row
+
+
 def get_moment_for(access: ContractAccess, pk: int) -> MonitoringMoment:
     """A moment of a contract the viewer already may see."""
-    moment = MonitoringMoment.objects.filter(pk=pk, contract=access.contract).first()
-    if moment is None:
-        raise Http404
-    moment.contract = access.contract
-    return moment
+    return _of_contract(MonitoringMoment, access, pk)
 
 
 def get_decision_for(access: ContractAccess, pk: int) -> OmklapDecision:
     """A decision of a contract the viewer already may see."""
-    decision = OmklapDecision.objects.filter(pk=pk, contract=access.contract).first()
-    if decision is None:
-        raise Http404
-    decision.contract = access.contract
-    return decision
+    return _of_contract(OmklapDecision, access, pk)
 
 
 def get_corporation_for(viewer: Viewer, slug: str) -> Organisation:

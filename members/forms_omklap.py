@@ -40,6 +40,10 @@ def _in_range(day: dt.date | None) -> dt.date | None:
     return day
 
 
+def _assessment(label) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, choices=NOT_ASSESSED + Assessment.choices, required=False)
+
+
 class MomentRecordForm(forms.Form):
     held_on = _date_field(_("Held on"))
     participants = forms.CharField(
@@ -47,27 +51,11 @@ class MomentRecordForm(forms.Form):
         max_length=500,
         help_text=_("For example: the resident, the care worker, the corporation's consultant."),
     )
-    rent_paid = forms.ChoiceField(
-        label=_("Rent paid"), choices=NOT_ASSESSED + Assessment.choices, required=False
-    )
-    living_independently = forms.ChoiceField(
-        label=_("Living independently"),
-        choices=NOT_ASSESSED + Assessment.choices,
-        required=False,
-    )
-    neighbour_contact = forms.ChoiceField(
-        label=_("Contact with neighbours"),
-        choices=NOT_ASSESSED + Assessment.choices,
-        required=False,
-    )
-    care_need = forms.ChoiceField(
-        label=_("Care need"), choices=NOT_ASSESSED + Assessment.choices, required=False
-    )
-    house_rules = forms.ChoiceField(
-        label=_("Keeps the house rules"),
-        choices=NOT_ASSESSED + Assessment.choices,
-        required=False,
-    )
+    rent_paid = _assessment(_("Rent paid"))
+    living_independently = _assessment(_("Living independently"))
+    neighbour_contact = _assessment(_("Contact with neighbours"))
+    care_need = _assessment(_("Care need"))
+    house_rules = _assessment(_("Keeps the house rules"))
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=MomentOutcome.choices, widget=forms.RadioSelect
     )

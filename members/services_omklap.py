@@ -102,6 +102,16 @@ def _locked_contract(contract: OmklapContract) -> OmklapContract:
     )
 
 
+def _audit(*, actor: User | None, action: str, contract: OmklapContract, data: dict) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        target=contract,
+        association=contract.tenancy.unit.building.association,
+        data=data,
+    )
+
+
 def _running(contract: OmklapContract) -> None:
     if contract.stage != OmklapContract.Stage.RUNNING:
         raise DomainError(_("This contract is closed; it can no longer be changed."))
@@ -222,11 +232,10 @@ def omklap_contract_start(
     except IntegrityError:
         raise DomainError(_("This tenancy already has a running omklap contract.")) from None
     _create_moments(contract, after=starts_on)
-    audit_record(
+    _audit(
         actor=actor,
         action="omklap.contract_started",
-        target=contract,
-        association=association,
+        contract=contract,
         data={
             "tenancy": tenancy.pk,
             "care_organisation": care_organisation.pk,
@@ -254,11 +263,10 @@ def omklap_moment_add(
     moment = MonitoringMoment.objects.create(
         contract=contract, kind=MonitoringMoment.Kind.EXTRA, due_on=due_on
     )
-    audit_record(
+    _audit(
         actor=actor,
         action="omklap.moment_added",
-        target=contract,
-        association=contract.tenancy.unit.building.association,
+        contract=contract,
         data={"due_on": due_on.isoformat()},
     )
     return moment
@@ -328,11 +336,10 @@ def omklap_moment_record(
         action=CareDataAccess.Action.WRITE,
         subject=f"monitoring moment {moment.due_on.isoformat()}",
     )
-    audit_record(
+    _audit(
         actor=actor,
         action="omklap.moment_recorded",
-        target=contract,
-        association=contract.tenancy.unit.building.association,
+        contract=contract,
         data={"moment": moment.pk, "outcome": outcome, "card": card},
     )
     return moment
@@ -405,11 +412,10 @@ def omklap_decision_propose(
         **{f"{side}_signed_by": actor, f"{side}_signed_at": now},
     )
     decision.moments.set(linked)
-    audit_record(
+    _audit(
         actor=actor,
         action="omklap.decision_proposed",
-        target=contract,
-        association=contract.tenancy.unit.building.association,
+        contract=contract,
         data={"decision": decision.pk, "kind": kind, "side": side},
     )
     return decision
@@ -435,17 +441,15 @@ def omklap_decision_sign(*, actor: User, side: str, decision: OmklapDecision) ->
         raise DomainError(_("Your side has already signed off this decision."))
     setattr(decision, f"{side}_signed_by", actor)
     setattr(decision, f"{side}_signed_at", timezone.now())
-    association = contract.tenancy.unit.building.association
     if decision.care_signed_at and decision.corporation_signed_at:
         decision.status = OmklapDecision.Status.IN_EFFECT
         decision.took_effect_on = timezone.localdate()
         _apply_decision(actor=actor, decision=decision, contract=contract)
     decision.save()
-    audit_record(
+    _audit(
         actor=actor,
         action="omklap.decision_signed",
-        target=contract,
-        association=association,
+        contract=contract,
         data={"decision": decision.pk, "side": side, "status": decision.status},
     )
     return decision
@@ -503,11 +507,10 @@ def omklap_decision_withdraw(
     decision.withdrawn_by = actor
     decision.withdrawn_at = timezone.now()
     decision.save(update_fields=["status", "withdrawn_by", "withdrawn_at", "withdrawal_reason"])
-    audit_record(
+    _audit(
         actor=actor,
         action="omklap.decision_withdrawn",
-        target=contract,
-        association=contract.tenancy.unit.building.association,
+        contract=contract,
         data={"decision": decision.pk, "side": side},
     )
     return decision
@@ -635,11 +638,10 @@ def care_data_purge(*, today: dt.date | None = None) -> int:
             action=CareDataAccess.Action.ERASE,
             subject="retention period over",
         )
-        audit_record(
+        _audit(
             actor=None,
             action="omklap.care_data_erased",
-            target=contract,
-            association=contract.tenancy.unit.building.association,
+            contract=contract,
             data={"closed_on": contract.closed_on.isoformat()},
         )
     return len(contracts)
