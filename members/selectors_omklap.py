@@ -10,6 +10,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     QuerySet,
@@ -114,7 +115,9 @@ def caseload(organisation: Organisation, *, today: dt.date | None = None) -> Que
             worker_last=Subquery(workers.values("worker__last_name")[:1]),
         )
     )
-    return _with_monitoring(contracts, today).order_by("next_due", "ends_on", "pk")
+    return _with_monitoring(contracts, today).order_by(
+        F("next_due").asc(nulls_last=True), "ends_on", "pk"
+    )
 
 
 def association_contracts(association: Association) -> QuerySet:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +32,7 @@ from members.forms_omklap import (
     MomentAddForm,
     MomentRecordForm,
 )
-from members.models import CareDataAccess, OmklapContract, OmklapDecision
+from members.models import CareDataAccess, MomentOutcome, OmklapContract, OmklapDecision
 from members.views import portal_view
 
 
@@ -317,6 +318,22 @@ def _contracts_csv(contracts, filename: str) -> HttpResponse:
     return response
 
 
+# Rows per page of the overviews; the CSV export has them all.
+PAGE_SIZE = 50
+
+
+def _page(request, contracts) -> tuple:
+    """One page of an overview, each row with its last outcome's label; and the query string
+    without the page number, for the page links."""
+    page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = dict(MomentOutcome.choices)
+    for contract in page.object_list:
+        contract.last_outcome_label = labels.get(contract.last_outcome, "")
+    params = request.GET.copy()
+    params.pop("page", None)
+    return page, params.urlencode()
+
+
 @require_GET
 @portal_view
 def corporation_contracts(request, slug: str):
@@ -329,16 +346,18 @@ def corporation_contracts(request, slug: str):
     if request.GET.get("format") == "csv":
         day = timezone.localdate().isoformat()
         return _contracts_csv(contracts, f"omklap-contracts-{corporation.slug}-{day}.csv")
+    page, query = _page(request, contracts)
     return render(
         request,
         "members/omklap/corporation_contracts.html",
         {
             "organisation": corporation,
             "form": form,
-            "contracts": contracts,
+            "page": page,
+            "contracts": page.object_list,
             "years": selectors_omklap.decisions_per_year(corporation),
             "today": timezone.localdate(),
-            "query": request.GET.urlencode(),
+            "query": query,
         },
     )
 
@@ -348,12 +367,15 @@ def corporation_contracts(request, slug: str):
 def caseload(request, slug: str):
     organisation = get_care_organisation_for(viewer_for(request), slug)
     today = timezone.localdate()
+    page, query = _page(request, selectors_omklap.caseload(organisation, today=today))
     return render(
         request,
         "members/omklap/caseload.html",
         {
             "organisation": organisation,
-            "contracts": selectors_omklap.caseload(organisation, today=today),
+            "page": page,
+            "contracts": page.object_list,
+            "query": query,
             "today": today,
             "soon": today + selectors_omklap.DUE_SOON,
         },

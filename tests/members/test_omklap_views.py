@@ -311,3 +311,20 @@ def test_omklap_pages_are_never_cached(cast, client_for):
     response = client_for("care_worker").get(reverse("portal:contract_detail", args=[contract.pk]))
 
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_overviews_show_fifty_contracts_a_page_and_export_them_all(cast, client_for):
+    from tests.members.test_omklap_query_counts import _add_contracts
+
+    _add_contracts(cast, 70)  # one in five converted: 56 running on the caseload
+    client = client_for("corporation_staff")
+
+    first = overview(client, cast).content.decode()
+    second = overview(client, cast, page=2).content.decode()
+    export = overview(client, cast, format="csv", page=2).content.decode()
+
+    assert "Page 1 of 2" in first and "page=2" in first
+    assert second.count('href="/portal/contracts/') == 20
+    assert len(export.strip().splitlines()) == 1 + 70
+    caseload = client_for("care_worker").get(reverse("portal:caseload", args=[cast.care.slug]))
+    assert "Page 1 of 2" in caseload.content.decode()
