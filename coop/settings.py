@@ -200,6 +200,8 @@ if len(COOP_BALLOT_KEY) < 32:
 COOP_CANDIDATE_RETENTION_DAYS = env_int("CANDIDATE_RETENTION_DAYS", 183, minimum=1)
 # Applications accepted from one address per hour on the public vacancy pages.
 COOP_APPLICATIONS_PER_HOUR = env_int("APPLICATIONS_PER_HOUR", 5, minimum=1)
+# Care notes and assessments of an omklap contract are erased this many years after it closes.
+COOP_CARE_DATA_RETENTION_YEARS = env_int("CARE_DATA_RETENTION_YEARS", 2, minimum=1)
 # The bare reference views used by ``make bench``; never on in production.
 COOP_BENCH_VIEWS = env_bool("COOP_BENCH_VIEWS", False) and not PRODUCTION
 

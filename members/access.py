@@ -6,12 +6,21 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from allauth.mfa.models import Authenticator
-from django.db.models import Exists
+from django.db.models import Exists, OuterRef, StringAgg, Subquery, Value
 from django.http import Http404
 from django.utils import timezone
 
 from coop.models import Association, Organisation, StaffLink, User
-from members.models import AssociationRole, Invitation, Member, Role
+from members.models import (
+    AssociationRole,
+    CareAssignment,
+    Invitation,
+    Member,
+    MonitoringMoment,
+    OmklapContract,
+    OmklapDecision,
+    Role,
+)
 
 Need = Literal["view", "manage"]
 
@@ -63,36 +72,49 @@ def _has_second_factor(user) -> Exists:
 
 
 def load_viewer(user) -> Viewer:
-    """Three plain queries: the membership (with its association and whether a second factor
-    is set up), its current roles, and the organisations the user works for."""
+    """Two queries: the membership (with its association, its current roles and whether a
+    second factor is set up), and the organisations the user works for (with whether a
+    second factor is set up, for staff who are not members)."""
     if user is None or not user.is_authenticated:
         return Viewer(user=None)
     today = timezone.localdate()
+    current_roles = (
+        AssociationRole.objects.current(today)
+        .filter(member=OuterRef("pk"))
+        .values("member")
+        .annotate(roles=StringAgg("role", Value(",")))
+        .values("roles")
+    )
     member = (
         Member.objects.filter(user=user, status=Member.Status.ACTIVE)
         .select_related("association__corporation")
-        .annotate(has_second_factor=_has_second_factor(user))
+        .annotate(
+            has_second_factor=_has_second_factor(user),
+            current_roles=Subquery(current_roles),
+        )
         .first()
     )
     roles: frozenset[str] = frozenset()
     if member is not None:
         member.user = user  # the same account: no query when a service reads member.user
-        roles = frozenset(
-            AssociationRole.objects.current(today)
-            .filter(member=member)
-            .values_list("role", flat=True)
-        )
-    links = StaffLink.objects.filter(user=user, started_on__lte=today).exclude(ended_on__lte=today)
+        roles = frozenset(filter(None, (member.current_roles or "").split(",")))
+    links = list(
+        StaffLink.objects.filter(user=user, started_on__lte=today)
+        .exclude(ended_on__lte=today)
+        .select_related("organisation")
+        # Staff without a membership learn whether they have a second factor here too.
+        .annotate(has_second_factor=_has_second_factor(user))
+    )
     viewer = Viewer(
         user=user,
         member=member,
         roles=roles,
-        organisations={
-            link.organisation_id: link.organisation for link in links.select_related("organisation")
-        },
+        organisations={link.organisation_id: link.organisation for link in links},
     )
     if member is not None:
         viewer.has_second_factor = member.has_second_factor
+    elif links:
+        viewer.has_second_factor = links[0].has_second_factor
     elif viewer.needs_second_factor:
         viewer.has_second_factor = Authenticator.objects.filter(
             user=user, type__in=_SECOND_FACTORS
@@ -146,3 +168,108 @@ def get_invitation_for(viewer: Viewer, pk: int) -> Invitation:
     ):
         raise Http404
     return invitation
+
+
+# --------------------------------------------------------------------------------------------
+# Omklap contracts: who sees what (DESIGN 2.2, QUALITY 5).
+
+# What a viewer sees of a contract, from most to least:
+#   care         the assigned care organisation: everything, care notes and assessments too;
+#   corporation  contract, stage, moments' dates, outcomes and warnings, decisions;
+#   resident     their own contract, moments with outcomes, decisions, who read their file;
+#   board        that the contract exists and its stage, nothing more.
+Standing = Literal["care", "corporation", "resident", "board"]
+ContractNeed = Literal["view", "care", "decide", "access_log"]
+_NEEDS: dict[str, frozenset[str]] = {
+    "view": frozenset({"care", "corporation", "resident", "board"}),
+    "care": frozenset({"care"}),
+    "decide": frozenset({"care", "corporation"}),
+    "access_log": frozenset({"care", "resident"}),
+}
+
+
+@dataclass(frozen=True)
+class ContractAccess:
+    contract: OmklapContract
+    standing: Standing
+
+    @property
+    def sees_care_data(self) -> bool:
+        return self.standing == "care"
+
+    @property
+    def side(self) -> str | None:
+        """The side of the agreement the viewer signs for, if any."""
+        return {
+            "care": OmklapDecision.Side.CARE,
+            "corporation": OmklapDecision.Side.CORPORATION,
+        }.get(self.standing)
+
+
+def _standing(viewer: Viewer, contract: OmklapContract) -> Standing | None:
+    association = contract.tenancy.unit.building.association
+    if contract.care_organisation_id in viewer.organisations and contract.care_assigned:
+        return "care"
+    if association.corporation_id in viewer.corporation_ids:
+        return "corporation"
+    if viewer.member is not None and viewer.member.pk == contract.tenancy.member_id:
+        return "resident"
+    if viewer.manages(association):
+        return "board"
+    return None
+
+
+def get_contract_for(viewer: Viewer, pk: int, *, need: ContractNeed = "view") -> ContractAccess:
+    """One query: the contract with its resident, unit and association, and whether its care
+    organisation is (still) assigned to the resident. 404 for missing and refused alike."""
+    if viewer.user is None:
+        raise Http404
+    assigned = CareAssignment.objects.current().filter(
+        member=OuterRef("tenancy__member_id"), organisation=OuterRef("care_organisation_id")
+    )
+    contract = (
+        OmklapContract.objects.select_related(
+            "tenancy__member", "tenancy__unit__building__association", "care_organisation"
+        )
+        .annotate(care_assigned=Exists(assigned))
+        .filter(pk=pk)
+        .first()
+    )
+    standing = _standing(viewer, contract) if contract is not None else None
+    if standing is None or standing not in _NEEDS[need]:
+        raise Http404
+    return ContractAccess(contract=contract, standing=standing)
+
+
+def _of_contract(model, access: ContractAccess, pk: int):
+    row = model.objects.filter(pk=pk, contract=access.contract).first()
+    if row is None:
+        raise Http404
+    row.contract = access.contract
+    return row
+
+
+def get_moment_for(access: ContractAccess, pk: int) -> MonitoringMoment:
+    """A moment of a contract the viewer already may see."""
+    return _of_contract(MonitoringMoment, access, pk)
+
+
+def get_decision_for(access: ContractAccess, pk: int) -> OmklapDecision:
+    """A decision of a contract the viewer already may see."""
+    return _of_contract(OmklapDecision, access, pk)
+
+
+def get_corporation_for(viewer: Viewer, slug: str) -> Organisation:
+    """A corporation's own staff only."""
+    organisation = get_organisation_for(viewer, slug)
+    if organisation.kind != Organisation.Kind.CORPORATION:
+        raise Http404
+    return organisation
+
+
+def get_care_organisation_for(viewer: Viewer, slug: str) -> Organisation:
+    """A care organisation's own staff only."""
+    organisation = get_organisation_for(viewer, slug)
+    if organisation.kind != Organisation.Kind.CARE:
+        raise Http404
+    return organisation

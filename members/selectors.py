@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Case, Count, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
 from coop.models import Association, Building, Organisation, Unit
@@ -203,20 +203,28 @@ class UnitOutlook:
 
 
 def unit_outlook(unit: Unit, *, on: dt.date | None = None) -> UnitOutlook:
-    """The building's mix now and as it would be after each kind of letting (two queries)."""
+    """The building's mix now and as it would be after each kind of letting (one query:
+    residents per group, with the unit's own current resident counted apart)."""
     on = on or timezone.localdate()
     building = unit.building
-    counts = _resident_counts(Tenancy.objects.filter(unit__building=building), on)
-    mix = _mix_from(
-        [counts.get((building.association_id, building.pk), {})], building.association.mix_target
-    )
-    leaving = (
+    rows = (
         Tenancy.objects.current(on)
-        .filter(unit=unit)
-        .annotate(group=group_on(on, member=OuterRef("member_id")))
-        .values_list("group", flat=True)
-        .first()
+        .filter(unit__building=building)
+        .annotate(
+            group=group_on(on, member=OuterRef("member_id")),
+            here=Case(When(unit_id=unit.pk, then=Value(True)), default=Value(False)),
+        )
+        .values("group", "here")
+        .annotate(n=Count("id"))
+        .order_by()
     )
+    counts: dict[str, int] = {}
+    leaving = None
+    for row in rows:
+        counts[row["group"]] = counts.get(row["group"], 0) + row["n"]
+        if row["here"]:
+            leaving = row["group"]
+    mix = _mix_from([counts], building.association.mix_target)
     return UnitOutlook(
         current=mix,
         leaving=leaving,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import views
+from members import views, views_omklap
 
 app_name = "portal"
 
@@ -15,4 +15,40 @@ urlpatterns = [
     path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
+    # Omklap contracts and their monitoring.
+    path("my-contract/", views_omklap.my_contract, name="my_contract"),
+    path("contracts/<int:pk>/", views_omklap.contract_detail, name="contract_detail"),
+    path("contracts/<int:pk>/moments/add/", views_omklap.moment_add, name="moment_add"),
+    path(
+        "contracts/<int:pk>/moments/<int:moment_pk>/",
+        views_omklap.moment_record,
+        name="moment_record",
+    ),
+    path(
+        "contracts/<int:pk>/decisions/propose/",
+        views_omklap.decision_propose,
+        name="decision_propose",
+    ),
+    path(
+        "contracts/<int:pk>/decisions/<int:decision_pk>/sign/",
+        views_omklap.decision_sign,
+        name="decision_sign",
+    ),
+    path(
+        "contracts/<int:pk>/decisions/<int:decision_pk>/withdraw/",
+        views_omklap.decision_withdraw,
+        name="decision_withdraw",
+    ),
+    path("contracts/<int:pk>/access-log/", views_omklap.access_log, name="contract_access_log"),
+    path(
+        "associations/<slug:slug>/contracts/",
+        views_omklap.association_contracts,
+        name="association_contracts",
+    ),
+    path(
+        "organisations/<slug:slug>/contracts/",
+        views_omklap.corporation_contracts,
+        name="corporation_contracts",
+    ),
+    path("organisations/<slug:slug>/caseload/", views_omklap.caseload, name="caseload"),
 ]

@@ -88,12 +88,17 @@ def live_page(page, live_server, flushable_protected_rows):
     return page
 
 
-def browser_login(page, email: str, password: str = "") -> None:
-    """Log in through allauth's own form, as a person would."""
+def browser_login(page, email: str, password: str = "", second_factor=None) -> None:
+    """Log in through allauth's own form, as a person would; ``second_factor()`` gives the
+    current TOTP code for accounts that need one."""
     page.goto(f"{page.base_url}/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password or PASSWORD)
     page.locator("main form button[type=submit]").first.click()
+    if second_factor is not None:
+        page.wait_for_url(f"{page.base_url}/accounts/2fa/authenticate/")
+        page.fill("input[name=code]", second_factor())
+        page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(f"{page.base_url}/portal/**")
 
 

@@ -115,10 +115,10 @@ def test_the_ballot_page_has_a_flat_query_count(cast, client_for, voting_round):
         _add_candidates(voting_round.vacancy, n, voting_round=voting_round)
         _add_electors(cast, voting_round, n)
 
-    # session, user, viewer (membership, roles, staff links), the round with the viewer's
-    # standing (elector, voted, recused), the candidates on the ballot
+    # session, user, viewer (membership with roles, staff links), the round with the
+    # viewer's standing (elector, voted, recused), the candidates on the ballot
     queries = assert_flat_query_count(lambda: client.get(url), grow, ceiling=MEMBER_PAGE_CEILING)
-    assert queries == 7
+    assert queries == 6
 
 
 def test_the_closed_round_page_has_a_flat_query_count(cast, client_for, voting_round):
@@ -137,7 +137,7 @@ def test_the_closed_round_page_has_a_flat_query_count(cast, client_for, voting_r
             )
             grown["closed"] = True
 
-    # session, user, viewer (3), the round with standing and winner, the candidates; the
+    # session, user, viewer (2), the round with standing and winner, the candidates; the
     # result and the receipts come from the stored tally
     assert_flat_query_count(lambda: client.get(url), grow, ceiling=MEMBER_PAGE_CEILING)
 
@@ -146,21 +146,21 @@ def test_the_vacancy_page_has_a_flat_query_count(cast, client_for, vacancy):
     open_round(cast, vacancy)
     client = client_for("board")
     url = reverse("vacancies:vacancy_detail", args=[vacancy.pk])
-    # session, user, viewer (3), the vacancy with unit and association, the building's mix
-    # and the leaving resident's group (mix monitor, 2), candidates with their nomination,
-    # the rounds with their winner
+    # session, user, viewer (membership with roles, staff links), the vacancy with unit and
+    # association, the building's mix with the leaving resident's group (mix monitor),
+    # candidates with their nomination, the rounds with their winner
     queries = assert_flat_query_count(
         lambda: client.get(url),
         lambda n: _add_candidates(vacancy, n),
-        ceiling=MEMBER_PAGE_CEILING + 2,
+        ceiling=MEMBER_PAGE_CEILING,
     )
-    assert queries == 10
+    assert queries == 8
 
 
 def test_the_vacancy_list_has_a_flat_query_count(cast, client_for):
     client = client_for("board")
     url = reverse("vacancies:vacancy_list", args=[cast.association.slug])
-    # session, user, viewer (3), vacancies with unit, building and candidate counts
+    # session, user, viewer (2), vacancies with unit, building and candidate counts
     assert_flat_query_count(
         lambda: client.get(url),
         lambda n: _add_vacancies(cast, n),
@@ -193,7 +193,7 @@ def test_the_dashboard_with_votes_has_a_flat_query_count(cast, client_for):
             )
             open_round(cast, make_vacancy(cast, unit=unit))
 
-    # session, user, viewer (3), home, the member's rounds with their standing
+    # session, user, viewer (2), home, the member's rounds with their standing
     assert_flat_query_count(
         lambda: client.get(reverse("portal:dashboard")),
         grow,
@@ -217,7 +217,7 @@ def test_casting_a_vote_needs_few_queries(cast, client_for, voting_round):
     assert response.status_code == 200
     assert "receipt-code" in response.content.decode()
     statements = [q for q in sql if not q.startswith(_TRANSACTION_CONTROL)]
-    # session, user, viewer (3), the round with the viewer's standing; the service: the
+    # session, user, viewer (2), the round with the viewer's standing; the service: the
     # locked round, the ballot's candidates with the standing under the lock, the vote
     # record, the ballot
     assert len(statements) <= VOTE_CAST_CEILING, "\n".join(statements)

@@ -39,12 +39,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.crypto import get_random_string
 
 from coop.management.commands.seed_demo import (
+    BENCH_CARE,
+    BENCH_CARE_LOGIN,
     BENCH_CORPORATION,
     BENCH_MEMBER_LOGIN,
     BENCH_STAFF_LOGIN,
 )
 from coop.models import User
 from members.models import Member
+from vacancies.models import Vacancy, VotingRound
+from vacancies.pages import VacancyIndexPage
 
 # Loopback only: the load generator never talks to any other host.
 HOST = "127.0.0.1"
@@ -484,7 +488,8 @@ class Command(BaseCommand):
             .select_related("association")
             .first()
         )
-        if member is None or not User.objects.filter(email=BENCH_STAFF_LOGIN.email).exists():
+        staff = (BENCH_STAFF_LOGIN.email, BENCH_CARE_LOGIN.email)
+        if member is None or User.objects.filter(email__in=staff).count() < len(staff):
             raise CommandError(
                 "No bench data in this database: run without --no-setup, or "
                 "`manage.py seed_demo --scale bench`."
@@ -506,7 +511,56 @@ class Command(BaseCommand):
                 "member",
                 BENCH_STAFF_LOGIN.email,
             ),
+            # The omklap overviews: 200 contracts with their moments and decisions.
+            Target(
+                "omklap",
+                f"/portal/organisations/{BENCH_CORPORATION[0]}/contracts/",
+                "member",
+                BENCH_STAFF_LOGIN.email,
+            ),
+            Target(
+                "caseload",
+                f"/portal/organisations/{BENCH_CARE[0]}/caseload/",
+                "member",
+                BENCH_CARE_LOGIN.email,
+            ),
+            *self.vacancy_targets(member),
         ]
+
+    def vacancy_targets(self, member: Member) -> list[Target]:
+        """The vacancy page (the bench member is on the selection committee), the ballot of
+        the open round, the cast itself, and the public page of a vacancy taking applications."""
+        voting_round = (
+            VotingRound.objects.filter(
+                vacancy__association=member.association, status=VotingRound.Status.OPEN
+            )
+            .select_related("vacancy")
+            .first()
+        )
+        if voting_round is None:
+            raise CommandError("The bench data has no open voting round: seed it again.")
+        ids = list(voting_round.candidates.order_by("pk").values_list("pk", flat=True))
+        form = {
+            VotingRound.Method.YES_NO: {
+                f"c{pk}": "yes" if i == 0 else "no" for i, pk in enumerate(ids)
+            },
+            VotingRound.Method.APPROVAL: {f"c{pk}": "on" for pk in ids[:2]},
+            VotingRound.Method.RANKED: {f"c{pk}": str(i + 1) for i, pk in enumerate(ids)},
+        }[voting_round.method]
+        login = BENCH_MEMBER_LOGIN.email
+        targets = [
+            Target("vacancy", f"/portal/vacancies/{voting_round.vacancy_id}/", "member", login),
+            Target("ballot", f"/portal/rounds/{voting_round.pk}/", "member", login),
+            Target("cast", f"/portal/rounds/{voting_round.pk}/cast/", "cast", login, form=form),
+        ]
+        page = VacancyIndexPage.objects.live().first()
+        vacancies = Vacancy.objects.accepting_applications()
+        if page is not None and page.association_id:
+            vacancies = vacancies.filter(association_id=page.association_id)
+        vacancy = vacancies.first()
+        if page is not None and vacancy is not None:
+            targets.append(Target("vacancy-pub", f"{page.url}{vacancy.pk}/", "public"))
+        return targets
 
     def session_for(self, email: str) -> str:
         client = Client()

@@ -18,6 +18,7 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -37,8 +38,19 @@ from coop.models import (
     Unit,
     User,
 )
-from members import services
-from members.models import AssociationRole, Member, MixGroup, MixGroupPeriod, Role, Tenancy
+from members import services, services_omklap
+from members.models import (
+    AssociationRole,
+    CareAssignment,
+    Member,
+    MixGroup,
+    MixGroupPeriod,
+    MonitoringMoment,
+    OmklapContract,
+    OmklapDecision,
+    Role,
+    Tenancy,
+)
 from vacancies import services as vacancy_services
 from vacancies.models import Candidate, Vacancy, VotingRound
 from vacancies.pages import VacancyIndexPage
@@ -233,6 +245,49 @@ def _unit_kind(spec: BuildingSpec, number: int) -> str:
 
 def _resident_email(name: str) -> str:
     return demo_email(".".join(slugify(part) for part in name.split()))
+
+
+DEMO_CONDITIONS = (
+    ["accept_guidance", "budget_management", "daytime_activity"],
+    ["accept_guidance", "rent_direct_debit", "house_rules"],
+    ["accept_guidance", "budget_management", "contribution"],
+)
+# (outcome, card, reason for the card, care notes) of recorded demo moments.
+DEMO_MOMENTS = (
+    (
+        "on_track",
+        "",
+        "",
+        "Goed gesprek in de woning. Houdt het huis netjes en kookt weer zelf. Wil graag "
+        "vrijwilligerswerk bij de kringloopwinkel; we zoeken samen naar een plek.",
+    ),
+    (
+        "concerns",
+        "yellow",
+        "Huurachterstand van twee maanden",
+        "Heeft na het wegvallen van de uitkering een achterstand opgelopen. Afspraak gemaakt "
+        "met de budgetcoach; automatische incasso weer aangezet.",
+    ),
+    (
+        "on_track",
+        "",
+        "",
+        "Komt trouw naar de afspraken. Slaapt beter sinds de nieuwe dagbesteding. Contact met "
+        "de buren op de gang is vriendelijk.",
+    ),
+    (
+        "ready",
+        "",
+        "",
+        "Woont stabiel en zelfstandig. Begeleiding is terug naar eens per maand. Klaar om het "
+        "contract om te klappen.",
+    ),
+)
+DEMO_ASSESSMENTS = (
+    {"rent_paid": "good", "living_independently": "good", "neighbour_contact": "attention"},
+    {"rent_paid": "concern", "living_independently": "attention", "care_need": "attention"},
+    {"rent_paid": "good", "neighbour_contact": "good", "house_rules": "good"},
+)
 
 
 @dataclass(frozen=True)
@@ -467,6 +522,7 @@ class SmallSeeder:
             units = self.units(association, spec)
             for resident in spec.residents:
                 self.resident(association, units, resident)
+        self.omklap_contracts(care, corporation)
         self.pages()
         self.vacancies()
 
@@ -596,6 +652,56 @@ class SmallSeeder:
                 starts_on=joined_on,
             )
         self.created += 1
+
+    def omklap_contracts(self, care: Organisation, corporation: Organisation) -> None:
+        """An omklap contract for every omklap tenancy, its past moments recorded; the
+        longest-running one has a conversion proposed by the care worker."""
+        worker = self.users["care_worker"]
+        tenancies = (
+            Tenancy.objects.current(self.today)
+            .filter(kind=Tenancy.Kind.OMKLAP, unit__building__association__corporation=corporation)
+            .exclude(omklap_contracts__isnull=False)
+            .select_related("member")
+            .order_by("starts_on", "pk")
+        )
+        for n, tenancy in enumerate(tenancies):
+            contract = services_omklap.omklap_contract_start(
+                actor=self.users["corporation_staff"],
+                tenancy=tenancy,
+                care_organisation=care,
+                conditions=DEMO_CONDITIONS[n % len(DEMO_CONDITIONS)],
+            )
+            past = contract.moments.filter(due_on__lt=self.today).order_by("due_on")
+            # The most recent moment of every third resident is still to be recorded.
+            recorded = list(past)[:-1] if n % 3 == 2 else list(past)
+            for i, moment in enumerate(recorded):
+                outcome, card, reason, notes = DEMO_MOMENTS[(n + i) % len(DEMO_MOMENTS)]
+                services_omklap.omklap_moment_record(
+                    actor=worker,
+                    moment=moment,
+                    held_on=min(moment.due_on + dt.timedelta(days=3), self.today),
+                    outcome=outcome,
+                    participants=f"{tenancy.member.name}, {worker.get_full_name()}",
+                    assessments=DEMO_ASSESSMENTS[(n + i) % len(DEMO_ASSESSMENTS)],
+                    card=card,
+                    card_reason=reason,
+                    care_notes=notes,
+                )
+            if n == 0 and recorded:
+                services_omklap.omklap_decision_propose(
+                    actor=worker,
+                    side=OmklapDecision.Side.CARE,
+                    contract=contract,
+                    kind=OmklapDecision.Kind.CONVERT,
+                    reasons=(
+                        "Woont al ruim anderhalf jaar zelfstandig, betaalt de huur op tijd en "
+                        "helpt mee bij de koffieochtend. De begeleiding kan worden afgebouwd."
+                    ),
+                    moments=recorded,
+                    effective_on=self.today + dt.timedelta(days=60),
+                    new_group=MixGroup.REGULAR,
+                )
+            self.created += 1
 
     def pages(self) -> None:
         home = HomePage.objects.first()
@@ -767,6 +873,17 @@ BENCH_STAFF_LOGIN = DemoLogin(
     "Bench",
     second_factor=True,
 )
+
+# The care organisation of the bench omklap contracts and its care worker, who guides them all.
+BENCH_CARE = ("bench-zorg", "Zorgstichting Bench")
+BENCH_CARE_LOGIN = DemoLogin(
+    "bench care worker",
+    demo_email("bench-zorg"),
+    "Zara",
+    "Bench",
+    second_factor=True,
+)
+BENCH_OMKLAP_CONTRACTS = 200
 
 BENCH_PLACES = (
     ("De Linde", "Utrecht"),
@@ -1199,15 +1316,117 @@ def _bench_vacancies(data: BenchData) -> None:
     )
 
 
+def _bench_omklap(data: BenchData) -> None:
+    """200 omklap contracts on the omklap tenancies, guided by one care worker, with their
+    moments (past ones mostly recorded) and some decisions awaiting sign-off or extended."""
+    rng = data.rng
+    slug, name = BENCH_CARE
+    care = Organisation.objects.create(slug=slug, name=name, kind=Organisation.Kind.CARE)
+    worker = User.objects.create(
+        email=BENCH_CARE_LOGIN.email,
+        first_name=BENCH_CARE_LOGIN.first_name,
+        last_name=BENCH_CARE_LOGIN.last_name,
+        password=data.password,
+    )
+    EmailAddress.objects.create(user=worker, email=worker.email, verified=True, primary=True)
+    TOTP.activate(worker, DEMO_TOTP_SECRET)
+    StaffLink.objects.create(
+        organisation=care, user=worker, started_on=data.today - dt.timedelta(days=2500)
+    )
+    omklap = list(
+        Tenancy.objects.filter(member__in=data.members, kind=Tenancy.Kind.OMKLAP).order_by("pk")
+    )
+    sample = rng.sample(omklap, min(BENCH_OMKLAP_CONTRACTS, len(omklap)))
+    tenancies = sorted(sample, key=lambda t: t.pk)
+    CareAssignment.objects.bulk_create(
+        CareAssignment(
+            member_id=t.member_id, organisation=care, worker=worker, starts_on=t.starts_on
+        )
+        for t in tenancies
+    )
+    contracts = []
+    for tenancy in tenancies:
+        starts_on = max(tenancy.starts_on, data.today - dt.timedelta(days=rng.randint(20, 700)))
+        contracts.append(
+            OmklapContract(
+                tenancy=tenancy,
+                care_organisation=care,
+                starts_on=starts_on,
+                ends_on=starts_on + relativedelta(months=24),
+                length_months=24,
+                conditions=DEMO_CONDITIONS[rng.randrange(len(DEMO_CONDITIONS))],
+            )
+        )
+    contracts = OmklapContract.objects.bulk_create(contracts, batch_size=BENCH_BATCH)
+    moments = []
+    for contract in contracts:
+        schedule = services_omklap.moment_schedule(
+            after=contract.starts_on, ends_on=contract.ends_on, interval_months=6, final_weeks=8
+        )
+        for kind, due_on in schedule:
+            moment = MonitoringMoment(contract=contract, kind=kind, due_on=due_on)
+            # One in ten past moments is still to be recorded (overdue).
+            if due_on < data.today and rng.random() > 0.1:
+                outcome, card, reason, notes = rng.choice(DEMO_MOMENTS)
+                moment.held_on = due_on
+                moment.outcome, moment.card, moment.card_reason = outcome, card, reason
+                moment.care_notes = notes
+                moment.participants = "bewoner, begeleider"
+                for field_name, value in rng.choice(DEMO_ASSESSMENTS).items():
+                    setattr(moment, field_name, value)
+            moments.append(moment)
+    MonitoringMoment.objects.bulk_create(moments, batch_size=BENCH_BATCH)
+    staff = User.objects.get(email=BENCH_STAFF_LOGIN.email)
+    decisions = []
+    for contract in contracts:
+        if contract.ends_on - data.today > dt.timedelta(days=150) or rng.random() < 0.3:
+            continue
+        decisions.append(
+            OmklapDecision(
+                contract=contract,
+                kind=OmklapDecision.Kind.CONVERT,
+                effective_on=contract.ends_on,
+                new_group=MixGroup.REGULAR,
+                reasons="Woont stabiel en zelfstandig; begeleiding kan worden afgebouwd.",
+                proposed_side=OmklapDecision.Side.CARE,
+                proposed_by=worker,
+                care_signed_by=worker,
+                care_signed_at=timezone.now(),
+            )
+        )
+    for contract in contracts[::10]:
+        decisions.append(
+            OmklapDecision(
+                contract=contract,
+                kind=OmklapDecision.Kind.EXTEND,
+                status=OmklapDecision.Status.IN_EFFECT,
+                new_ends_on=contract.ends_on,
+                reasons="Nog een jaar begeleiding nodig bij de financiën.",
+                proposed_side=OmklapDecision.Side.CORPORATION,
+                proposed_by=staff,
+                care_signed_by=worker,
+                care_signed_at=timezone.now(),
+                corporation_signed_by=staff,
+                corporation_signed_at=timezone.now(),
+                took_effect_on=contract.starts_on + dt.timedelta(days=30),
+            )
+        )
+    OmklapDecision.objects.bulk_create(decisions)
+    data.rows.update(
+        omklap_contracts=len(contracts), monitoring_moments=len(moments), decisions=len(decisions)
+    )
+
+
 # The bench data, step by step. Later issues append their steps here, each in bulk and without
 # audit entries, to reach the full demo scale of QUALITY.md (performance 4):
-#   - 200 omklap contracts with their monitoring moments (on the omklap tenancies above);
+#   - 200 omklap contracts with their monitoring moments (_bench_omklap);
 #   - 5,000 activity occurrences and 50,000 contribution logs;
 BENCH_STEPS: tuple[Callable[[BenchData], None], ...] = (
     _bench_places,
     _bench_members,
     _bench_logins,
     _bench_vacancies,
+    _bench_omklap,
 )
 
 
@@ -1272,7 +1491,7 @@ class Command(BaseCommand):
             return
         rows = ", ".join(f"{n:,} {name}" for name, n in data.rows.items())
         self.stdout.write(self.style.SUCCESS(f"Bench data created: {rows}."))
-        self.print_logins([BENCH_MEMBER_LOGIN, BENCH_STAFF_LOGIN])
+        self.print_logins([BENCH_MEMBER_LOGIN, BENCH_STAFF_LOGIN, BENCH_CARE_LOGIN])
 
     def small_report(self, seeder: SmallSeeder) -> None:
         if seeder.created:

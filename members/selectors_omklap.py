@@ -1,0 +1,165 @@
+"""Reads of omklap contracts for the overviews; none of them touches care data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, ExtractYear
+from django.utils import timezone
+
+from coop.models import Association, Organisation
+from members.models import (
+    CARE_DATA_FIELDS,
+    CareAssignment,
+    CareDataAccess,
+    Member,
+    MonitoringMoment,
+    OmklapContract,
+    OmklapDecision,
+)
+
+# Moments are due for attention this long before their date (the care worker's reminder).
+DUE_SOON = dt.timedelta(weeks=2)
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    """A per-contract count as a subquery (no join that multiplies rows)."""
+    counted = queryset.order_by().values("contract").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _with_monitoring(contracts: QuerySet, today: dt.date) -> QuerySet:
+    open_moments = MonitoringMoment.objects.filter(contract=OuterRef("pk"), held_on__isnull=True)
+    held = MonitoringMoment.objects.filter(contract=OuterRef("pk"), held_on__isnull=False)
+    return contracts.select_related(
+        "tenancy__member", "tenancy__unit__building__association"
+    ).annotate(
+        next_due=Subquery(open_moments.order_by("due_on").values("due_on")[:1]),
+        overdue=_count(open_moments.filter(due_on__lt=today)),
+        last_outcome=Subquery(held.order_by("-held_on", "-pk").values("outcome")[:1]),
+        warnings=_count(MonitoringMoment.objects.filter(contract=OuterRef("pk")).exclude(card="")),
+        pending=_count(OmklapDecision.objects.proposed().filter(contract=OuterRef("pk"))),
+    )
+
+
+def corporation_contracts(
+    corporation: Organisation,
+    *,
+    association: Association | None = None,
+    stage: str = "",
+    today: dt.date | None = None,
+) -> QuerySet:
+    """Every omklap contract of a corporation's associations, with what is due (one query)."""
+    today = today or timezone.localdate()
+    contracts = OmklapContract.objects.filter(
+        tenancy__unit__building__association__corporation=corporation
+    )
+    if association is not None:
+        contracts = contracts.filter(tenancy__unit__building__association=association)
+    if stage:
+        contracts = contracts.filter(stage=stage)
+    return _with_monitoring(contracts, today).order_by("ends_on", "pk")
+
+
+@dataclass(frozen=True)
+class YearCounts:
+    year: int
+    convert: int = 0
+    extend: int = 0
+    end: int = 0
+
+
+def decisions_per_year(corporation: Organisation) -> list[YearCounts]:
+    """Decisions that took effect, per year and kind, newest year first (one query)."""
+    rows = (
+        OmklapDecision.objects.in_effect()
+        .filter(contract__tenancy__unit__building__association__corporation=corporation)
+        .annotate(year=ExtractYear("took_effect_on"))
+        .values("year", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    per_year: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        per_year[row["year"]][row["kind"]] = row["n"]
+    return [YearCounts(year=year, **counts) for year, counts in sorted(per_year.items())[::-1]]
+
+
+def caseload(organisation: Organisation, *, today: dt.date | None = None) -> QuerySet:
+    """Running contracts of the residents a care organisation guides now (one query)."""
+    today = today or timezone.localdate()
+    assignments = CareAssignment.objects.current(today).filter(
+        member=OuterRef("tenancy__member_id"), organisation=organisation
+    )
+    workers = assignments.select_related("worker").order_by("starts_on")
+    contracts = (
+        OmklapContract.objects.running()
+        .filter(care_organisation=organisation)
+        .filter(Exists(assignments))
+        .annotate(
+            worker_first=Subquery(workers.values("worker__first_name")[:1]),
+            worker_last=Subquery(workers.values("worker__last_name")[:1]),
+        )
+    )
+    return _with_monitoring(contracts, today).order_by(
+        F("next_due").asc(nulls_last=True), "ends_on", "pk"
+    )
+
+
+def association_contracts(association: Association) -> QuerySet:
+    """For the board: which residents have an omklap contract and its stage, nothing more."""
+    return (
+        OmklapContract.objects.filter(tenancy__unit__building__association=association)
+        .select_related("tenancy__member")
+        .only("pk", "stage", "tenancy__member__name")
+        .order_by("tenancy__member__name", "pk")
+    )
+
+
+def contract_moments(contract: OmklapContract) -> list[MonitoringMoment]:
+    """Moments without their care data: dates, outcomes and warnings."""
+    return list(contract.moments.defer(*CARE_DATA_FIELDS).order_by("due_on", "pk"))
+
+
+def contract_decisions(contract: OmklapContract) -> list[OmklapDecision]:
+    """Decisions with who proposed and signed them and the ids of their moments (one query)."""
+    decisions = list(
+        contract.decisions.select_related("proposed_by", "care_signed_by", "corporation_signed_by")
+        .annotate(
+            moment_ids=StringAgg(
+                Cast("moments__id", CharField()), delimiter=Value(","), default=Value("")
+            )
+        )
+        .order_by("-proposed_at", "-pk")
+    )
+    for decision in decisions:
+        decision.linked_ids = {int(i) for i in decision.moment_ids.split(",") if i}
+    return decisions
+
+
+def latest_contract(member: Member) -> OmklapContract | None:
+    """The resident's most recent omklap contract."""
+    return OmklapContract.objects.filter(tenancy__member=member).order_by("-starts_on").first()
+
+
+def access_log(contract: OmklapContract, *, limit: int = 500) -> list[CareDataAccess]:
+    """Who read or wrote the contract's care data, newest first."""
+    return list(
+        CareDataAccess.objects.filter(contract=contract).select_related("user", "organisation")[
+            :limit
+        ]
+    )
