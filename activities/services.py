@@ -747,7 +747,8 @@ def contribution_log_organisers(
     ]
 
 
-def _locked_pending_log(log: ContributionLog, actor: User) -> ContributionLog:
+def _decide(log: ContributionLog, actor: User, status: str, reason: str = "") -> ContributionLog:
+    # Lock the log: confirming and rejecting at once must leave one decision.
     log = (
         ContributionLog.objects.select_for_update(of=("self",))
         .select_related("member__association", "member__user")
@@ -757,48 +758,34 @@ def _locked_pending_log(log: ContributionLog, actor: User) -> ContributionLog:
         raise DomainError(_("These hours have already been decided on."))
     if log.member.user_id is not None and log.member.user_id == actor.pk:
         raise DomainError(_("Another coordinator must confirm your own hours."))
+    log.status, log.reason = status, reason
+    log.decided_by, log.decided_at = actor, timezone.now()
+    log.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action=f"contribution.{status}",
+        target=log,
+        association=log.member.association,
+        data={"reason": reason} if reason else None,
+    )
     return log
 
 
 @transaction.atomic
 def contribution_confirm(*, actor: User, log: ContributionLog) -> ContributionLog:
     """A coordinator confirms logged hours; they count towards the member's commitment."""
-    # Lock the log: confirming and rejecting at once must leave one decision.
-    log = _locked_pending_log(log, actor)
-    log.status = ContributionLog.Status.CONFIRMED
-    log.decided_by = actor
-    log.decided_at = timezone.now()
-    log.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(
-        actor=actor,
-        action="contribution.confirmed",
-        target=log,
-        association=log.member.association,
-    )
-    return log
+    return _decide(log, actor, ContributionLog.Status.CONFIRMED)
 
 
 @transaction.atomic
 def contribution_reject(*, actor: User, log: ContributionLog, reason: str) -> ContributionLog:
     """A coordinator rejects logged hours with a reason, which the member is told."""
     reason = _clean_text(reason, field="reason", max_length=300, required=True)
-    log = _locked_pending_log(log, actor)
-    log.status = ContributionLog.Status.REJECTED
-    log.reason = reason
-    log.decided_by = actor
-    log.decided_at = timezone.now()
-    log.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    log = _decide(log, actor, ContributionLog.Status.REJECTED, reason)
     _mail_member(
         log.member,
         "contribution_rejected",
         {"log": log, "url": _absolute(reverse("activities:my_hours"))},
-    )
-    audit_record(
-        actor=actor,
-        action="contribution.rejected",
-        target=log,
-        association=log.member.association,
-        data={"reason": reason},
     )
     return log
 

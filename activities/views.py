@@ -510,56 +510,40 @@ def occurrence_attendance(request, pk: int):
     )
 
 
-def _feed_urls(request, token: str | None) -> dict:
-    if not token:
-        return {}
-    return {
-        "feed_association": request.build_absolute_uri(reverse("ical_members", args=[token])),
-        "feed_mine": request.build_absolute_uri(reverse("ical_member", args=[token])),
+def _render_my_calendar(request, member: Member, token: str | None = None):
+    """The member's sign-ups and feed links; the private links only right after making them."""
+    context = {
+        "member": member,
+        "signups": selectors.my_signups(member),
+        "public_feed": request.build_absolute_uri(
+            reverse("ical_public", args=[member.association.slug])
+        ),
     }
+    if token:
+        context["feed_association"] = request.build_absolute_uri(
+            reverse("ical_members", args=[token])
+        )
+        context["feed_mine"] = request.build_absolute_uri(reverse("ical_member", args=[token]))
+    return render(request, "activities/my_calendar.html", context)
 
 
 @require_GET
 @portal_view
 def my_calendar(request):
-    viewer = viewer_for(request)
-    member = own_member(viewer)
-    return render(
-        request,
-        "activities/my_calendar.html",
-        {
-            "member": member,
-            "signups": selectors.my_signups(member),
-            "public_feed": request.build_absolute_uri(
-                reverse("ical_public", args=[member.association.slug])
-            ),
-        },
-    )
+    return _render_my_calendar(request, own_member(viewer_for(request)))
 
 
 @require_POST
 @portal_view
 def feed_token_regenerate(request):
     """A new private feed link, shown once: only its hash is stored."""
-    viewer = viewer_for(request)
-    member = own_member(viewer)
+    member = own_member(viewer_for(request))
     token = services.calendar_token_regenerate(actor=request.user, member=member)
     messages.success(
         request,
         _("Your private calendar links are below. Any earlier link no longer works."),
     )
-    return render(
-        request,
-        "activities/my_calendar.html",
-        {
-            "member": member,
-            "signups": selectors.my_signups(member),
-            "public_feed": request.build_absolute_uri(
-                reverse("ical_public", args=[member.association.slug])
-            ),
-            **_feed_urls(request, token),
-        },
-    )
+    return _render_my_calendar(request, member, token)
 
 
 @require_GET
