@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -192,20 +193,25 @@ class OccurrenceQuerySet(models.QuerySet):
     def with_counts(self, member: Member | None = None) -> OccurrenceQuerySet:
         """Annotate confirmed and waiting sign-ups, and the member's own sign-up status."""
         qs = self.annotate(
-            confirmed_count=Count(
-                "signups", filter=Q(signups__status=SignUp.Status.CONFIRMED), distinct=True
-            ),
-            waiting_count=Count(
-                "signups", filter=Q(signups__status=SignUp.Status.WAITING), distinct=True
-            ),
+            confirmed_count=_signup_count(SignUp.Status.CONFIRMED),
+            waiting_count=_signup_count(SignUp.Status.WAITING),
         )
         if member is not None:
             mine = SignUp.objects.filter(occurrence=OuterRef("pk"), member=member)
-            qs = qs.annotate(
-                my_status=models.Subquery(mine.values("status")[:1]),
-                signed_up=Exists(mine),
-            )
+            qs = qs.annotate(my_status=Subquery(mine.values("status")[:1]))
         return qs
+
+
+def _signup_count(status: str) -> Coalesce:
+    # A correlated count per row: no GROUP BY over the joined activity and category.
+    counted = (
+        SignUp.objects.filter(occurrence=OuterRef("pk"), status=status)
+        .order_by()
+        .values("occurrence")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 class Occurrence(models.Model):
