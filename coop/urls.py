@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from activities.urls import feed_urlpatterns as activity_feeds
 from coop import views as coop_views
 from members import views as member_views
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("portal/", include("members.urls")),
     path("portal/", include("vacancies.urls")),
     path("portal/", include("activities.urls")),
+    path("ical/", include(activity_feeds)),
 ]
 
 if settings.COOP_BENCH_VIEWS:

@@ -19,7 +19,7 @@ ENGLISH = {"cookie": "django_language=en"}
 
 
 @pytest.fixture
-def page(cast) -> VacancyIndexPage:
+def vacancy_page(cast) -> VacancyIndexPage:
     return make_vacancy_page(cast.association)
 
 
@@ -43,18 +43,18 @@ def application(**changes) -> dict:
     return data
 
 
-def apply(client, page, vacancy, data=None, **kwargs):
-    return client.post(detail_url(page, vacancy), data or application(), **kwargs)
+def apply(client, vacancy_page, vacancy, data=None, **kwargs):
+    return client.post(detail_url(vacancy_page, vacancy), data or application(), **kwargs)
 
 
 def test_an_application_is_stored_and_confirmed_in_dutch(
-    page, vacancy, client, django_capture_on_commit_callbacks, mailoutbox
+    vacancy_page, vacancy, client, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = apply(client, page, vacancy)
+        response = apply(client, vacancy_page, vacancy)
 
     assert response.status_code == 302
-    assert response["Location"] == detail_url(page, vacancy) + "sent/"
+    assert response["Location"] == detail_url(vacancy_page, vacancy) + "sent/"
     candidate = Candidate.objects.get(vacancy=vacancy)
     assert candidate.name == "Nina Nieuw"
     assert candidate.email == "nina@example.net"
@@ -71,10 +71,10 @@ def test_an_application_is_stored_and_confirmed_in_dutch(
 
 
 def test_an_english_applicant_gets_the_confirmation_in_english(
-    page, vacancy, client, django_capture_on_commit_callbacks, mailoutbox
+    vacancy_page, vacancy, client, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        apply(client, page, vacancy, headers=ENGLISH)
+        apply(client, vacancy_page, vacancy, headers=ENGLISH)
 
     assert Candidate.objects.get().language == "en"
     assert mailoutbox[0].body.startswith("Dear Nina Nieuw,")
@@ -82,19 +82,19 @@ def test_an_english_applicant_gets_the_confirmation_in_english(
 
 
 def test_a_second_application_from_the_same_address_is_refused(
-    page, vacancy, client, django_capture_on_commit_callbacks, mailoutbox
+    vacancy_page, vacancy, client, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        apply(client, page, vacancy)
-        response = apply(client, page, vacancy, application(email="NINA@example.net"))
+        apply(client, vacancy_page, vacancy)
+        response = apply(client, vacancy_page, vacancy, application(email="NINA@example.net"))
 
     assert response.status_code == 400
-    assert response.context["form"].errors["email"] == ["You have already applied for this home."]
+    assert response.context["form"].errors["email"] == ["Je hebt al op deze woning gereageerd."]
     assert Candidate.objects.count() == 1
     assert len(mailoutbox) == 1
 
 
-def test_the_pledge_is_not_asked_without_volunteer_priority(cast, page, vacancy, client):
+def test_the_pledge_is_not_asked_without_volunteer_priority(cast, vacancy_page, vacancy, client):
     services.vacancy_open_applications(
         actor=cast.selection,
         vacancy=vacancy,
@@ -103,57 +103,61 @@ def test_the_pledge_is_not_asked_without_volunteer_priority(cast, page, vacancy,
         volunteer_priority=False,
     )
 
-    response = apply(client, page, vacancy, application(pledged_hours="12"))
+    response = apply(client, vacancy_page, vacancy, application(pledged_hours="12"))
 
     assert response.status_code == 302
     assert Candidate.objects.get().pledged_hours is None
 
 
 def test_a_filled_honeypot_looks_sent_but_stores_and_sends_nothing(
-    page, vacancy, client, django_capture_on_commit_callbacks, mailoutbox
+    vacancy_page, vacancy, client, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = apply(client, page, vacancy, application(website="https://spam.example"))
+        response = apply(client, vacancy_page, vacancy, application(website="https://spam.example"))
 
     assert response.status_code == 302
-    assert response["Location"] == detail_url(page, vacancy) + "sent/"
+    assert response["Location"] == detail_url(vacancy_page, vacancy) + "sent/"
     assert not Candidate.objects.exists()
     assert mailoutbox == []
 
 
 @override_settings(COOP_APPLICATIONS_PER_HOUR=2)
 def test_applications_beyond_the_hourly_limit_of_an_address_are_refused(
-    page, vacancy, client, django_capture_on_commit_callbacks, mailoutbox
+    vacancy_page, vacancy, client, django_capture_on_commit_callbacks, mailoutbox
 ):
     cache.clear()
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(2):
             assert (
-                apply(client, page, vacancy, application(email=f"a{n}@example.net")).status_code
+                apply(
+                    client, vacancy_page, vacancy, application(email=f"a{n}@example.net")
+                ).status_code
                 == 302
             )
-        refused = apply(client, page, vacancy, application(email="a2@example.net"), headers=ENGLISH)
+        refused = apply(
+            client, vacancy_page, vacancy, application(email="a2@example.net"), headers=ENGLISH
+        )
 
     assert refused.status_code == 429
     assert "too many applications" in refused.content.decode()
     assert Candidate.objects.count() == 2
     assert len(mailoutbox) == 2
     elsewhere = apply(
-        client, page, vacancy, application(email="a3@example.net"), REMOTE_ADDR="192.0.2.7"
+        client, vacancy_page, vacancy, application(email="a3@example.net"), REMOTE_ADDR="192.0.2.7"
     )
     assert elsewhere.status_code == 302
     with time_machine.travel(timezone.now() + dt.timedelta(hours=1, minutes=1)):
-        later = apply(client, page, vacancy, application(email="a4@example.net"))
+        later = apply(client, vacancy_page, vacancy, application(email="a4@example.net"))
     assert later.status_code == 302
     assert Candidate.objects.count() == 4
 
 
 @override_settings(COOP_APPLICATIONS_PER_HOUR=1)
-def test_the_honeypot_counts_toward_the_limit(page, vacancy, client):
+def test_the_honeypot_counts_toward_the_limit(vacancy_page, vacancy, client):
     cache.clear()
-    apply(client, page, vacancy, application(website="spam"))
+    apply(client, vacancy_page, vacancy, application(website="spam"))
 
-    assert apply(client, page, vacancy).status_code == 429
+    assert apply(client, vacancy_page, vacancy).status_code == 429
     assert not Candidate.objects.exists()
 
 
@@ -180,9 +184,9 @@ BAD_INPUT = {
 
 @pytest.mark.parametrize("case", sorted(BAD_INPUT))
 def test_bad_input_is_refused_with_a_clear_message_and_stores_nothing(
-    case, page, vacancy, client, mailoutbox
+    case, vacancy_page, vacancy, client, mailoutbox
 ):
-    response = apply(client, page, vacancy, application(**BAD_INPUT[case]), headers=ENGLISH)
+    response = apply(client, vacancy_page, vacancy, application(**BAD_INPUT[case]), headers=ENGLISH)
 
     assert response.status_code == 400
     assert "Your application was not sent" in response.content.decode()
@@ -191,19 +195,19 @@ def test_bad_input_is_refused_with_a_clear_message_and_stores_nothing(
     assert mailoutbox == []
 
 
-def test_a_post_to_a_closed_vacancy_is_refused_and_stores_nothing(page, vacancy, client):
+def test_a_post_to_a_closed_vacancy_is_refused_and_stores_nothing(vacancy_page, vacancy, client):
     with time_machine.travel(vacancy.applications_close_at + dt.timedelta(seconds=1)):
-        response = apply(client, page, vacancy, headers=ENGLISH)
+        response = apply(client, vacancy_page, vacancy, headers=ENGLISH)
 
     assert response.status_code == 400
     assert "Applications for this home are closed; nothing was saved." in response.content.decode()
     assert not Candidate.objects.exists()
 
 
-def test_the_form_keeps_its_csrf_protection(page, vacancy):
+def test_the_form_keeps_its_csrf_protection(vacancy_page, vacancy):
     client = Client(enforce_csrf_checks=True)
 
-    response = client.post(detail_url(page, vacancy), application())
+    response = client.post(detail_url(vacancy_page, vacancy), application())
 
     assert response.status_code == 403
     assert not Candidate.objects.exists()
@@ -213,17 +217,17 @@ def test_the_form_keeps_its_csrf_protection(page, vacancy):
 
 
 def test_rejections_at_the_final_shortlist_carry_the_reason_in_the_applicants_language(
-    cast, page, vacancy, client, django_capture_on_commit_callbacks, mailoutbox
+    cast, vacancy_page, vacancy, client, django_capture_on_commit_callbacks, mailoutbox
 ):
-    apply(client, page, vacancy)
+    apply(client, vacancy_page, vacancy)
     apply(
         client,
-        page,
+        vacancy_page,
         vacancy,
         application(name="Evan English", email="evan@example.net"),
         headers=ENGLISH,
     )
-    apply(client, page, vacancy, application(name="Sara Samen", email="sara@example.net"))
+    apply(client, vacancy_page, vacancy, application(name="Sara Samen", email="sara@example.net"))
     nina, evan, sara = Candidate.objects.order_by("pk")
     reason = "We zoeken iemand die overdag thuis is voor de koffieochtend."
     services.candidate_shortlist(actor=cast.selection, candidate=sara, shortlisted=True)

@@ -31,7 +31,7 @@ PUBLIC_PAGE_CEILING = 5
 
 
 @pytest.fixture
-def page(cast) -> VacancyIndexPage:
+def vacancy_page(cast) -> VacancyIndexPage:
     return make_vacancy_page(cast.association)
 
 
@@ -46,7 +46,9 @@ def _unit(building, number: str) -> Unit:
     )
 
 
-def test_the_index_lists_only_the_open_vacancies_of_its_association(cast, page, vacancy, client):
+def test_the_index_lists_only_the_open_vacancies_of_its_association(
+    cast, vacancy_page, vacancy, client
+):
     other = open_vacancy(cast, _unit(cast.other_building, "9"))
     reported = services.vacancy_report(
         actor=cast.board, unit=_unit(cast.building, "13"), available_from=timezone.localdate()
@@ -64,7 +66,7 @@ def test_the_index_lists_only_the_open_vacancies_of_its_association(cast, page, 
         assert f"/vacatures/{hidden.pk}/" not in html
 
 
-def test_a_page_without_an_association_lists_every_association(cast, page, vacancy, client):
+def test_a_page_without_an_association_lists_every_association(cast, vacancy_page, vacancy, client):
     make_vacancy_page(None, slug="alle-woningen")
     other = open_vacancy(cast, _unit(cast.other_building, "9"))
 
@@ -75,14 +77,14 @@ def test_a_page_without_an_association_lists_every_association(cast, page, vacan
     assert f"/vacatures/{other.pk}/" not in client.get("/vacatures/").content.decode()
 
 
-def test_the_index_says_so_when_nothing_is_open(page, client):
+def test_the_index_says_so_when_nothing_is_open(vacancy_page, client):
     response = client.get("/vacatures/", headers={"cookie": "django_language=en"})
 
     assert response.status_code == 200
     assert "No homes are open for applications right now." in response.content.decode()
 
 
-def test_the_index_shows_the_published_criteria_and_procedure(page, client):
+def test_the_index_shows_the_published_criteria_and_procedure(vacancy_page, client):
     html = client.get("/vacatures/").content.decode()
 
     assert CRITERIA in html
@@ -90,9 +92,11 @@ def test_the_index_shows_the_published_criteria_and_procedure(page, client):
 
 
 def test_the_detail_shows_the_home_its_profile_criteria_procedure_and_the_form(
-    page, vacancy, client
+    vacancy_page, vacancy, client
 ):
-    response = client.get(detail_url(page, vacancy), headers={"cookie": "django_language=en"})
+    response = client.get(
+        detail_url(vacancy_page, vacancy), headers={"cookie": "django_language=en"}
+    )
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -109,8 +113,8 @@ def test_the_detail_shows_the_home_its_profile_criteria_procedure_and_the_form(
     assert "csrfmiddlewaretoken" in html
 
 
-def test_the_honeypot_is_hidden_from_people_and_from_autofill(page, vacancy, client):
-    html = client.get(detail_url(page, vacancy)).content.decode()
+def test_the_honeypot_is_hidden_from_people_and_from_autofill(vacancy_page, vacancy, client):
+    html = client.get(detail_url(vacancy_page, vacancy)).content.decode()
 
     honeypot = html[html.index('name="website"') - 200 : html.index('name="website"') + 200]
     assert 'autocomplete="off"' in honeypot
@@ -118,7 +122,9 @@ def test_the_honeypot_is_hidden_from_people_and_from_autofill(page, vacancy, cli
     assert 'class="visually-hidden" aria-hidden="true"' in html
 
 
-def test_the_form_asks_for_no_pledge_without_volunteer_priority(cast, page, vacancy, client):
+def test_the_form_asks_for_no_pledge_without_volunteer_priority(
+    cast, vacancy_page, vacancy, client
+):
     services.vacancy_open_applications(
         actor=cast.selection,
         vacancy=vacancy,
@@ -127,14 +133,14 @@ def test_the_form_asks_for_no_pledge_without_volunteer_priority(cast, page, vaca
         volunteer_priority=False,
     )
 
-    html = client.get(detail_url(page, vacancy)).content.decode()
+    html = client.get(detail_url(vacancy_page, vacancy)).content.decode()
 
     assert 'name="motivation"' in html
     assert 'name="pledged_hours"' not in html
 
 
 def test_the_form_never_asks_about_health_origin_religion_politics_or_orientation(
-    page, vacancy, client
+    vacancy_page, vacancy, client
 ):
     from vacancies.public import ApplicationForm
 
@@ -152,9 +158,11 @@ def test_the_form_never_asks_about_health_origin_religion_politics_or_orientatio
     }
 
 
-def test_a_closed_vacancy_is_gone_and_has_no_form(page, vacancy, client):
+def test_a_closed_vacancy_is_gone_and_has_no_form(vacancy_page, vacancy, client):
     with time_machine.travel(vacancy.applications_close_at + dt.timedelta(minutes=1)):
-        response = client.get(detail_url(page, vacancy), headers={"cookie": "django_language=en"})
+        response = client.get(
+            detail_url(vacancy_page, vacancy), headers={"cookie": "django_language=en"}
+        )
 
     html = response.content.decode()
     assert response.status_code == 410
@@ -163,41 +171,43 @@ def test_a_closed_vacancy_is_gone_and_has_no_form(page, vacancy, client):
     assert 'name="motivation"' not in html
 
 
-def test_a_withdrawn_vacancy_is_gone_too(cast, page, vacancy, client):
+def test_a_withdrawn_vacancy_is_gone_too(cast, vacancy_page, vacancy, client):
     services.vacancy_withdraw(actor=cast.board, vacancy=vacancy, reason="De woning wordt gesloopt.")
 
-    response = client.get(detail_url(page, vacancy))
+    response = client.get(detail_url(vacancy_page, vacancy))
 
     assert response.status_code == 410
     assert 'name="motivation"' not in response.content.decode()
 
 
-def test_vacancies_not_published_or_of_another_association_are_not_found(cast, page, client):
+def test_vacancies_not_published_or_of_another_association_are_not_found(
+    cast, vacancy_page, client
+):
     other = open_vacancy(cast, _unit(cast.other_building, "9"))
     reported = services.vacancy_report(
         actor=cast.board, unit=_unit(cast.building, "13"), available_from=timezone.localdate()
     )
 
     for vacancy in (other, reported):
-        assert client.get(detail_url(page, vacancy)).status_code == 404
-        assert client.get(detail_url(page, vacancy) + "sent/").status_code == 404
+        assert client.get(detail_url(vacancy_page, vacancy)).status_code == 404
+        assert client.get(detail_url(vacancy_page, vacancy) + "sent/").status_code == 404
     assert client.get("/vacatures/999999/").status_code == 404
 
 
-def test_the_page_refuses_methods_it_does_not_serve(page, vacancy, client):
+def test_the_page_refuses_methods_it_does_not_serve(vacancy_page, vacancy, client):
     assert client.put("/vacatures/").status_code == 405
     assert client.post("/vacatures/").status_code == 405
-    assert client.delete(detail_url(page, vacancy)).status_code == 405
-    assert client.post(detail_url(page, vacancy) + "sent/").status_code == 405
+    assert client.delete(detail_url(vacancy_page, vacancy)).status_code == 405
+    assert client.post(detail_url(vacancy_page, vacancy) + "sent/").status_code == 405
 
 
 @pytest.mark.parametrize("role", ["anonymous", "vrager", "board", "outsider", "corporation_staff"])
-def test_everyone_sees_the_same_public_pages(role, page, vacancy, client_for):
+def test_everyone_sees_the_same_public_pages(role, vacancy_page, vacancy, client_for):
     client = client_for(role)
 
     assert client.get("/vacatures/").status_code == 200
-    assert client.get(detail_url(page, vacancy)).status_code == 200
-    assert client.get(detail_url(page, vacancy) + "sent/").status_code == 200
+    assert client.get(detail_url(vacancy_page, vacancy)).status_code == 200
+    assert client.get(detail_url(vacancy_page, vacancy) + "sent/").status_code == 200
 
 
 def _grow_open_vacancies(cast, n: int) -> None:
@@ -221,7 +231,7 @@ def _grow_open_vacancies(cast, n: int) -> None:
     )
 
 
-def test_the_index_has_a_flat_query_count(cast, page, client):
+def test_the_index_has_a_flat_query_count(cast, vacancy_page, client):
     # site, page by path, the page's own fields, open vacancies with unit and building
     count = assert_flat_query_count(
         lambda: client.get("/vacatures/"),
@@ -231,7 +241,9 @@ def test_the_index_has_a_flat_query_count(cast, page, client):
     assert count <= PUBLIC_PAGE_CEILING
 
 
-def test_the_detail_has_a_flat_query_count_whatever_the_candidates(cast, page, vacancy, client):
+def test_the_detail_has_a_flat_query_count_whatever_the_candidates(
+    cast, vacancy_page, vacancy, client
+):
     def grow(n: int) -> None:
         have = vacancy.candidates.count()
         Candidate.objects.bulk_create(
@@ -247,20 +259,20 @@ def test_the_detail_has_a_flat_query_count_whatever_the_candidates(cast, page, v
 
     # site, page by path, the page's own fields, the vacancy with association, unit, building
     assert_flat_query_count(
-        lambda: client.get(detail_url(page, vacancy)), grow, ceiling=PUBLIC_PAGE_CEILING
+        lambda: client.get(detail_url(vacancy_page, vacancy)), grow, ceiling=PUBLIC_PAGE_CEILING
     )
 
 
 # -- the admin ---------------------------------------------------------------------------------
 
 
-def test_staff_edit_the_vacancy_page_in_wagtail(page, client):
+def test_staff_edit_the_vacancy_page_in_wagtail(vacancy_page, client):
     editor = make_user("redactie@example.org", first="Rik", last="Redactie", second_factor=True)
     editor.is_staff = editor.is_superuser = True
     editor.save(update_fields=["is_staff", "is_superuser"])
     client.force_login(editor)
 
-    assert client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200
+    assert client.get(f"/admin/pages/{vacancy_page.pk}/edit/").status_code == 200
     home = HomePage.objects.get()
     add = f"/admin/pages/add/vacancies/vacancyindexpage/{home.pk}/"
     assert client.get(add).status_code == 200

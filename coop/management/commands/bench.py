@@ -506,6 +506,13 @@ class Command(BaseCommand):
                 BENCH_MEMBER_LOGIN.email,
             ),
             Target(
+                "calendar",
+                f"/portal/associations/{member.association.slug}/calendar/",
+                "member",
+                BENCH_MEMBER_LOGIN.email,
+            ),
+            Target("hours", "/portal/hours/", "member", BENCH_MEMBER_LOGIN.email),
+            Target(
                 "corporation",
                 f"/portal/organisations/{BENCH_CORPORATION[0]}/",
                 "member",

@@ -22,10 +22,21 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from wagtail.models import Page, Site
 
+from activities import services as activity_services
+from activities.models import (
+    DEFAULT_CATEGORIES,
+    Activity,
+    Category,
+    ContributionLog,
+    Frequency,
+    Occurrence,
+    SignUp,
+    Visibility,
+)
 from coop.models import (
     Association,
     Building,
@@ -497,6 +508,114 @@ APPLICANTS: tuple[tuple[str, int, str, str, str], ...] = (
 )
 
 
+@dataclass(frozen=True)
+class ActivitySpec:
+    title: str
+    category: str
+    location: str
+    description: str
+    weekday: int  # 0 = Monday
+    start: dt.time
+    duration: dt.timedelta
+    frequency: str = Frequency.WEEKLY
+    interval: int = 1
+    count: int | None = None
+    capacity: int | None = None
+    visibility: str = Visibility.MEMBERS
+    organisers: tuple[str, ...] = ()
+
+
+DEMO_ACTIVITIES: tuple[ActivitySpec, ...] = (
+    ActivitySpec(
+        "Koffieochtend",
+        "coffee_morning",
+        "Gemeenschappelijke ruimte Noord",
+        "Elke dinsdag koffie, thee en iets lekkers. Iedereen is welkom, ook buren uit de wijk.",
+        1,
+        dt.time(10),
+        dt.timedelta(hours=2),
+        visibility=Visibility.PUBLIC,
+        organisers=("Lotte Hendriks",),
+    ),
+    ActivitySpec(
+        "Taalcafé Nederlands",
+        "language_lessons",
+        "Bibliotheekhoek Zuid",
+        "Samen Nederlands oefenen in kleine groepjes, op je eigen niveau.",
+        3,
+        dt.time(19),
+        dt.timedelta(hours=1, minutes=30),
+        capacity=8,
+        organisers=("Iris Peters",),
+    ),
+    ActivitySpec(
+        "Moestuin",
+        "garden",
+        "Binnentuin",
+        "Wieden, zaaien en oogsten. Handschoenen en gereedschap liggen klaar.",
+        5,
+        dt.time(10),
+        dt.timedelta(hours=3),
+        interval=2,
+        visibility=Visibility.PUBLIC,
+        organisers=("Wim Brouwer",),
+    ),
+    ActivitySpec(
+        "Samen eten",
+        "shared_meal",
+        "Keuken Zonnewijzer Zuid",
+        "Om de beurt kookt een paar bewoners; je betaalt een kleine bijdrage.",
+        3,
+        dt.time(18),
+        dt.timedelta(hours=2),
+        frequency=Frequency.MONTHLY_WEEKDAY,
+        capacity=16,
+        organisers=("Bas Vermeulen",),
+    ),
+    ActivitySpec(
+        "Weggeefwinkel",
+        "give_away_shop",
+        "Berging Noord",
+        "Breng wat je niet meer nodig hebt, neem mee wat je kunt gebruiken.",
+        5,
+        dt.time(13),
+        dt.timedelta(hours=2),
+        frequency=Frequency.MONTHLY_DATE,
+        visibility=Visibility.PUBLIC,
+    ),
+    ActivitySpec(
+        "Klusdienst",
+        "odd_job_service",
+        "Werkplaats kelder",
+        "Kapotte kraan, plank ophangen? De klusdienst helpt, op afspraak.",
+        2,
+        dt.time(19),
+        dt.timedelta(hours=2),
+        organisers=("Pieter Dekker",),
+    ),
+    ActivitySpec(
+        "Ledenvergadering",
+        "meeting",
+        "Gemeenschappelijke ruimte Noord",
+        "Jaarverslag, begroting en de evaluatie van de activiteiten.",
+        0,
+        dt.time(20),
+        dt.timedelta(hours=2),
+        frequency=Frequency.ONCE,
+    ),
+)
+
+# Hours the demo drager logged (days ago, hours, kind, note); older ones are confirmed.
+DEMO_HOURS: tuple[tuple[int, str, str, str], ...] = (
+    (40, "3", ContributionLog.Kind.SUPPORT, "Boodschappen gedaan met Kevin"),
+    (33, "2", ContributionLog.Kind.ORGANISING, "Koffieochtend"),
+    (26, "4.5", ContributionLog.Kind.BUILDING, "Fietsenstalling opgeruimd"),
+    (12, "2", ContributionLog.Kind.ORGANISING, "Koffieochtend"),
+    (9, "3.5", ContributionLog.Kind.SUPPORT, "Mee naar de huisarts"),
+    (3, "2", ContributionLog.Kind.OTHER, "Nieuwsbrief gevouwen"),
+)
+
+
 class SmallSeeder:
     """Creates the small demo through the services; every step skips what already exists."""
 
@@ -523,6 +642,7 @@ class SmallSeeder:
             for resident in spec.residents:
                 self.resident(association, units, resident)
         self.omklap_contracts(care, corporation)
+        self.activities()
         self.pages()
         self.vacancies()
 
@@ -702,6 +822,62 @@ class SmallSeeder:
                     new_group=MixGroup.REGULAR,
                 )
             self.created += 1
+
+    def activities(self) -> None:
+        """The demo calendar of De Zonnewijzer, some sign-ups and logged hours."""
+        for association in Association.objects.filter(slug__in=[a.slug for a in ASSOCIATIONS]):
+            self.created += len(activity_services.categories_ensure(association=association))
+        association = Association.objects.get(slug=ASSOCIATIONS[0].slug)
+        if association.activities.exists():
+            return
+        members = {m.email: m for m in association.members.select_related("user")}
+        coordinator = members[LOGINS["coordinator"].email]
+        categories = {c.key: c for c in association.activity_categories.all()}
+        planned = {}
+        for spec in DEMO_ACTIVITIES:
+            day = self.today + dt.timedelta(days=(spec.weekday - self.today.weekday()) % 7 + 1)
+            start = timezone.make_aware(dt.datetime.combine(day, spec.start))
+            data = activity_services.ActivityData(
+                title=spec.title,
+                category=categories[spec.category],
+                description=spec.description,
+                location=spec.location,
+                starts_at=start,
+                ends_at=start + spec.duration,
+                frequency=spec.frequency,
+                interval=spec.interval,
+                count=spec.count,
+                capacity=spec.capacity,
+                visibility=spec.visibility,
+                organisers=[members[_resident_email(n)] for n in spec.organisers] + [coordinator],
+            )
+            planned[spec.title] = activity_services.activity_plan(
+                actor=self.users["coordinator"], association=association, data=data
+            )
+            self.created += 1
+        for login, title in (
+            ("drager", "Koffieochtend"),
+            ("vrager", "Koffieochtend"),
+            ("vrager", "Taalcafé Nederlands"),
+            ("drager", "Samen eten"),
+        ):
+            member = members[LOGINS[login].email]
+            occurrence = planned[title].occurrences.order_by("starts_at").first()
+            activity_services.signup_create(
+                actor=self.users[login], occurrence=occurrence, member=member
+            )
+        drager = members[LOGINS["drager"].email]
+        for days, hours, kind, note in DEMO_HOURS:
+            log = activity_services.contribution_log(
+                actor=self.users["drager"],
+                member=drager,
+                date=self.days_ago(days),
+                hours=hours,
+                kind=kind,
+                note=note,
+            )
+            if days > 7:
+                activity_services.contribution_confirm(actor=self.users["coordinator"], log=log)
 
     def pages(self) -> None:
         home = HomePage.objects.first()
@@ -1417,6 +1593,100 @@ def _bench_omklap(data: BenchData) -> None:
     )
 
 
+BENCH_ACTIVITY_TITLES = (
+    ("Koffieochtend", "coffee_morning"),
+    ("Taalcafé", "language_lessons"),
+    ("Moestuin", "garden"),
+    ("Weggeefwinkel", "give_away_shop"),
+    ("Samen eten", "shared_meal"),
+    ("Klusdienst", "odd_job_service"),
+    ("Bewonersoverleg", "meeting"),
+)
+BENCH_OCCURRENCES = 5_000
+BENCH_CONTRIBUTIONS = 50_000
+BENCH_WEEKS = 50  # each bench activity is weekly, from half a year ago to half a year ahead
+
+
+def _bench_activities(data: BenchData) -> None:
+    """5,000 occurrences of weekly activities and 50,000 contribution logs (QUALITY perf. 4)."""
+    rng = data.rng
+    with translation.override(None):  # stored in English, shown translated by key
+        categories = Category.objects.bulk_create(
+            Category(association=a, key=key, name=str(label))
+            for a in data.associations
+            for key, label in DEFAULT_CATEGORIES.items()
+        )
+    by_key = {(c.association_id, c.key): c for c in categories}
+    per_association = BENCH_OCCURRENCES // BENCH_WEEKS // len(data.associations)
+    first_monday = data.today - dt.timedelta(days=data.today.weekday() + 7 * (BENCH_WEEKS // 2))
+    activities = []
+    for association in data.associations:
+        for n in range(per_association):
+            title, key = BENCH_ACTIVITY_TITLES[n % len(BENCH_ACTIVITY_TITLES)]
+            day = first_monday + dt.timedelta(days=n % 7)
+            start = timezone.make_aware(dt.datetime.combine(day, dt.time(9 + n % 12)))
+            activities.append(
+                Activity(
+                    association=association,
+                    title=f"{title} {n // len(BENCH_ACTIVITY_TITLES) + 1}",
+                    category=by_key[(association.pk, key)],
+                    location=rng.choice(("Ontmoetingsruimte", "Binnentuin", "Keuken")),
+                    starts_at=start,
+                    ends_at=start + dt.timedelta(hours=2),
+                    frequency=Frequency.WEEKLY,
+                    count=BENCH_WEEKS,
+                    capacity=rng.choice((None, 8, 12, 20)),
+                    visibility=rng.choice((Visibility.MEMBERS, Visibility.PUBLIC)),
+                )
+            )
+    activities = Activity.objects.bulk_create(activities, batch_size=BENCH_BATCH)
+    occurrences = Occurrence.objects.bulk_create(
+        (
+            Occurrence(
+                activity=a,
+                original_start=a.starts_at + dt.timedelta(weeks=w),
+                starts_at=a.starts_at + dt.timedelta(weeks=w),
+                ends_at=a.ends_at + dt.timedelta(weeks=w),
+            )
+            for a in activities
+            for w in range(BENCH_WEEKS)
+        ),
+        batch_size=BENCH_BATCH,
+    )
+    members_of: dict[int, list[Member]] = {}
+    for member in data.members:
+        members_of.setdefault(member.association_id, []).append(member)
+    signups = []
+    for occurrence in occurrences:
+        pool = members_of[occurrence.activity.association_id]
+        for member in rng.sample(pool, 3):
+            signups.append(SignUp(occurrence=occurrence, member=member, status="confirmed"))
+    SignUp.objects.bulk_create(signups, batch_size=BENCH_BATCH)
+    now = timezone.now()
+    logs = []
+    for n in range(BENCH_CONTRIBUTIONS):
+        member = data.members[n % len(data.members)]
+        status = rng.choice(("confirmed", "confirmed", "confirmed", "pending", "rejected"))
+        logs.append(
+            ContributionLog(
+                member=member,
+                date=data.today - dt.timedelta(days=rng.randint(0, 364)),
+                hours=Decimal(rng.choice(("1", "1.5", "2", "2.5", "3", "4"))),
+                kind=rng.choice(ContributionLog.Kind.values),
+                status=status,
+                reason="Niet herkend" if status == "rejected" else "",
+                decided_at=None if status == "pending" else now,
+            )
+        )
+    ContributionLog.objects.bulk_create(logs, batch_size=BENCH_BATCH)
+    data.rows.update(
+        activities=len(activities),
+        occurrences=len(occurrences),
+        signups=len(signups),
+        contributions=len(logs),
+    )
+
+
 # The bench data, step by step. Later issues append their steps here, each in bulk and without
 # audit entries, to reach the full demo scale of QUALITY.md (performance 4):
 #   - 200 omklap contracts with their monitoring moments (_bench_omklap);
@@ -1427,6 +1697,7 @@ BENCH_STEPS: tuple[Callable[[BenchData], None], ...] = (
     _bench_logins,
     _bench_vacancies,
     _bench_omklap,
+    _bench_activities,
 )
 
 

@@ -1,0 +1,204 @@
+"""Forms of the calendar and the hours pages; they parse input, the services apply the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity, ContributionLog, Frequency, Visibility
+from activities.services import ActivityData
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def _aware(day: dt.date, time: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+class WhenForm(forms.Form):
+    """A date with a start and end time (an activity ending after midnight ends next day)."""
+
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    start_time = forms.TimeField(label=_("Start time"), widget=TIME)
+    end_time = forms.TimeField(label=_("End time"), widget=TIME)
+
+    def clean_date(self) -> dt.date:
+        day = self.cleaned_data["date"]
+        today = timezone.localdate()
+        if not today - dt.timedelta(days=366) <= day <= today + dt.timedelta(days=2 * 366):
+            raise forms.ValidationError(_("Choose a date within two years from today."))
+        return day
+
+    def span(self) -> tuple[dt.datetime, dt.datetime]:
+        data = self.cleaned_data
+        starts_at = _aware(data["date"], data["start_time"])
+        end_day = data["date"]
+        if data["end_time"] <= data["start_time"]:
+            end_day += dt.timedelta(days=1)
+        return starts_at, _aware(end_day, data["end_time"])
+
+
+class ActivityForm(WhenForm):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    location = forms.CharField(label=_("Location"), max_length=200)
+    frequency = forms.ChoiceField(label=_("Repeats"), choices=Frequency.choices)
+    interval = forms.IntegerField(
+        label=_("Every how many weeks or months"),
+        min_value=1,
+        max_value=Activity.MAX_INTERVAL,
+        initial=1,
+        help_text=_("1 = every week (or month), 2 = every other week, and so on."),
+    )
+    until = forms.DateField(label=_("Repeat until (optional)"), required=False, widget=DATE)
+    count = forms.IntegerField(
+        label=_("Or: number of times (optional)"),
+        min_value=1,
+        max_value=Activity.MAX_COUNT,
+        required=False,
+    )
+    capacity = forms.IntegerField(
+        label=_("Capacity (optional)"),
+        min_value=1,
+        max_value=500,
+        required=False,
+        help_text=_("Beyond this number, people go on a waiting list."),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who may see it"), choices=Visibility.choices, initial=Visibility.MEMBERS
+    )
+    organisers = forms.ModelMultipleChoiceField(
+        label=_("Organisers"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    field_order = [
+        "title", "category", "description", "location", "date", "start_time", "end_time",
+        "frequency", "interval", "until", "count", "capacity", "visibility", "organisers",
+    ]  # fmt: skip
+
+    def __init__(self, *args, categories, members=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+        if members is None:
+            del self.fields["organisers"]  # a member proposing organises it themselves
+        else:
+            self.fields["organisers"].queryset = members
+
+    @classmethod
+    def initial_for(cls, activity: Activity) -> dict:
+        start = timezone.localtime(activity.starts_at)
+        end = timezone.localtime(activity.ends_at)
+        return {
+            "title": activity.title,
+            "category": activity.category_id,
+            "description": activity.description,
+            "location": activity.location,
+            "date": start.date(),
+            "start_time": start.time(),
+            "end_time": end.time(),
+            "frequency": activity.frequency,
+            "interval": activity.interval,
+            "until": activity.until,
+            "count": activity.count,
+            "capacity": activity.capacity,
+            "visibility": activity.visibility,
+            "organisers": list(activity.organisers.values_list("pk", flat=True)),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("until") and data.get("count"):
+            self.add_error("count", _("Give an end date or a number of times, not both."))
+        return data
+
+    def activity_data(self) -> ActivityData:
+        data = self.cleaned_data
+        starts_at, ends_at = self.span()
+        return ActivityData(
+            title=data["title"],
+            category=data["category"],
+            description=data["description"],
+            location=data["location"],
+            starts_at=starts_at,
+            ends_at=ends_at,
+            frequency=data["frequency"],
+            interval=data["interval"],
+            until=data["until"],
+            count=data["count"],
+            capacity=data["capacity"],
+            visibility=data["visibility"],
+            organisers=list(data.get("organisers") or []),
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to those signed up)"), max_length=300, required=False
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class AttendanceForm(forms.Form):
+    present = forms.ModelMultipleChoiceField(
+        label=_("Who came"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    walk_ins = forms.IntegerField(
+        label=_("Walk-ins (came without signing up)"), min_value=0, max_value=500, initial=0
+    )
+
+    def __init__(self, *args, signups, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = signups
+        self.fields["present"].label_from_instance = lambda s: s.member.name
+
+
+HOURS = {
+    "label": _("Hours"),
+    "min_value": Decimal("0.25"),
+    "max_value": ContributionLog.MAX_HOURS,
+    "max_digits": 4,
+    "decimal_places": 2,
+    "step_size": Decimal("0.25"),
+}
+
+
+class ContributionForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    hours = forms.DecimalField(**HOURS)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ContributionLog.Kind.choices)
+    activity = forms.ModelChoiceField(label=_("Activity (optional)"), queryset=None, required=False)
+    note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
+
+    def __init__(self, *args, activities, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = activities
+
+
+class OrganiserHoursForm(forms.Form):
+    occurrence = forms.ModelChoiceField(label=_("Date"), queryset=None)
+    hours = forms.DecimalField(**HOURS)
+
+    def __init__(self, *args, occurrences, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["occurrence"].queryset = occurrences
+        self.fields["occurrence"].label_from_instance = lambda o: (
+            f"{timezone.localtime(o.starts_at):%d-%m-%Y %H:%M}"
+        )
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)

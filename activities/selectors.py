@@ -1,0 +1,250 @@
+"""Reads for the calendar and the hours pages, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from activities.models import Activity, Category, ContributionLog, Occurrence, SignUp
+from coop.models import Association
+from members.models import Member
+
+ZERO = Decimal("0")
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def categories(association: Association) -> list[Category]:
+    return sorted(association.activity_categories.all(), key=lambda c: c.label.lower())
+
+
+def calendar_occurrences(
+    association: Association,
+    member: Member | None,
+    start: dt.date,
+    end: dt.date,
+    *,
+    category: int | None = None,
+) -> QuerySet[Occurrence]:
+    """Dates of planned or cancelled activities between two days (end exclusive), one query."""
+    qs = (
+        Occurrence.objects.filter(
+            activity__association=association,
+            activity__status__in=(Activity.Status.PLANNED, Activity.Status.CANCELLED),
+        )
+        .between(local_midnight(start), local_midnight(end))
+        .with_counts(member)
+        .select_related("activity__category")
+        .order_by("starts_at", "pk")
+    )
+    if category:
+        qs = qs.filter(activity__category_id=category)
+    return qs
+
+
+@dataclass
+class Day:
+    date: dt.date
+    in_month: bool
+    is_today: bool
+    occurrences: list[Occurrence] = field(default_factory=list)
+
+
+def month_weeks(occurrences, year: int, month: int) -> list[list[Day]]:
+    """The month as weeks of days (Monday first), each day with its occurrences."""
+    by_day: dict[dt.date, list[Occurrence]] = defaultdict(list)
+    for occurrence in occurrences:
+        by_day[timezone.localdate(occurrence.starts_at)].append(occurrence)
+    today = timezone.localdate()
+    return [
+        [
+            Day(date=d, in_month=d.month == month, is_today=d == today, occurrences=by_day[d])
+            for d in week
+        ]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
+
+
+def days_of(occurrences, start: dt.date, days: int) -> list[Day]:
+    by_day: dict[dt.date, list[Occurrence]] = defaultdict(list)
+    for occurrence in occurrences:
+        by_day[timezone.localdate(occurrence.starts_at)].append(occurrence)
+    today = timezone.localdate()
+    dates = [start + dt.timedelta(days=n) for n in range(days)]
+    return [Day(date=d, in_month=True, is_today=d == today, occurrences=by_day[d]) for d in dates]
+
+
+def proposals(association: Association) -> QuerySet[Activity]:
+    return (
+        Activity.objects.filter(association=association, status=Activity.Status.PROPOSED)
+        .select_related("category", "proposed_by")
+        .order_by("starts_at")
+    )
+
+
+def occurrence_signups(occurrence: Occurrence) -> list[SignUp]:
+    return list(occurrence.signups.select_related("member").order_by("created_at", "pk"))
+
+
+def my_signups(member: Member, *, limit: int | None = None) -> QuerySet[SignUp]:
+    """The member's sign-ups for dates that have not ended, soonest first."""
+    qs = (
+        SignUp.objects.filter(member=member, occurrence__ends_at__gt=timezone.now())
+        .select_related("occurrence__activity")
+        .order_by("occurrence__starts_at")
+    )
+    return qs[:limit] if limit else qs
+
+
+def commitment(member: Member) -> Decimal:
+    """Hours a month the member committed to: their pledge, else the association's default."""
+    if member.pledged_hours is not None:
+        return member.pledged_hours
+    return member.association.monthly_hours
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass
+class MonthHours:
+    month: dt.date
+    confirmed: Decimal
+    pending: Decimal
+    commitment: Decimal
+    member: Member | None = None
+
+    @property
+    def met(self) -> bool:
+        return self.confirmed >= self.commitment
+
+    @property
+    def percentage(self) -> int:
+        if not self.commitment:
+            return 100
+        return min(100, round(100 * self.confirmed / self.commitment))
+
+
+def hours_by_month(member: Member, *, months: int = 12) -> list[MonthHours]:
+    """Confirmed and pending hours per month, newest first, against the commitment (one query)."""
+    this_month = month_start(timezone.localdate())
+    first = add_months(this_month, -(months - 1))
+    rows = (
+        ContributionLog.objects.filter(member=member, date__gte=first)
+        .exclude(status=ContributionLog.Status.REJECTED)
+        .annotate(month=TruncMonth("date"))
+        .values("month", "status")
+        .annotate(total=Sum("hours"))
+        .order_by()
+    )
+    totals: dict[tuple[dt.date, str], Decimal] = {}
+    for row in rows:
+        month = row["month"]
+        month = month.date() if isinstance(month, dt.datetime) else month
+        totals[(month, row["status"])] = row["total"]
+    target = commitment(member)
+    result = []
+    for n in range(months):
+        month = add_months(this_month, -n)
+        if month < month_start(member.joined_on):
+            break
+        result.append(
+            MonthHours(
+                month=month,
+                confirmed=totals.get((month, ContributionLog.Status.CONFIRMED), ZERO),
+                pending=totals.get((month, ContributionLog.Status.PENDING), ZERO),
+                commitment=target,
+            )
+        )
+    return result
+
+
+def recent_logs(member: Member, *, limit: int = 30) -> QuerySet[ContributionLog]:
+    return ContributionLog.objects.filter(member=member).select_related("activity")[:limit]
+
+
+def _sum_of(status: str, start: dt.date, end: dt.date):
+    return Coalesce(
+        Sum(
+            "contributions__hours",
+            filter=Q(
+                contributions__status=status,
+                contributions__date__gte=start,
+                contributions__date__lt=end,
+            ),
+        ),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=8, decimal_places=2),
+    )
+
+
+def association_hours(association: Association, month: dt.date) -> list[MonthHours]:
+    """Every active member's hours in a month against their commitment (one query)."""
+    end = add_months(month, 1)
+    members = (
+        Member.objects.active()
+        .filter(association=association)
+        .annotate(
+            confirmed=_sum_of(ContributionLog.Status.CONFIRMED, month, end),
+            pending=_sum_of(ContributionLog.Status.PENDING, month, end),
+        )
+        .order_by("name")
+    )
+    rows = []
+    for member in members:
+        member.association = association  # already loaded: no query per member
+        rows.append(
+            MonthHours(
+                month=month,
+                confirmed=member.confirmed,
+                pending=member.pending,
+                commitment=commitment(member),
+                member=member,
+            )
+        )
+    return rows
+
+
+def pending_logs(association: Association) -> QuerySet[ContributionLog]:
+    return (
+        ContributionLog.objects.pending()
+        .filter(member__association=association)
+        .select_related("member", "activity")
+        .order_by("date", "pk")
+    )
+
+
+def loggable_activities(association: Association) -> QuerySet[Activity]:
+    """Activities a member can link hours to: planned ones that started in the last year."""
+    now = timezone.now()
+    held = Occurrence.objects.filter(
+        activity=OuterRef("pk"), starts_at__lte=now, starts_at__gte=now - dt.timedelta(days=366)
+    )
+    return Activity.objects.filter(
+        Exists(held), association=association, status=Activity.Status.PLANNED
+    ).order_by("title")
+
+
+def hours_this_month(member: Member) -> Decimal:
+    start = month_start(timezone.localdate())
+    total = (
+        ContributionLog.objects.confirmed()
+        .filter(member=member, date__gte=start)
+        .aggregate(total=Sum("hours"))["total"]
+    )
+    return total or ZERO

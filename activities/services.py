@@ -1,0 +1,806 @@
+"""State changes of activities, occurrences, sign-ups, calendar links and contribution hours."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from activities.models import (
+    DEFAULT_CATEGORIES,
+    Activity,
+    CalendarToken,
+    Category,
+    ContributionLog,
+    Frequency,
+    Occurrence,
+    SignUp,
+    Visibility,
+)
+from activities.recurrence import HORIZON, rule_of
+from coop.cleaning import clean_text
+from coop.exceptions import DomainError
+from coop.mail import send_email_on_commit
+from coop.models import Association, User
+from coop.services import audit_record
+from members.models import Member, hash_token
+
+# How far ahead an activity may be planned, and how long one occurrence may last.
+MAX_AHEAD = dt.timedelta(days=2 * 366)
+MAX_DURATION = dt.timedelta(hours=24)
+MAX_CAPACITY = 500
+MAX_WALK_INS = 500
+# Hours can be logged for this many days back.
+LOG_DAYS_BACK = 366
+# Day-before reminders go out from this local hour on (the task runs every hour).
+REMINDER_FROM_HOUR = 8
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _clean_description(value: str) -> str:
+    value = value.replace("\r\n", "\n").strip()
+    if "\x00" in value:
+        raise DomainError(
+            _("The text contains characters that are not allowed."), field="description"
+        )
+    if len(value) > 4000:
+        raise DomainError(_("Use at most %(max)s characters.") % {"max": 4000}, field="description")
+    return value
+
+
+def _absolute(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def _mail_member(member: Member, template: str, context: dict) -> None:
+    """E-mail a member in their own language, after the transaction commits."""
+    user = member.user
+    to = (user.email if user else "") or member.email
+    if not to:
+        return
+    send_email_on_commit(
+        template=f"activities/email/{template}",
+        to=to,
+        language=(user.language if user else None) or settings.LANGUAGE_CODE,
+        context={"member": member, **context},
+    )
+
+
+def _occurrence_context(occurrence: Occurrence) -> dict:
+    return {
+        "occurrence": occurrence,
+        "activity": occurrence.activity,
+        "starts_at": timezone.localtime(occurrence.starts_at),
+        "url": _absolute(reverse("activities:occurrence_detail", args=[occurrence.pk])),
+    }
+
+
+def _signed_up_members(occurrences: Iterable[Occurrence]) -> list[tuple[Member, Occurrence]]:
+    signups = (
+        SignUp.objects.filter(occurrence__in=list(occurrences))
+        .select_related("member__user", "occurrence__activity")
+        .order_by("occurrence__starts_at", "pk")
+    )
+    return [(s.member, s.occurrence) for s in signups]
+
+
+# --------------------------------------------------------------------------------------------
+# Categories
+
+
+@transaction.atomic
+def categories_ensure(*, association: Association) -> list[Category]:
+    """Create the standard categories an association is missing; returns the created ones."""
+    have = set(association.activity_categories.exclude(key="").values_list("key", flat=True))
+    names = set(association.activity_categories.values_list("name", flat=True))
+    created = []
+    for key, label in DEFAULT_CATEGORIES.items():
+        if key in have:
+            continue
+        with translation.override(None):  # stored in English; shown translated by its key
+            name = str(label)
+        if name in names:  # the association made its own category with this name already
+            continue
+        created.append(Category.objects.create(association=association, key=key, name=name))
+    return created
+
+
+def _unique_name(association: Association, name: str, *, exclude: int | None = None) -> str:
+    name = clean_text(name, field="name", max_length=80, required=True)
+    taken = association.activity_categories.filter(name__iexact=name)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    labels = {
+        str(c.label).lower() for c in association.activity_categories.exclude(pk=exclude or 0)
+    }
+    if taken.exists() or name.lower() in labels:
+        raise DomainError(
+            _("This association already has a category with that name."), field="name"
+        )
+    return name
+
+
+@transaction.atomic
+def category_add(*, actor: User, association: Association, name: str) -> Category:
+    """Add a category to the association's list."""
+    name = _unique_name(association, name)
+    category = Category.objects.create(association=association, name=name)
+    audit_record(actor=actor, action="category.added", target=category, association=association)
+    return category
+
+
+@transaction.atomic
+def category_rename(*, actor: User, category: Category, name: str) -> Category:
+    """Rename a category; a standard category then shows the new name in every language."""
+    # Lock the category: two renames must not both pass the uniqueness check.
+    category = Category.objects.select_for_update().get(pk=category.pk)
+    association = Association.objects.get(pk=category.association_id)
+    name = _unique_name(association, name, exclude=category.pk)
+    category.name = name
+    category.key = ""
+    category.save(update_fields=["name", "key"])
+    audit_record(actor=actor, action="category.renamed", target=category, association=association)
+    return category
+
+
+# --------------------------------------------------------------------------------------------
+# Activities
+
+
+@dataclass
+class ActivityData:
+    """What a person fills in for an activity; the services check it."""
+
+    title: str
+    category: Category
+    location: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    description: str = ""
+    frequency: str = Frequency.ONCE
+    interval: int = 1
+    until: dt.date | None = None
+    count: int | None = None
+    capacity: int | None = None
+    visibility: str = Visibility.MEMBERS
+    organisers: Sequence[Member] = field(default_factory=list)
+
+
+def _check(association: Association, data: ActivityData, *, new: bool) -> dict:
+    """Validate activity input; returns the cleaned model fields (without organisers)."""
+    now = timezone.now()
+    title = clean_text(data.title, field="title", max_length=120, required=True)
+    location = clean_text(data.location, field="location", max_length=200, required=True)
+    description = _clean_description(data.description)
+    if data.category is None or data.category.association_id != association.pk:
+        raise DomainError(_("Choose one of the association's categories."), field="category")
+    if data.frequency not in Frequency.values:
+        raise DomainError(_("Choose how often the activity repeats."), field="frequency")
+    if data.visibility not in Visibility.values:
+        raise DomainError(_("Choose who may see the activity."), field="visibility")
+    if data.ends_at <= data.starts_at:
+        raise DomainError(_("The activity must end after it starts."), field="ends_at")
+    if data.ends_at - data.starts_at > MAX_DURATION:
+        raise DomainError(_("One occurrence can last at most 24 hours."), field="ends_at")
+    if new and data.starts_at < now:
+        raise DomainError(_("The start lies in the past."), field="starts_at")
+    if data.starts_at > now + MAX_AHEAD:
+        raise DomainError(_("Plan at most two years ahead."), field="starts_at")
+    if data.capacity is not None and not 1 <= data.capacity <= MAX_CAPACITY:
+        raise DomainError(
+            _("The capacity must be between 1 and %(max)s.") % {"max": MAX_CAPACITY},
+            field="capacity",
+        )
+    recurring = data.frequency != Frequency.ONCE
+    interval = data.interval if recurring else 1
+    until = data.until if recurring else None
+    count = data.count if recurring else None
+    if not 1 <= interval <= Activity.MAX_INTERVAL:
+        raise DomainError(
+            _("Repeat every 1 to %(max)s weeks or months.") % {"max": Activity.MAX_INTERVAL},
+            field="interval",
+        )
+    if until is not None and count is not None:
+        raise DomainError(_("Give an end date or a number of times, not both."), field="count")
+    if count is not None and not 1 <= count <= Activity.MAX_COUNT:
+        raise DomainError(
+            _("Repeat 1 to %(max)s times.") % {"max": Activity.MAX_COUNT}, field="count"
+        )
+    if until is not None:
+        if until < timezone.localdate(data.starts_at):
+            raise DomainError(_("The end date lies before the first date."), field="until")
+        if until > timezone.localdate(data.starts_at) + dt.timedelta(days=5 * 366):
+            raise DomainError(_("Repeat for at most five years."), field="until")
+    for organiser in data.organisers:
+        if organiser.association_id != association.pk or organiser.status != Member.Status.ACTIVE:
+            raise DomainError(
+                _("Organisers must be active members of the association."), field="organisers"
+            )
+    return {
+        "title": title,
+        "description": description,
+        "category": data.category,
+        "location": location,
+        "starts_at": data.starts_at,
+        "ends_at": data.ends_at,
+        "frequency": data.frequency,
+        "interval": interval,
+        "until": until,
+        "count": count,
+        "capacity": data.capacity,
+        "visibility": data.visibility,
+    }
+
+
+def _create(
+    *, actor: User, association: Association, data: ActivityData, status: str, proposer=None
+) -> Activity:
+    fields = _check(association, data, new=True)
+    activity = Activity.objects.create(
+        association=association, status=status, proposed_by=proposer, **fields
+    )
+    organisers = list(data.organisers)
+    if proposer is not None and proposer not in organisers:
+        organisers.append(proposer)
+    activity.organisers.set(organisers)
+    if status == Activity.Status.PLANNED:
+        _sync_occurrences(activity, now=timezone.now())
+    return activity
+
+
+@transaction.atomic
+def activity_plan(*, actor: User, association: Association, data: ActivityData) -> Activity:
+    """A coordinator puts an activity on the calendar; its dates are generated from the rule."""
+    activity = _create(
+        actor=actor, association=association, data=data, status=Activity.Status.PLANNED
+    )
+    audit_record(actor=actor, action="activity.planned", target=activity, association=association)
+    return activity
+
+
+@transaction.atomic
+def activity_propose(*, actor: User, member: Member, data: ActivityData) -> Activity:
+    """A member proposes an activity (they organise it); a coordinator approves it."""
+    if member.status != Member.Status.ACTIVE:
+        raise DomainError(_("This member has left the association."))
+    activity = _create(
+        actor=actor,
+        association=member.association,
+        data=data,
+        status=Activity.Status.PROPOSED,
+        proposer=member,
+    )
+    audit_record(
+        actor=actor, action="activity.proposed", target=activity, association=member.association
+    )
+    return activity
+
+
+def _locked_activity(activity: Activity) -> Activity:
+    return (
+        Activity.objects.select_for_update(of=("self",))
+        .select_related("association")
+        .get(pk=activity.pk)
+    )
+
+
+@transaction.atomic
+def activity_approve(*, actor: User, activity: Activity) -> Activity:
+    """A coordinator approves a proposal: it goes on the calendar."""
+    # Lock the activity: approving twice must not generate the dates twice.
+    activity = _locked_activity(activity)
+    if activity.status != Activity.Status.PROPOSED:
+        raise DomainError(_("Only a proposed activity can be approved."))
+    if activity.starts_at < timezone.now():
+        raise DomainError(_("The proposed start has passed; edit the date first."))
+    activity.status = Activity.Status.PLANNED
+    activity.save(update_fields=["status"])
+    _sync_occurrences(activity, now=timezone.now())
+    audit_record(
+        actor=actor,
+        action="activity.approved",
+        target=activity,
+        association=activity.association,
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, actor: User, activity: Activity, data: ActivityData) -> Activity:
+    """Change an activity; future dates follow the new rule, sign-ups on kept dates stay."""
+    # Lock the activity: sign-ups and a concurrent edit must see one set of dates.
+    activity = _locked_activity(activity)
+    if activity.status == Activity.Status.CANCELLED:
+        raise DomainError(_("A cancelled activity cannot be changed."))
+    fields = _check(activity.association, data, new=False)
+    changed_start = fields["starts_at"] != activity.starts_at
+    if changed_start and fields["starts_at"] < timezone.now():
+        raise DomainError(_("The start lies in the past."), field="starts_at")
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.save()
+    activity.organisers.set(list(data.organisers) or list(activity.organisers.all()))
+    if activity.status == Activity.Status.PLANNED:
+        _sync_occurrences(activity, now=timezone.now())
+        for occurrence in activity.occurrences.upcoming().filter(
+            status=Occurrence.Status.SCHEDULED
+        ):
+            _fill_places(occurrence)
+    audit_record(
+        actor=actor, action="activity.updated", target=activity, association=activity.association
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_cancel(*, actor: User, activity: Activity, reason: str = "") -> Activity:
+    """Cancel an activity with all its coming dates; everyone signed up gets an e-mail."""
+    reason = clean_text(reason, field="reason", max_length=300, required=False)
+    activity = _locked_activity(activity)
+    if activity.status == Activity.Status.CANCELLED:
+        raise DomainError(_("This activity is already cancelled."))
+    activity.status = Activity.Status.CANCELLED
+    activity.cancel_reason = reason
+    activity.save(update_fields=["status", "cancel_reason"])
+    coming = list(activity.occurrences.upcoming().filter(status=Occurrence.Status.SCHEDULED))
+    Occurrence.objects.filter(pk__in=[o.pk for o in coming]).update(
+        status=Occurrence.Status.CANCELLED, cancel_reason=reason
+    )
+    for member, occurrence in _signed_up_members(coming):
+        occurrence.cancel_reason = reason
+        _mail_member(member, "occurrence_cancelled", _occurrence_context(occurrence))
+    audit_record(
+        actor=actor,
+        action="activity.cancelled",
+        target=activity,
+        association=activity.association,
+        data={"reason": reason, "occurrences": len(coming)},
+    )
+    return activity
+
+
+def _sync_occurrences(activity: Activity, *, now: dt.datetime) -> None:
+    """Make the stored future dates match the rule up to the horizon.
+
+    A date that stays (same day) keeps its sign-ups, its cancellation and its move; a date
+    the rule no longer has is deleted, or cancelled when people had signed up for it.
+    """
+    duration = activity.duration
+    wanted = [s for s in rule_of(activity).starts(up_to=now + HORIZON) if s >= now]
+    future = {
+        timezone.localdate(o.original_start): o
+        for o in activity.occurrences.filter(original_start__gte=now)
+    }
+    new = []
+    for start in wanted:
+        occurrence = future.pop(timezone.localdate(start), None)
+        if occurrence is None:
+            new.append(
+                Occurrence(
+                    activity=activity,
+                    original_start=start,
+                    starts_at=start,
+                    ends_at=start + duration,
+                )
+            )
+            continue
+        moved = occurrence.is_moved
+        occurrence.original_start = start
+        if not moved:
+            occurrence.starts_at, occurrence.ends_at = start, start + duration
+        occurrence.save(update_fields=["original_start", "starts_at", "ends_at"])
+    Occurrence.objects.bulk_create(new)
+    dropped = list(future.values())
+    with_signups = {
+        pk
+        for pk in SignUp.objects.filter(occurrence__in=dropped).values_list(
+            "occurrence_id", flat=True
+        )
+    }
+    Occurrence.objects.filter(pk__in=[o.pk for o in dropped if o.pk not in with_signups]).delete()
+    kept = [o for o in dropped if o.pk in with_signups and not o.is_cancelled]
+    reason = _("This date is no longer in the activity's schedule.")
+    Occurrence.objects.filter(pk__in=[o.pk for o in kept]).update(
+        status=Occurrence.Status.CANCELLED, cancel_reason=reason
+    )
+    for member, occurrence in _signed_up_members(kept):
+        occurrence.cancel_reason = reason
+        _mail_member(member, "occurrence_cancelled", _occurrence_context(occurrence))
+
+
+@transaction.atomic
+def occurrences_extend(*, now: dt.datetime | None = None) -> int:
+    """Generate the dates of recurring activities that came within the horizon (daily task)."""
+    now = now or timezone.now()
+    before = Occurrence.objects.count()
+    recurring = Activity.objects.planned().exclude(frequency=Frequency.ONCE)
+    # Lock the activities: an edit at the same moment must not generate the same dates.
+    for activity in recurring.select_for_update(of=("self",)):
+        _sync_occurrences(activity, now=now)
+    return Occurrence.objects.count() - before
+
+
+# --------------------------------------------------------------------------------------------
+# Occurrences
+
+
+def _locked_occurrence(occurrence: Occurrence) -> Occurrence:
+    return (
+        Occurrence.objects.select_for_update(of=("self",))
+        .select_related("activity__association")
+        .get(pk=occurrence.pk)
+    )
+
+
+def _coming(occurrence: Occurrence, now: dt.datetime) -> None:
+    if occurrence.is_cancelled or occurrence.activity.status == Activity.Status.CANCELLED:
+        raise DomainError(_("This date has been cancelled."))
+    if occurrence.starts_at <= now:
+        raise DomainError(_("This date has already started."))
+
+
+@transaction.atomic
+def occurrence_cancel(*, actor: User, occurrence: Occurrence, reason: str = "") -> Occurrence:
+    """Cancel one date of an activity; everyone signed up for it gets an e-mail."""
+    reason = clean_text(reason, field="reason", max_length=300, required=False)
+    # Lock the occurrence: a sign-up at the same moment must not slip past the cancellation.
+    occurrence = _locked_occurrence(occurrence)
+    _coming(occurrence, timezone.now())
+    occurrence.status = Occurrence.Status.CANCELLED
+    occurrence.cancel_reason = reason
+    occurrence.save(update_fields=["status", "cancel_reason"])
+    for member, _occurrence in _signed_up_members([occurrence]):
+        _mail_member(member, "occurrence_cancelled", _occurrence_context(occurrence))
+    audit_record(
+        actor=actor,
+        action="occurrence.cancelled",
+        target=occurrence,
+        association=occurrence.activity.association,
+        data={"reason": reason},
+    )
+    return occurrence
+
+
+@transaction.atomic
+def occurrence_move(
+    *, actor: User, occurrence: Occurrence, starts_at: dt.datetime, ends_at: dt.datetime
+) -> Occurrence:
+    """Move one date to another time; sign-ups stay and get an e-mail."""
+    now = timezone.now()
+    occurrence = _locked_occurrence(occurrence)
+    _coming(occurrence, now)
+    if ends_at <= starts_at:
+        raise DomainError(_("The activity must end after it starts."), field="ends_at")
+    if ends_at - starts_at > MAX_DURATION:
+        raise DomainError(_("One occurrence can last at most 24 hours."), field="ends_at")
+    if starts_at < now:
+        raise DomainError(_("The start lies in the past."), field="starts_at")
+    if starts_at > now + MAX_AHEAD:
+        raise DomainError(_("Plan at most two years ahead."), field="starts_at")
+    if starts_at == occurrence.starts_at and ends_at == occurrence.ends_at:
+        raise DomainError(_("The new time is the same as the old one."), field="starts_at")
+    previous = occurrence.starts_at
+    occurrence.starts_at, occurrence.ends_at = starts_at, ends_at
+    occurrence.save(update_fields=["starts_at", "ends_at"])
+    for member, _occurrence in _signed_up_members([occurrence]):
+        _mail_member(
+            member,
+            "occurrence_moved",
+            {**_occurrence_context(occurrence), "previous": timezone.localtime(previous)},
+        )
+    audit_record(
+        actor=actor,
+        action="occurrence.moved",
+        target=occurrence,
+        association=occurrence.activity.association,
+        data={"from": previous.isoformat(), "to": starts_at.isoformat()},
+    )
+    return occurrence
+
+
+@transaction.atomic
+def attendance_record(
+    *, actor: User, occurrence: Occurrence, present: Iterable[int], walk_ins: int
+) -> Occurrence:
+    """The organiser records who came: sign-ups present (by id) and people who walked in."""
+    occurrence = _locked_occurrence(occurrence)
+    if occurrence.is_cancelled:
+        raise DomainError(_("This date has been cancelled."))
+    if occurrence.starts_at > timezone.now():
+        raise DomainError(_("Attendance can be recorded once the activity has started."))
+    if not 0 <= walk_ins <= MAX_WALK_INS:
+        raise DomainError(
+            _("Enter a number of walk-ins between 0 and %(max)s.") % {"max": MAX_WALK_INS},
+            field="walk_ins",
+        )
+    present = set(present)
+    confirmed = occurrence.signups.filter(status=SignUp.Status.CONFIRMED)
+    if not present <= set(confirmed.values_list("pk", flat=True)):
+        raise DomainError(_("Choose from the people who signed up."), field="present")
+    confirmed.filter(pk__in=present).update(attended=True)
+    confirmed.exclude(pk__in=present).update(attended=False)
+    occurrence.walk_ins = walk_ins
+    occurrence.attendance_recorded_at = timezone.now()
+    occurrence.save(update_fields=["walk_ins", "attendance_recorded_at"])
+    return occurrence
+
+
+# --------------------------------------------------------------------------------------------
+# Sign-ups
+
+
+def _fill_places(occurrence: Occurrence) -> list[SignUp]:
+    """Move waiting members up into free places, in the order they signed up; tell them."""
+    capacity = occurrence.activity.capacity
+    waiting = occurrence.signups.filter(status=SignUp.Status.WAITING).select_related("member__user")
+    if capacity is not None:
+        taken = occurrence.signups.filter(status=SignUp.Status.CONFIRMED).count()
+        free = max(0, capacity - taken)
+        waiting = waiting[:free]
+    promoted = list(waiting)
+    SignUp.objects.filter(pk__in=[s.pk for s in promoted]).update(status=SignUp.Status.CONFIRMED)
+    for signup in promoted:
+        signup.status = SignUp.Status.CONFIRMED
+        _mail_member(signup.member, "signup_promoted", _occurrence_context(occurrence))
+    return promoted
+
+
+@transaction.atomic
+def signup_create(*, actor: User, occurrence: Occurrence, member: Member) -> SignUp:
+    """Sign a member up; beyond the capacity they go on the waiting list."""
+    # Lock the occurrence: concurrent sign-ups count the confirmed places one at a time.
+    occurrence = _locked_occurrence(occurrence)
+    activity = occurrence.activity
+    if member.association_id != activity.association_id or member.status != Member.Status.ACTIVE:
+        raise DomainError(_("Only members of the association can sign up."))
+    if activity.status != Activity.Status.PLANNED:
+        raise DomainError(_("This activity is not on the calendar."))
+    _coming(occurrence, timezone.now())
+    if occurrence.signups.filter(member=member).exists():
+        raise DomainError(_("You are already signed up for this date."))
+    confirmed = occurrence.signups.filter(status=SignUp.Status.CONFIRMED).count()
+    full = activity.capacity is not None and confirmed >= activity.capacity
+    try:
+        with transaction.atomic():
+            signup = SignUp.objects.create(
+                occurrence=occurrence,
+                member=member,
+                status=SignUp.Status.WAITING if full else SignUp.Status.CONFIRMED,
+            )
+    except IntegrityError:
+        raise DomainError(_("You are already signed up for this date.")) from None
+    return signup
+
+
+@transaction.atomic
+def signup_cancel(*, actor: User, signup: SignUp) -> SignUp:
+    """Withdraw a sign-up; the first member on the waiting list moves up and is told."""
+    # Lock the occurrence: the freed place goes to exactly one waiting member.
+    occurrence = _locked_occurrence(signup.occurrence)
+    signup = SignUp.objects.filter(pk=signup.pk, occurrence=occurrence).first()
+    if signup is None:
+        raise DomainError(_("You are not signed up for this date."))
+    if occurrence.starts_at <= timezone.now():
+        raise DomainError(_("This date has already started."))
+    signup.delete()
+    if not occurrence.is_cancelled and occurrence.activity.status == Activity.Status.PLANNED:
+        _fill_places(occurrence)
+    return signup
+
+
+@transaction.atomic
+def reminders_send(*, now: dt.datetime | None = None) -> int:
+    """E-mail everyone signed up for tomorrow's dates, once (the day-before reminder)."""
+    now = now or timezone.now()
+    if timezone.localtime(now).hour < REMINDER_FROM_HOUR:
+        return 0  # nobody wants a reminder in the middle of the night
+    tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
+    start = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time.min))
+    end = start + dt.timedelta(days=1)
+    # Lock the sign-ups: two runs at once must not both remind the same person.
+    due = list(
+        SignUp.objects.select_for_update(of=("self",))
+        .filter(
+            status=SignUp.Status.CONFIRMED,
+            reminded_at__isnull=True,
+            occurrence__status=Occurrence.Status.SCHEDULED,
+            occurrence__activity__status=Activity.Status.PLANNED,
+            occurrence__starts_at__gte=start,
+            occurrence__starts_at__lt=end,
+        )
+        .select_related("member__user", "occurrence__activity")
+    )
+    SignUp.objects.filter(pk__in=[s.pk for s in due]).update(reminded_at=now)
+    for signup in due:
+        _mail_member(signup.member, "reminder", _occurrence_context(signup.occurrence))
+    return len(due)
+
+
+# --------------------------------------------------------------------------------------------
+# Calendar feed links
+
+
+@transaction.atomic
+def calendar_token_regenerate(*, actor: User, member: Member) -> str:
+    """Give the member a new private feed link; the old one stops working at once."""
+    token = secrets.token_urlsafe(32)
+    CalendarToken.objects.update_or_create(
+        member=member, defaults={"token_hash": hash_token(token)}
+    )
+    return token
+
+
+def member_for_calendar_token(token: str) -> Member | None:
+    """The active member a private feed link belongs to, or None."""
+    found = (
+        CalendarToken.objects.filter(
+            token_hash=hash_token(token), member__status=Member.Status.ACTIVE
+        )
+        .select_related("member__association")
+        .first()
+    )
+    return found.member if found else None
+
+
+# --------------------------------------------------------------------------------------------
+# Contribution hours
+
+
+def _clean_hours(hours) -> Decimal:
+    try:
+        value = Decimal(str(hours))
+    except (InvalidOperation, ValueError):
+        raise DomainError(_("Enter a number of hours."), field="hours") from None
+    if not value.is_finite() or value <= 0 or value > ContributionLog.MAX_HOURS:
+        raise DomainError(_("Enter between 0.25 and 24 hours."), field="hours")
+    if value % Decimal("0.25"):
+        raise DomainError(_("Enter hours in quarters (e.g. 1.5 or 2.25)."), field="hours")
+    return value
+
+
+def _clean_log_date(member: Member, date: dt.date) -> dt.date:
+    today = timezone.localdate()
+    if date > today:
+        raise DomainError(_("Hours can only be logged for today or earlier."), field="date")
+    if date < today - dt.timedelta(days=LOG_DAYS_BACK) or date < member.joined_on:
+        raise DomainError(
+            _("The date lies too far back (more than a year ago or before you joined)."),
+            field="date",
+        )
+    return date
+
+
+@transaction.atomic
+def contribution_log(
+    *,
+    actor: User,
+    member: Member,
+    date: dt.date,
+    hours: Decimal,
+    kind: str,
+    activity: Activity | None = None,
+    note: str = "",
+) -> ContributionLog:
+    """A member logs hours they gave; a coordinator confirms them later."""
+    if member.status != Member.Status.ACTIVE:
+        raise DomainError(_("This member has left the association."))
+    if kind not in ContributionLog.Kind.values:
+        raise DomainError(_("Choose a kind of contribution."), field="kind")
+    if activity is not None and activity.association_id != member.association_id:
+        raise DomainError(_("Choose an activity of your association."), field="activity")
+    return ContributionLog.objects.create(
+        member=member,
+        date=_clean_log_date(member, date),
+        hours=_clean_hours(hours),
+        kind=kind,
+        activity=activity,
+        note=clean_text(note, field="note", max_length=300, required=False),
+        logged_by=actor,
+    )
+
+
+@transaction.atomic
+def contribution_log_organisers(
+    *, actor: User, occurrence: Occurrence, hours: Decimal
+) -> list[ContributionLog]:
+    """Log the same hours for every organiser of an activity's date, in one step."""
+    # Lock the occurrence: logging twice at once must not double the organisers' hours.
+    occurrence = _locked_occurrence(occurrence)
+    activity = occurrence.activity
+    if occurrence.is_cancelled:
+        raise DomainError(_("This date has been cancelled."))
+    if occurrence.starts_at > timezone.now():
+        raise DomainError(_("Hours can be logged once the activity has started."))
+    hours = _clean_hours(hours)
+    day = timezone.localdate(occurrence.starts_at)
+    organisers = list(activity.organisers.filter(status=Member.Status.ACTIVE))
+    if not organisers:
+        raise DomainError(_("This activity has no organisers."))
+    already = set(
+        ContributionLog.objects.filter(activity=activity, date=day, member__in=organisers)
+        .exclude(status=ContributionLog.Status.REJECTED)
+        .values_list("member_id", flat=True)
+    )
+    if already:
+        raise DomainError(_("Hours for this date have already been logged for an organiser."))
+    return [
+        contribution_log(
+            actor=actor,
+            member=organiser,
+            date=_clean_log_date(organiser, day),
+            hours=hours,
+            kind=ContributionLog.Kind.ORGANISING,
+            activity=activity,
+        )
+        for organiser in organisers
+    ]
+
+
+def _decide(log: ContributionLog, actor: User, status: str, reason: str = "") -> ContributionLog:
+    # Lock the log: confirming and rejecting at once must leave one decision.
+    log = (
+        ContributionLog.objects.select_for_update(of=("self",))
+        .select_related("member__association", "member__user")
+        .get(pk=log.pk)
+    )
+    if log.status != ContributionLog.Status.PENDING:
+        raise DomainError(_("These hours have already been decided on."))
+    if log.member.user_id is not None and log.member.user_id == actor.pk:
+        raise DomainError(_("Another coordinator must confirm your own hours."))
+    log.status, log.reason = status, reason
+    log.decided_by, log.decided_at = actor, timezone.now()
+    log.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action=f"contribution.{status}",
+        target=log,
+        association=log.member.association,
+        data={"reason": reason} if reason else None,
+    )
+    return log
+
+
+@transaction.atomic
+def contribution_confirm(*, actor: User, log: ContributionLog) -> ContributionLog:
+    """A coordinator confirms logged hours; they count towards the member's commitment."""
+    return _decide(log, actor, ContributionLog.Status.CONFIRMED)
+
+
+@transaction.atomic
+def contribution_reject(*, actor: User, log: ContributionLog, reason: str) -> ContributionLog:
+    """A coordinator rejects logged hours with a reason, which the member is told."""
+    reason = clean_text(reason, field="reason", max_length=300, required=True)
+    log = _decide(log, actor, ContributionLog.Status.REJECTED, reason)
+    _mail_member(
+        log.member,
+        "contribution_rejected",
+        {"log": log, "url": _absolute(reverse("activities:my_hours"))},
+    )
+    return log
+
+
+# --------------------------------------------------------------------------------------------
+# Retention
+
+
+@transaction.atomic
+def retention_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Delete sign-ups, hours and feed links past their retention rule (daily task)."""
+    now = now or timezone.now()
+    signups, _ = SignUp.objects.filter(occurrence__ends_at__lt=now - SignUp.RETENTION).delete()
+    logs, _ = ContributionLog.objects.filter(
+        date__lt=timezone.localdate(now) - ContributionLog.RETENTION
+    ).delete()
+    tokens, _ = CalendarToken.objects.exclude(member__status=Member.Status.ACTIVE).delete()
+    return {"signups": signups, "contributions": logs, "calendar_tokens": tokens}
