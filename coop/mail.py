@@ -28,7 +28,14 @@ def _render_text(name: str, context: dict[str, Any]) -> str:
 def send_email_on_commit(
     *, template: str, to: str, context: dict[str, Any], language: str | None = None
 ) -> None:
-    """Queue one e-mail; nothing is sent when the surrounding transaction rolls back."""
-    subject, body = render_email(template, context, language or settings.LANGUAGE_CODE)
-    message = EmailMessage(subject=subject, body=body, to=[to])
-    transaction.on_commit(message.send)
+    """Queue one e-mail; nothing is sent when the surrounding transaction rolls back.
+
+    It is rendered after the commit too, so that locks taken by the transaction (a voting
+    round, an occurrence's places) are not held while templates render.
+    """
+
+    def send() -> None:
+        subject, body = render_email(template, context, language or settings.LANGUAGE_CODE)
+        EmailMessage(subject=subject, body=body, to=[to]).send()
+
+    transaction.on_commit(send)

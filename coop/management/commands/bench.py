@@ -15,6 +15,7 @@ import json
 import logging
 import math
 import os
+import re
 import shutil
 import signal
 import socket
@@ -64,6 +65,9 @@ MIN_THROUGHPUT_VS_L = 0.5
 MIN_CAST_THROUGHPUT_VS_L = 0.4
 MAX_P95_VS_L = 2.0
 QUERY_CEILING = {"public": 5, "member": 8, "cast": 10}
+_TRANSACTION_CONTROL = re.compile(
+    r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b", re.IGNORECASE
+)
 # One CSRF secret for the whole run, sent as cookie and form field with every POST.
 CSRF_SECRET = get_random_string(32)
 
@@ -595,7 +599,8 @@ class Command(BaseCommand):
             )
         if target.login:
             Session.objects.filter(session_key=client.session.session_key).delete()
-        return len(captured)
+        # Transaction control (BEGIN, COMMIT, savepoints) is not a query of the page.
+        return sum(1 for q in captured.captured_queries if not _TRANSACTION_CONTROL.match(q["sql"]))
 
     def generator(self, choice: str, scratch: Path):
         wrk = shutil.which("wrk")
