@@ -232,11 +232,6 @@ def unit_outlook(unit: Unit, *, on: dt.date | None = None) -> UnitOutlook:
     )
 
 
-def projected_building_mix(unit: Unit, group: str, *, on: dt.date | None = None) -> Mix:
-    """The building's mix if ``unit`` gets a resident of ``group`` (its current one leaving)."""
-    return unit_outlook(unit, on=on).projections[group]
-
-
 def current_home(member: Member, *, on: dt.date | None = None) -> Tenancy | None:
     """The member's current tenancy with its unit and building, if any."""
     return (

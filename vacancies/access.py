@@ -34,34 +34,22 @@ def _own_association(viewer: Viewer, association_id: int) -> bool:
     return viewer.association_id == association_id
 
 
-def can_view_vacancy(viewer: Viewer, vacancy: Vacancy) -> bool:
-    """Board and selection committee of the association, and its corporation's staff."""
-    if _own_association(viewer, vacancy.association_id):
-        return viewer.has_role(Role.BOARD) or viewer.has_role(Role.SELECTION)
-    return vacancy.association.corporation_id in viewer.corporation_ids
-
-
-def _allowed(viewer: Viewer, vacancy: Vacancy, need: VacancyNeed) -> bool:
+def _allowed(viewer: Viewer, association: Association, need: VacancyNeed) -> bool:
+    """view: the association's board and selection committee, and its corporation's staff;
+    manage: its board; select: its selection committee."""
+    own = _own_association(viewer, association.pk)
     if need == "view":
-        return can_view_vacancy(viewer, vacancy)
-    own = _own_association(viewer, vacancy.association_id)
+        if own:
+            return viewer.has_role(Role.BOARD) or viewer.has_role(Role.SELECTION)
+        return association.corporation_id in viewer.corporation_ids
     role = Role.BOARD if need == "manage" else Role.SELECTION
     return own and viewer.has_role(role)
 
 
-def get_association_for(
-    viewer: Viewer, slug: str, *, need: Literal["view", "manage"] = "view"
-) -> Association:
-    """The vacancies of an association: its board and selection committee (the board alone
-    reports them) and its corporation's staff."""
+def get_association_for(viewer: Viewer, slug: str, *, need: VacancyNeed = "view") -> Association:
+    """An association's vacancies, for those who may see (or manage) them."""
     association = members_access.get_association_for(viewer, slug)
-    if need == "manage":
-        allowed = viewer.manages(association)
-    elif _own_association(viewer, association.pk):
-        allowed = viewer.has_role(Role.BOARD) or viewer.has_role(Role.SELECTION)
-    else:
-        allowed = association.corporation_id in viewer.corporation_ids
-    if not allowed:
+    if not _allowed(viewer, association, need):
         raise Http404
     return association
 
@@ -80,7 +68,7 @@ def get_vacancy_for(viewer: Viewer, pk: int, *, need: VacancyNeed = "view") -> V
         .filter(pk=pk)
         .first()
     )
-    if vacancy is None or not _allowed(viewer, vacancy, need):
+    if vacancy is None or not _allowed(viewer, vacancy.association, need):
         raise Http404
     return vacancy
 
@@ -92,7 +80,7 @@ def get_candidate_for(viewer: Viewer, pk: int) -> Candidate:
         .filter(pk=pk)
         .first()
     )
-    if candidate is None or not _allowed(viewer, candidate.vacancy, "select"):
+    if candidate is None or not _allowed(viewer, candidate.vacancy.association, "select"):
         raise Http404
     return candidate
 

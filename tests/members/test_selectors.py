@@ -224,14 +224,14 @@ def test_corporation_mixes_follow_the_date(cast, today):
 
 def test_the_projected_mix_replaces_the_current_resident_by_the_new_one(cast):
     # Unit 1 is Vera's, a vrager; a drager would take her place.
-    projected = selectors.projected_building_mix(cast.units[0], "drager")
+    projected = selectors.unit_outlook(cast.units[0]).projections["drager"]
 
     assert projected.counts == {"vrager": 0, "drager": 3, "regular": 2}
     assert projected.target == cast.association.mix_target
 
 
 def test_the_projected_mix_of_an_empty_unit_only_adds_the_new_resident(cast):
-    projected = selectors.projected_building_mix(cast.units[1], "regular")
+    projected = selectors.unit_outlook(cast.units[1]).projections["regular"]
 
     assert projected.counts == {"vrager": 1, "drager": 2, "regular": 3}
     assert projected.shares == pytest.approx(
@@ -244,7 +244,7 @@ def test_the_projected_mix_counts_only_the_units_building(cast, today):
     unit = make_unit(annex, "A")
     resident(unit, "drager", today - dt.timedelta(days=3))
 
-    projected = selectors.projected_building_mix(unit, "vrager")
+    projected = selectors.unit_outlook(unit).projections["vrager"]
 
     assert projected.counts == {"vrager": 1, "drager": 0, "regular": 0}
 
@@ -255,10 +255,10 @@ def test_the_projected_mix_uses_the_groups_on_that_day(cast, today):
         actor=cast.board, member=cast.drager_member, group="regular", starts_on=moved_on
     )
 
-    earlier = selectors.projected_building_mix(
-        cast.units[0], "vrager", on=moved_on - dt.timedelta(days=1)
-    )
-    now = selectors.projected_building_mix(cast.units[0], "vrager")
+    earlier = selectors.unit_outlook(cast.units[0], on=moved_on - dt.timedelta(days=1)).projections[
+        "vrager"
+    ]
+    now = selectors.unit_outlook(cast.units[0]).projections["vrager"]
 
     assert earlier.counts == {"vrager": 1, "drager": 2, "regular": 2}
     assert now.counts == {"vrager": 1, "drager": 1, "regular": 3}
