@@ -10,7 +10,7 @@ FIND_PYTHON = for c in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/py
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info[:2] < (3, 12))' >/dev/null 2>&1; then \
 	echo $$c; break; fi; done
 
-.PHONY: run test bench lint messages code clean help
+.PHONY: run test bench lint messages code clean help system-packages
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve on http://127.0.0.1:8000"
@@ -49,7 +49,25 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: messages lint
+# Debian packages the tests use: gettext (translation test) and Chromium (browser tests).
+# As root they are installed with apt-get; otherwise the tests that need them are skipped with a
+# loud line saying how to install them (CI sets COOP_REQUIRE_ALL_TESTS=1, which fails instead).
+system-packages:
+	@missing=""; \
+	command -v xgettext >/dev/null 2>&1 || missing="$$missing gettext"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing the Debian packages:$$missing"; \
+			(apt-get update -qq && apt-get install -y -qq $$missing) >/dev/null \
+				|| echo "!! apt-get could not install$$missing: the tests that need them will be SKIPPED"; \
+		else \
+			echo "!! Missing Debian packages:$$missing (install with: sudo apt-get install$$missing)"; \
+			echo "!! the tests that need them will be SKIPPED"; \
+		fi; \
+	fi
+
+test: system-packages messages lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core.management import call_command
@@ -33,6 +35,42 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _clock_shift(text: str) -> dt.timedelta:
+    """``+400d``, ``-90d``, ``+3y``, ``+36h``: how far the suite's clock is moved."""
+    text = text.strip()
+    units = {"h": "hours", "d": "days", "y": None}
+    sign, amount, unit = text[0], text[1:-1], text[-1]
+    if sign not in "+-" or unit not in units or not amount.isdigit():
+        raise pytest.UsageError(
+            f"COOP_TEST_CLOCK_SHIFT={text!r}: expected a signed amount with h, d or y, e.g. +400d"
+        )
+    days = int(amount) * 365 if unit == "y" else None
+    shift = (
+        dt.timedelta(days=days) if days is not None else dt.timedelta(**{units[unit]: int(amount)})
+    )
+    return shift if sign == "+" else -shift
+
+
+def pytest_configure(config):
+    """``COOP_TEST_CLOCK_SHIFT=+400d pytest`` runs the whole suite with the clock moved, so a
+    test whose outcome depends on the day it runs fails here rather than on a later date (CI
+    runs the suite once this way). Tests that pin their own time keep it: time_machine nests."""
+    text = os.environ.get("COOP_TEST_CLOCK_SHIFT", "")
+    if not text:
+        return
+    shift = _clock_shift(text)
+    traveller = time_machine.travel(dt.datetime.now(tz=dt.UTC) + shift, tick=True)
+    traveller.start()
+    config._coop_clock = traveller
+    print(f"The clock of this test run is moved by {text} ({shift}).")
+
+
+def pytest_unconfigure(config):
+    traveller = getattr(config, "_coop_clock", None)
+    if traveller is not None:
+        traveller.stop()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, headless (STACK.md pitfall 9); `.ci/run` installs it.
@@ -42,6 +80,55 @@ def browser_type_launch_args(browser_type_launch_args):
     the session (STACK.md pitfall 8)."""
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+MISSING_TOOLS_HELP = {
+    "chromium": "Chromium is not installed at /usr/bin/chromium: install it with "
+    "`sudo apt-get install chromium` (Debian/Ubuntu), then run `make test` again",
+    "gettext": "gettext (xgettext, msgattrib) is not installed: install it with "
+    "`sudo apt-get install gettext`, then run `make test` again",
+}
+
+
+def missing_tool(tool: str) -> str | None:
+    """Why the tests that need ``tool`` cannot run here, or None when they can."""
+    found = (
+        os.access(CHROMIUM, os.X_OK)
+        if tool == "chromium"
+        else all(shutil.which(name) for name in ("xgettext", "msgattrib"))
+    )
+    return None if found else MISSING_TOOLS_HELP[tool]
+
+
+def skip_or_fail_without(tool: str) -> None:
+    """On a newcomer's machine a missing system tool skips the tests that need it (and the
+    run says so loudly at the end); with COOP_REQUIRE_ALL_TESTS=1, as CI sets it, it fails."""
+    reason = missing_tool(tool)
+    if reason is None:
+        return
+    if os.environ.get("COOP_REQUIRE_ALL_TESTS") == "1":
+        pytest.fail(f"{reason} (COOP_REQUIRE_ALL_TESTS=1 forbids skipping these tests)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _needs_chromium(request):
+    if request.node.get_closest_marker("browser"):
+        skip_or_fail_without("chromium")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """A skipped browser or translation test must not pass unnoticed."""
+    skipped = [
+        report.longrepr[2]
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple)
+    ]
+    for reason in MISSING_TOOLS_HELP.values():
+        count = sum(1 for text in skipped if text.endswith(reason))
+        if count:
+            terminalreporter.write_sep("!", "TESTS SKIPPED", red=True, bold=True)
+            terminalreporter.write_line(f"{count} tests were SKIPPED: {reason}.", red=True)
 
 
 def pytest_collection_modifyitems(items):

@@ -10,13 +10,14 @@ from pathlib import Path
 
 from django.utils import translation
 
+from tests.conftest import skip_or_fail_without
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("coop", "members", "vacancies", "activities", "templates", "locale", "manage.py")
 
 
 def test_every_source_string_has_a_dutch_translation(tmp_path):
-    for tool in ("xgettext", "msgattrib"):
-        assert shutil.which(tool), f"{tool} is missing: install gettext to run this test"
+    skip_or_fail_without("gettext")
     for name in SOURCES:
         source = ROOT / name
         if source.is_dir():
