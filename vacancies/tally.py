@@ -116,61 +116,52 @@ def count(
 
 
 def _instant_runoff(ids: list[int], ballots: Sequence[dict], tie_break: str, prefer) -> dict:
-    """Ranked choice, one winner: drop the weakest until someone has a majority of the
-    ballots still counting. A tie for weakest drops the candidate the tie-break rule puts last
-    (with "no decision", all of them, unless that would drop everyone)."""
+    """Ranked choice, one winner: instant runoff, exactly one candidate eliminated per count.
+
+    Each count gives every ballot to its highest-ranked candidate still in the count; a ballot
+    naming none of them no longer counts. More than half of the ballots still counting wins.
+    Otherwise the candidate with the fewest votes is eliminated. When several share the fewest
+    (all remaining candidates too), the tie-break eliminates the one it puts last; with "no
+    decision" the count stops there without a winner. A tie at zero votes needs no breaking:
+    such candidates pass on no ballot, so the order in which they go changes no later count;
+    they go one by one in the tie-break's order.
+    """
     rankings = [[int(pk) for pk in b["ranking"]] for b in ballots]
     continuing = set(ids)
     rounds: list[dict] = []
-    eliminated_order: list[int] = []
+    eliminated: list[int] = []
+    winner, tied = None, []
+    tallies: dict[int, int] = {}
     while continuing:
         tallies = dict.fromkeys(sorted(continuing), 0)
         for ranking in rankings:
             top = next((pk for pk in ranking if pk in continuing), None)
             if top is not None:
                 tallies[top] += 1
-        active = sum(tallies.values())
         rounds.append({"counts": {str(pk): n for pk, n in tallies.items()}})
+        active = sum(tallies.values())
         if active == 0:
+            break  # no ballot names anyone still in the count: nobody can win
+        leader = max(tallies, key=tallies.__getitem__)
+        if tallies[leader] * 2 > active:
+            winner = leader
             break
-        leader_votes = max(tallies.values())
-        leaders = [pk for pk, n in tallies.items() if n == leader_votes]
-        if leader_votes * 2 > active or len(continuing) == len(leaders):
-            if len(leaders) == 1:
-                winner = leaders[0]
-            elif tie_break == TIE_NONE:
-                winner = None
-            else:
-                winner = min(leaders, key=prefer)
-            # Everyone keeps a place (the next in the ranking is nominated after a refusal):
-            # the leaders, the others still continuing by votes, then the eliminated.
-            trailing = sorted(
-                (pk for pk in continuing if pk not in leaders),
-                key=lambda pk: (-tallies[pk], prefer(pk)),
-            )
-            ranking = sorted(leaders, key=prefer) + trailing + list(reversed(eliminated_order))
-            if winner is not None:
-                ranking = [winner] + [pk for pk in ranking if pk != winner]
-            return {
-                "winner": winner,
-                "ranking": ranking,
-                "tied": sorted(leaders) if len(leaders) > 1 else [],
-                "rounds": rounds,
-            }
-        weakest_votes = min(tallies.values())
-        weakest = [pk for pk, n in tallies.items() if n == weakest_votes]
-        if len(weakest) > 1 and tie_break != TIE_NONE:
-            weakest = [max(weakest, key=prefer)]
-        for pk in sorted(weakest, key=prefer, reverse=True):
-            continuing.discard(pk)
-            eliminated_order.append(pk)
-        rounds[-1]["eliminated"] = [str(pk) for pk in weakest]
-    return {
-        "winner": None,
-        "ranking": [pk for pk in reversed(eliminated_order)],
-        "tied": [],
-        "rounds": rounds,
-    }
+        fewest = min(tallies.values())
+        weakest = [pk for pk, n in tallies.items() if n == fewest]
+        if len(weakest) > 1 and fewest > 0:
+            tied = weakest
+            rounds[-1]["tied"] = [str(pk) for pk in weakest]
+            if tie_break == TIE_NONE:
+                break
+        out = max(weakest, key=prefer)
+        continuing.discard(out)
+        eliminated.append(out)
+        rounds[-1]["eliminated"] = [str(out)]
+    # The ranking follows the count (after a refusal the next in it is nominated): the winner,
+    # the others still in the count by their last count, then the eliminated, last out first.
+    still_in = sorted(continuing - {winner}, key=lambda pk: (-tallies[pk], prefer(pk)))
+    ranking = ([winner] if winner is not None else []) + still_in + eliminated[::-1]
+    return {"winner": winner, "ranking": ranking, "tied": tied, "rounds": rounds}
 
 
 def quorum_met(*, turnout: int, base: int, quorum_percent: int) -> bool:

@@ -6,7 +6,7 @@ import random
 from collections import Counter
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from coop.exceptions import DomainError
@@ -293,20 +293,69 @@ def test_instant_runoff_ranks_every_candidate_after_a_first_round_majority():
 def test_instant_runoff_breaks_a_tie_for_weakest_by_the_rule():
     ballots = [_rank(A)] * 2 + [_rank(B, A)] + [_rank(C, B)]
     result = _count(tally.METHOD_RANKED, ballots, tie_break=tally.TIE_EARLIEST)
-    # B and C tie for weakest; C applied later and is dropped first, its ballot goes to B.
+    # B and C tie for weakest; C applied later and is eliminated, its ballot goes to B.
     assert result["rounds"][0]["eliminated"] == [str(C)]
+    assert result["rounds"][0]["tied"] == [str(B), str(C)]
+    # A and B then tie, 2 of 4 each: no majority, so B, who applied later, is eliminated too.
     assert result["rounds"][1]["counts"] == {str(A): 2, str(B): 2}
-    # A and B then tie for the lead: the earliest application wins.
+    assert result["rounds"][1]["eliminated"] == [str(B)]
+    assert result["rounds"][2]["counts"] == {str(A): 3}
     assert result["winner"] == A
     assert result["tied"] == [A, B]
+    assert result["ranking"] == [A, B, C]
 
 
-def test_instant_runoff_with_no_decision_drops_every_candidate_tied_for_weakest():
-    ballots = [_rank(A)] * 2 + [_rank(B, A)] + [_rank(C, B)]
+def test_instant_runoff_with_no_decision_stops_at_a_tie_for_weakest():
+    # Eliminating B elects C with 4 of 7 and eliminating C elects B: only a decision could say
+    # which. A, whom 4 of the 7 rank last, is never elected.
+    ballots = [_rank(A)] * 3 + [_rank(B, C)] * 2 + [_rank(C, B)] * 2
     result = _count(tally.METHOD_RANKED, ballots, tie_break=tally.TIE_NONE)
-    assert sorted(result["rounds"][0]["eliminated"]) == [str(B), str(C)]
-    assert result["rounds"][1]["counts"] == {str(A): 3}
-    assert result["winner"] == A
+    assert result["winner"] is None
+    assert result["tied"] == [B, C]
+    assert len(result["rounds"]) == 1
+    assert "eliminated" not in result["rounds"][0]
+    earliest = _count(tally.METHOD_RANKED, ballots, tie_break=tally.TIE_EARLIEST)
+    assert earliest["rounds"][0]["eliminated"] == [str(C)]
+    assert earliest["rounds"][1]["counts"] == {str(A): 3, str(B): 4}
+    assert earliest["winner"] == B
+
+
+def test_instant_runoff_eliminates_one_of_an_all_round_tie_and_counts_on():
+    ballots = [_rank(A)] * 2 + [_rank(B)] * 2 + [_rank(C, B)] * 2
+    result = _count(tally.METHOD_RANKED, ballots, tie_break=tally.TIE_EARLIEST)
+    assert result["rounds"][0]["counts"] == {str(A): 2, str(B): 2, str(C): 2}
+    assert result["rounds"][0]["eliminated"] == [str(C)]  # applied last
+    assert result["rounds"][1]["counts"] == {str(A): 2, str(B): 4}
+    assert result["winner"] == B
+    assert result["ranking"] == [B, A, C]
+    undecided = _count(tally.METHOD_RANKED, ballots, tie_break=tally.TIE_NONE)
+    assert undecided["winner"] is None
+    assert undecided["tied"] == [A, B, C]
+
+
+def test_a_tie_at_zero_votes_is_not_one_that_needs_a_decision():
+    # Nobody puts D or E first: eliminating either passes on no ballot, so their order changes no
+    # count. They go one at a time, E (applied last) first, and the count goes on.
+    E = 55
+    five = [*ON_BALLOT, CandidateOnBallot(E, 4)]
+    ballots = [_rank(A)] * 4 + [_rank(B)] * 3 + [_rank(C, B)] * 2
+    result = _count(tally.METHOD_RANKED, ballots, tie_break=tally.TIE_NONE, candidates=five)
+    assert [r.get("eliminated") for r in result["rounds"]] == [[str(E)], [str(D)], [str(C)], None]
+    assert not any("tied" in r for r in result["rounds"])
+    assert result["tied"] == []
+    assert result["rounds"][3]["counts"] == {str(A): 4, str(B): 5}
+    assert result["winner"] == B
+    assert result["ranking"] == [B, A, C, D, E]
+
+
+def test_the_ranking_puts_the_last_eliminated_first():
+    ballots = [_rank(D, C)] * 5 + [_rank(C)] * 6 + [_rank(B, A)] * 2 + [_rank(A)] * 2
+    result = _count(tally.METHOD_RANKED, ballots, candidates=ON_BALLOT)
+    # A and B tie at 2: B applied later and goes first, its ballots make A 4; then A goes.
+    assert [r.get("eliminated") for r in result["rounds"]] == [[str(B)], [str(A)], None]
+    assert result["rounds"][2]["counts"] == {str(C): 6, str(D): 5}
+    assert result["winner"] == C
+    assert result["ranking"] == [C, D, A, B]
 
 
 def test_instant_runoff_with_a_final_tie_and_no_decision_elects_nobody():
@@ -427,3 +476,113 @@ def test_instant_runoff_counts_every_live_ballot_and_a_winner_has_a_majority(ran
         last = result["rounds"][-1]["counts"]
         live = sum(last.values())
         assert last[str(result["winner"])] * 2 > live or len(set(last.values())) == 1
+
+
+# -- instant runoff against a count by hand ----------------------------------------------------
+
+
+def count_by_hand(ballots: list[tuple], tie_order: list[int], *, stop_at_ties: bool):
+    """Instant runoff as tellers do it on a table, independent of ``tally``: a pile of ballots
+    per candidate; the smallest pile is taken away and its ballots are laid on the pile of the
+    next candidate they name who still has one. ``tie_order`` runs from the candidate a tie
+    favours to the one it eliminates. Returns the winner, who went out, and the pile sizes."""
+    piles: dict[int, list[tuple]] = {pk: [] for pk in tie_order}
+
+    def lay(ballot: tuple) -> None:
+        for pk in ballot:
+            if pk in piles:
+                piles[pk].append(ballot)
+                return
+
+    for ballot in ballots:
+        lay(ballot)
+    out, sizes = [], []
+    while True:
+        size = {pk: len(pile) for pk, pile in piles.items()}
+        sizes.append(size)
+        live = sum(size.values())
+        if live == 0:
+            return None, out, sizes
+        for pk, n in size.items():
+            if n * 2 > live:
+                return pk, out, sizes
+        smallest = min(size.values())
+        last = [pk for pk in tie_order if size.get(pk) == smallest]
+        if len(last) > 1 and smallest > 0 and stop_at_ties:
+            return None, out, sizes
+        out.append(last[-1])
+        for ballot in piles.pop(last[-1]):
+            lay(ballot)
+
+
+@st.composite
+def ranked_profiles(draw, max_candidates=5):
+    """Candidates in the order they applied, and partial rankings of them (often of only some
+    of them, so that candidates without a single vote turn up as well)."""
+    ids = draw(st.lists(st.integers(1, 99), min_size=1, max_size=max_candidates, unique=True))
+    named = draw(st.lists(st.sampled_from(ids), unique=True) | st.just(ids))
+    prefix = st.tuples(st.permutations(named), st.integers(0, len(named)))
+    rankings = draw(st.lists(prefix.map(lambda t: tuple(t[0][: t[1]])), max_size=24))
+    return ids, rankings
+
+
+def _ranked_count(ids, rankings, tie_break, seed):
+    return tally.count(
+        method=tally.METHOD_RANKED,
+        candidates=[CandidateOnBallot(pk, i) for i, pk in enumerate(ids)],
+        ballots=[_rank(*r) for r in rankings],
+        tie_break=tie_break,
+        seed=seed,
+    )
+
+
+TIE_BREAKS = st.sampled_from([tally.TIE_EARLIEST, tally.TIE_LOT, tally.TIE_NONE])
+
+
+@settings(max_examples=500)
+@given(profile=ranked_profiles(), tie_break=TIE_BREAKS, seed=st.text(max_size=6))
+def test_instant_runoff_agrees_with_a_count_by_hand(profile, tie_break, seed):
+    ids, rankings = profile
+    tie_order = ids
+    if tie_break == tally.TIE_LOT:
+        tie_order = sorted(ids, key=lambda pk: tally.lot_order(seed, pk))
+    winner, out, sizes = count_by_hand(
+        rankings, tie_order, stop_at_ties=tie_break == tally.TIE_NONE
+    )
+
+    result = _ranked_count(ids, rankings, tie_break, seed)
+
+    assert result["winner"] == winner
+    assert [int(pk) for r in result["rounds"] for pk in r.get("eliminated", [])] == out
+    assert [r["counts"] for r in result["rounds"]] == [
+        {str(pk): n for pk, n in size.items()} for size in sizes
+    ]
+    assert sorted(result["ranking"]) == sorted(ids)
+    assert result["ranking"][len(result["ranking"]) - len(out) :] == out[::-1]
+    if winner is not None:
+        assert result["ranking"][0] == winner
+
+
+@settings(max_examples=300)
+@example(  # with a tie at zero votes taken for a decision, this one would elect nobody
+    profile=([1, 2, 3, 4], [(1,), (1,), (2,), (2,), (3, 1)]),
+    place=4,
+    tie_break=tally.TIE_NONE,
+    seed="",
+)
+@given(
+    profile=ranked_profiles(),
+    place=st.integers(0, 5),
+    tie_break=TIE_BREAKS,
+    seed=st.text(max_size=6),
+)
+def test_a_candidate_nobody_ranked_changes_no_winner(profile, place, tie_break, seed):
+    ids, rankings = profile
+    newcomer = max(ids) + 1
+    with_newcomer = [*ids[:place], newcomer, *ids[place:]]
+
+    before = _ranked_count(ids, rankings, tie_break, seed)
+    after = _ranked_count(with_newcomer, rankings, tie_break, seed)
+
+    assert after["winner"] == before["winner"]
+    assert [pk for pk in after["ranking"] if pk != newcomer] == before["ranking"]
