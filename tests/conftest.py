@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,7 +14,7 @@ import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from coop.models import Association, Building, Organisation, StaffLink, Unit, User
@@ -69,6 +70,21 @@ def pytest_unconfigure(config):
     traveller = getattr(config, "_coop_clock", None)
     if traveller is not None:
         traveller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _frozen_at(request):
+    """``@pytest.mark.frozen_at("2026-06-01T10:00+02:00")`` pins the clock for the whole test,
+    its fixtures (the cast's join dates) included, for tests whose outcome depends on where
+    "today" falls (a weekday, a month's end, a season)."""
+    marker = request.node.get_closest_marker("frozen_at")
+    if marker is None:
+        yield
+        return
+    moment = dt.datetime.fromisoformat(marker.args[0])
+    assert moment.tzinfo is not None, "frozen_at needs an aware moment"
+    with time_machine.travel(moment, tick=marker.kwargs.get("tick", False)):
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -148,9 +164,23 @@ def pytest_collection_modifyitems(items):
 def flushable_protected_rows(transactional_db):
     """Lets the flush after a committing test empty the tables whose rows the database
     protects (audit entries, ballots of closed rounds). SQLite flushes with DELETE, which
-    their triggers refuse, so they are dropped, the rows removed and the triggers restored;
-    PostgreSQL truncates, which row triggers let through."""
+    their triggers refuse, so they are dropped, the rows removed and the triggers restored.
+    PostgreSQL truncates, which row triggers let through, but the ballot tables also refuse
+    TRUNCATE while they hold rows of a closed round (vacancies migration 0005): their rows are
+    deleted first with their triggers disabled, in one transaction that enables them again."""
     yield
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Tables with a TRUNCATE trigger (bit 5 of tgtype), named by the catalogue itself.
+            cursor.execute(
+                "SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger "
+                "WHERE NOT tgisinternal AND tgtype & 32 <> 0"
+            )
+            for (table,) in cursor.fetchall():
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        return
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
@@ -158,11 +188,18 @@ def flushable_protected_rows(transactional_db):
         triggers = cursor.fetchall()
         for name, _table, _sql in triggers:
             cursor.execute(f"DROP TRIGGER {connection.ops.quote_name(name)}")
+        # Only tables whose triggers refuse DELETE need emptying here (a closed round refuses
+        # only a status change, and deleting it before its electors would break their keys).
         # The table names come from sqlite_master itself, not from input.
-        for table in sorted({table for _name, table, _sql in triggers}):
+        guarded = {table for _name, table, sql in triggers if _refuses_delete(sql)}
+        for table in sorted(guarded):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
         for _name, _table, sql in triggers:
             cursor.execute(sql)
+
+
+def _refuses_delete(trigger_sql: str) -> bool:
+    return re.search(r"\bBEFORE\s+DELETE\b", trigger_sql, re.IGNORECASE) is not None
 
 
 @pytest.fixture
@@ -308,7 +345,9 @@ def cast(db) -> Cast:
     )
 
     board = make_user("bestuur@example.org", first="Bram", last="Bestuur", second_factor=True)
-    selection = make_user("selectie@example.org", first="Sanne", last="Selectie")
+    selection = make_user(
+        "selectie@example.org", first="Sanne", last="Selectie", second_factor=True
+    )
     coordinator = make_user("coordinator@example.org", first="Cor", last="Coördinator")
     vrager = make_user("vrager@example.org", first="Vera", last="Vrager")
     drager = make_user("drager@example.org", first="Dirk", last="Drager")

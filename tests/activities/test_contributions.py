@@ -120,7 +120,7 @@ def test_the_organisers_hours_are_logged_in_one_step_and_only_once(cast, plan):
     }
 
 
-@time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC), tick=False)
+@pytest.mark.frozen_at("2026-11-20T12:00+00:00")
 def test_hours_per_month_count_confirmed_hours_against_the_pledge_or_the_default(cast):
     member = cast.drager_member
     confirmed = log(cast, hours="10", date=dt.date(2026, 11, 3))
