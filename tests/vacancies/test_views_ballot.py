@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.urls import reverse
 
 from members.models import Member
@@ -56,6 +57,28 @@ def test_the_ballot_shows_the_rules_and_the_candidates_but_never_their_contact_d
     assert str(VotingRound.TieBreak.EARLIEST_APPLICATION.label) in text
     assert 'type="radio"' in text
     assert "fieldset" in text and "legend" in text
+    assert "Zo tellen we de stemmen" not in text  # the runoff rule is for ranked rounds only
+
+
+@pytest.mark.parametrize(
+    ("tie_break", "rule"),
+    [
+        ("earliest_application", "Dan valt van hen de kandidaat af die als laatste reageerde."),
+        ("lot", "Dan valt van hen de kandidaat af die bij loting als laatste uitkomt."),
+        ("no_decision", "Dan eindigt de stemronde zonder besluit"),
+    ],
+)
+def test_a_ranked_ballot_states_the_counting_rule_with_its_tie_break(
+    cast, client_for, vacancy, tie_break, rule
+):
+    ranked = open_round(cast, vacancy, method="ranked", tie_break=tie_break)
+
+    text = _page(client_for("drager"), ranked)
+
+    assert "Zo tellen we de stemmen bij een voorkeursstemming" in text
+    assert "Dan valt precies één kandidaat af: de kandidaat met de minste stemmen." in text
+    assert rule in text
+    assert "Kandidaten zonder één stem vallen één voor één af." in text
 
 
 def test_nobody_sees_a_count_before_close_and_everyone_after(cast, client_for, voting_round):
