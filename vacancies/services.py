@@ -255,7 +255,8 @@ def candidate_apply(
     language: str = "nl",
     now: dt.datetime | None = None,
 ) -> Candidate:
-    """Someone applies for a vacancy on its public page; they get a confirmation e-mail."""
+    """Someone applies on the public page and gets a confirmation; a repeat from the same
+    address changes nothing (the first application is returned) and its owner is told."""
     now = now or timezone.now()
     name = clean_text(name, field="name", max_length=200, required=True)
     email = clean_email(email, required=True)
@@ -275,8 +276,17 @@ def candidate_apply(
     if not (vacancy.status == Vacancy.Status.OPEN and now < vacancy.applications_close_at):
         raise DomainError(_("Applications for this home are closed."))
     pledge = _clean_pledge(pledged_hours, allowed=vacancy.volunteer_priority)
-    if vacancy.candidates.filter(email=email).exists():
-        raise DomainError(_("You have already applied for this home."), field="email")
+    earlier = vacancy.candidates.filter(email=email).first()
+    if earlier is not None:
+        # Answered like a new application, so the form tells nobody whether an address applied;
+        # only the address's owner hears of it, from stored data in their own language.
+        send_email_on_commit(
+            template="vacancies/email/application_already_received",
+            to=earlier.email,
+            context={"candidate": earlier, "vacancy": vacancy},
+            language=earlier.language,
+        )
+        return earlier
     candidate = Candidate.objects.create(
         vacancy=vacancy,
         name=name,
