@@ -6,10 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, ContributionLog, Frequency, Visibility
+from activities.recurrence import exists, local_instant
 from activities.services import ActivityData
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -17,11 +18,15 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 def _aware(day: dt.date, time: dt.time) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, time))
+    # A time that exists twice (the autumn night) is the first one, in summer time.
+    return local_instant(dt.datetime.combine(day, time))
 
 
 class WhenForm(forms.Form):
-    """A date with a start and end time (an activity ending after midnight ends next day)."""
+    """A date with a start and end time (an activity ending after midnight ends next day).
+
+    A time the clocks skip in spring is refused; one they pass twice in autumn is the first.
+    """
 
     date = forms.DateField(label=_("Date"), widget=DATE)
     start_time = forms.TimeField(label=_("Start time"), widget=TIME)
@@ -34,13 +39,33 @@ class WhenForm(forms.Form):
             raise forms.ValidationError(_("Choose a date within two years from today."))
         return day
 
-    def span(self) -> tuple[dt.datetime, dt.datetime]:
+    def clean(self):
+        data = super().clean()
+        if not {"date", "start_time", "end_time"} <= data.keys():
+            return data
+        for name, day in zip(("start_time", "end_time"), self._days(), strict=True):
+            if not exists(dt.datetime.combine(day, data[name])):
+                self.add_error(
+                    name,
+                    _(
+                        "On %(date)s the clocks go forward from 02:00 to 03:00, so this time "
+                        "does not exist. Choose a time before 02:00 or from 03:00."
+                    )
+                    % {"date": formats.date_format(day, "j F Y")},
+                )
+        return data
+
+    def _days(self) -> tuple[dt.date, dt.date]:
         data = self.cleaned_data
-        starts_at = _aware(data["date"], data["start_time"])
         end_day = data["date"]
         if data["end_time"] <= data["start_time"]:
             end_day += dt.timedelta(days=1)
-        return starts_at, _aware(end_day, data["end_time"])
+        return data["date"], end_day
+
+    def span(self) -> tuple[dt.datetime, dt.datetime]:
+        data = self.cleaned_data
+        start_day, end_day = self._days()
+        return _aware(start_day, data["start_time"]), _aware(end_day, data["end_time"])
 
 
 class ActivityForm(WhenForm):

@@ -143,6 +143,9 @@ class Activity(models.Model):
         verbose_name=_("proposed by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # iCal SEQUENCE and LAST-MODIFIED: the services that change the series bump both.
+    sequence = models.PositiveIntegerField(_("revision"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
     objects = ActivityQuerySet.as_manager()
 
@@ -176,7 +179,8 @@ class Activity(models.Model):
 
     @property
     def duration(self) -> dt.timedelta:
-        return self.ends_at - self.starts_at
+        # In absolute time: two aware times in one zone subtract as wall-clock times.
+        return self.ends_at.astimezone(dt.UTC) - self.starts_at.astimezone(dt.UTC)
 
     @property
     def is_recurring(self) -> bool:
@@ -238,6 +242,9 @@ class Occurrence(models.Model):
     attendance_recorded_at = models.DateTimeField(
         _("attendance recorded at"), null=True, blank=True
     )
+    # iCal SEQUENCE and LAST-MODIFIED of this date: bumped when it is moved or cancelled.
+    sequence = models.PositiveIntegerField(_("revision"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
     objects = OccurrenceQuerySet.as_manager()
 

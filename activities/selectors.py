@@ -12,7 +12,7 @@ from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Sum, V
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from activities.models import Activity, Category, ContributionLog, Occurrence, SignUp
+from activities.models import Activity, Category, ContributionLog, Occurrence, SignUp, Visibility
 from coop.models import Association
 from members.models import Member
 
@@ -89,6 +89,24 @@ def proposals(association: Association) -> QuerySet[Activity]:
         .select_related("category", "proposed_by")
         .order_by("starts_at")
     )
+
+
+def public_activity(slug: str, pk: int) -> Activity | None:
+    """A planned or cancelled public activity of the association, or None (one query)."""
+    return (
+        Activity.objects.shown()
+        .filter(pk=pk, association__slug=slug, visibility=Visibility.PUBLIC)
+        .select_related("association", "category")
+        .first()
+    )
+
+
+PUBLIC_DATES = 12
+
+
+def public_dates(activity: Activity) -> list[Occurrence]:
+    """The activity's coming dates, cancelled ones included, for its public page."""
+    return list(activity.occurrences.upcoming().order_by("starts_at")[:PUBLIC_DATES])
 
 
 def occurrence_signups(occurrence: Occurrence) -> list[SignUp]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -25,7 +27,7 @@ from activities.models import (
     SignUp,
     Visibility,
 )
-from activities.recurrence import HORIZON, rule_of
+from activities.recurrence import HORIZON, end_of, rule_of
 from coop.cleaning import clean_text
 from coop.exceptions import DomainError
 from coop.mail import send_email_on_commit
@@ -43,6 +45,8 @@ LOG_DAYS_BACK = 366
 # Day-before reminders go out from this local hour on (the task runs every hour).
 REMINDER_FROM_HOUR = 8
 
+logger = logging.getLogger(__name__)
+
 
 # --------------------------------------------------------------------------------------------
 # Helpers
@@ -57,6 +61,27 @@ def _clean_description(value: str) -> str:
     if len(value) > 4000:
         raise DomainError(_("Use at most %(max)s characters.") % {"max": 4000}, field="description")
     return value
+
+
+def _instants(starts_at: dt.datetime, ends_at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """Start and end as UTC instants.
+
+    Aware times in one zone compare and subtract as wall-clock times, so 02:30-03:30 on the
+    spring night (one instant, 03:30 summer time) would pass as an hour long.
+    """
+    return starts_at.astimezone(dt.UTC), ends_at.astimezone(dt.UTC)
+
+
+def _check_span(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
+    if ends_at <= starts_at:
+        raise DomainError(_("The activity must end after it starts."), field="ends_at")
+    if ends_at - starts_at > MAX_DURATION:
+        raise DomainError(_("One occurrence can last at most 24 hours."), field="ends_at")
+
+
+def _revise(model, pks: Iterable[int], now: dt.datetime) -> None:
+    """Bump the iCal revision (SEQUENCE) and LAST-MODIFIED of changed rows."""
+    model.objects.filter(pk__in=list(pks)).update(sequence=F("sequence") + 1, updated_at=now)
 
 
 def _absolute(path: str) -> str:
@@ -189,13 +214,11 @@ def _check(association: Association, data: ActivityData, *, new: bool) -> dict:
         raise DomainError(_("Choose how often the activity repeats."), field="frequency")
     if data.visibility not in Visibility.values:
         raise DomainError(_("Choose who may see the activity."), field="visibility")
-    if data.ends_at <= data.starts_at:
-        raise DomainError(_("The activity must end after it starts."), field="ends_at")
-    if data.ends_at - data.starts_at > MAX_DURATION:
-        raise DomainError(_("One occurrence can last at most 24 hours."), field="ends_at")
-    if new and data.starts_at < now:
+    starts_at, ends_at = _instants(data.starts_at, data.ends_at)
+    _check_span(starts_at, ends_at)
+    if new and starts_at < now:
         raise DomainError(_("The start lies in the past."), field="starts_at")
-    if data.starts_at > now + MAX_AHEAD:
+    if starts_at > now + MAX_AHEAD:
         raise DomainError(_("Plan at most two years ahead."), field="starts_at")
     if data.capacity is not None and not 1 <= data.capacity <= MAX_CAPACITY:
         raise DomainError(
@@ -218,9 +241,9 @@ def _check(association: Association, data: ActivityData, *, new: bool) -> dict:
             _("Repeat 1 to %(max)s times.") % {"max": Activity.MAX_COUNT}, field="count"
         )
     if until is not None:
-        if until < timezone.localdate(data.starts_at):
+        if until < timezone.localdate(starts_at):
             raise DomainError(_("The end date lies before the first date."), field="until")
-        if until > timezone.localdate(data.starts_at) + dt.timedelta(days=5 * 366):
+        if until > timezone.localdate(starts_at) + dt.timedelta(days=5 * 366):
             raise DomainError(_("Repeat for at most five years."), field="until")
     for organiser in data.organisers:
         if organiser.association_id != association.pk or organiser.status != Member.Status.ACTIVE:
@@ -232,8 +255,8 @@ def _check(association: Association, data: ActivityData, *, new: bool) -> dict:
         "description": description,
         "category": data.category,
         "location": location,
-        "starts_at": data.starts_at,
-        "ends_at": data.ends_at,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
         "frequency": data.frequency,
         "interval": interval,
         "until": until,
@@ -330,6 +353,7 @@ def activity_update(*, actor: User, activity: Activity, data: ActivityData) -> A
     for name, value in fields.items():
         setattr(activity, name, value)
     activity.save()
+    _revise(Activity, [activity.pk], timezone.now())
     activity.organisers.set(list(data.organisers) or list(activity.organisers.all()))
     if activity.status == Activity.Status.PLANNED:
         _sync_occurrences(activity, now=timezone.now())
@@ -357,6 +381,9 @@ def activity_cancel(*, actor: User, activity: Activity, reason: str = "") -> Act
     Occurrence.objects.filter(pk__in=[o.pk for o in coming]).update(
         status=Occurrence.Status.CANCELLED, cancel_reason=reason
     )
+    now = timezone.now()
+    _revise(Activity, [activity.pk], now)
+    _revise(Occurrence, [o.pk for o in coming], now)
     for member, occurrence in _signed_up_members(coming):
         occurrence.cancel_reason = reason
         _mail_member(member, "occurrence_cancelled", _occurrence_context(occurrence))
@@ -378,6 +405,7 @@ def _sync_occurrences(activity: Activity, *, now: dt.datetime) -> None:
     """
     duration = activity.duration
     wanted = [s for s in rule_of(activity).starts(up_to=now + HORIZON) if s >= now]
+    revised = []
     future = {
         timezone.localdate(o.original_start): o
         for o in activity.occurrences.filter(original_start__gte=now)
@@ -391,15 +419,18 @@ def _sync_occurrences(activity: Activity, *, now: dt.datetime) -> None:
                     activity=activity,
                     original_start=start,
                     starts_at=start,
-                    ends_at=start + duration,
+                    ends_at=end_of(start, duration),
                 )
             )
             continue
+        before = (occurrence.original_start, occurrence.starts_at, occurrence.ends_at)
         moved = occurrence.is_moved
         occurrence.original_start = start
         if not moved:
-            occurrence.starts_at, occurrence.ends_at = start, start + duration
-        occurrence.save(update_fields=["original_start", "starts_at", "ends_at"])
+            occurrence.starts_at, occurrence.ends_at = start, end_of(start, duration)
+        if (occurrence.original_start, occurrence.starts_at, occurrence.ends_at) != before:
+            occurrence.save(update_fields=["original_start", "starts_at", "ends_at"])
+            revised.append(occurrence.pk)
     Occurrence.objects.bulk_create(new)
     dropped = list(future.values())
     with_signups = {
@@ -414,20 +445,30 @@ def _sync_occurrences(activity: Activity, *, now: dt.datetime) -> None:
     Occurrence.objects.filter(pk__in=[o.pk for o in kept]).update(
         status=Occurrence.Status.CANCELLED, cancel_reason=reason
     )
+    _revise(Occurrence, revised + [o.pk for o in kept], timezone.now())
     for member, occurrence in _signed_up_members(kept):
         occurrence.cancel_reason = reason
         _mail_member(member, "occurrence_cancelled", _occurrence_context(occurrence))
 
 
-@transaction.atomic
 def occurrences_extend(*, now: dt.datetime | None = None) -> int:
-    """Generate the dates of recurring activities that came within the horizon (daily task)."""
+    """Generate the dates of recurring activities that came within the horizon (daily task).
+
+    Each activity in its own transaction: one that fails is logged and the others still get
+    their dates.
+    """
     now = now or timezone.now()
     before = Occurrence.objects.count()
     recurring = Activity.objects.planned().exclude(frequency=Frequency.ONCE)
-    # Lock the activities: an edit at the same moment must not generate the same dates.
-    for activity in recurring.select_for_update(of=("self",)):
-        _sync_occurrences(activity, now=now)
+    for pk in recurring.values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                # Lock the activity: an edit at the same moment must not generate the same dates.
+                activity = recurring.select_for_update(of=("self",)).filter(pk=pk).first()
+                if activity is not None:
+                    _sync_occurrences(activity, now=now)
+        except Exception:
+            logger.exception("Could not extend the dates of activity %s", pk)
     return Occurrence.objects.count() - before
 
 
@@ -460,6 +501,10 @@ def occurrence_cancel(*, actor: User, occurrence: Occurrence, reason: str = "") 
     occurrence.status = Occurrence.Status.CANCELLED
     occurrence.cancel_reason = reason
     occurrence.save(update_fields=["status", "cancel_reason"])
+    # The series changes too: the feed lists the date as an exception of the activity.
+    now = timezone.now()
+    _revise(Occurrence, [occurrence.pk], now)
+    _revise(Activity, [occurrence.activity_id], now)
     for member, _occurrence in _signed_up_members([occurrence]):
         _mail_member(member, "occurrence_cancelled", _occurrence_context(occurrence))
     audit_record(
@@ -480,10 +525,8 @@ def occurrence_move(
     now = timezone.now()
     occurrence = _locked_occurrence(occurrence)
     _coming(occurrence, now)
-    if ends_at <= starts_at:
-        raise DomainError(_("The activity must end after it starts."), field="ends_at")
-    if ends_at - starts_at > MAX_DURATION:
-        raise DomainError(_("One occurrence can last at most 24 hours."), field="ends_at")
+    starts_at, ends_at = _instants(starts_at, ends_at)
+    _check_span(starts_at, ends_at)
     if starts_at < now:
         raise DomainError(_("The start lies in the past."), field="starts_at")
     if starts_at > now + MAX_AHEAD:
@@ -493,6 +536,7 @@ def occurrence_move(
     previous = occurrence.starts_at
     occurrence.starts_at, occurrence.ends_at = starts_at, ends_at
     occurrence.save(update_fields=["starts_at", "ends_at"])
+    _revise(Occurrence, [occurrence.pk], now)
     for member, _occurrence in _signed_up_members([occurrence]):
         _mail_member(
             member,

@@ -45,6 +45,15 @@ urlpatterns = [
     path("hours/<int:pk>/reject/", views.hours_reject, name="hours_reject"),
 ]
 
+# A public activity's page, linked from the public feed: readable without an account.
+public_urlpatterns = [
+    path(
+        "associations/<slug:slug>/activities/<int:pk>/",
+        views.public_activity,
+        name="public_activity",
+    ),
+]
+
 # The iCal feeds live outside the portal: calendar apps fetch them without logging in.
 feed_urlpatterns = [
     path("associations/<slug:slug>/public.ics", views.ical_public, name="ical_public"),

@@ -9,9 +9,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from activities import feeds, selectors, services
 from activities.access import (
@@ -712,20 +717,44 @@ def category_rename(request, pk: int):
 # --- iCal feeds (no log-in: a subscribed phone cannot log in) --------------------------------
 
 
-def _ics(calendar_bytes: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(calendar_bytes, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{name}.ics"'
+def _ics(request, calendar_bytes: bytes, name: str, *, public: bool) -> HttpResponse:
+    """The feed, or 304 Not Modified when the calendar app has these bytes already."""
+    etag = feeds.etag(calendar_bytes)
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        # A HEAD request gets the headers of the GET without the body.
+        body = b"" if request.method == "HEAD" else calendar_bytes
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Length"] = str(len(calendar_bytes))
+        response["Content-Disposition"] = f'inline; filename="{name}.ics"'
+    response["ETag"] = etag
+    # Calendar apps poll; a private link's feed is for that member's devices only.
+    max_age = int(feeds.REFRESH.total_seconds())
+    patch_cache_control(response, public=public, private=not public, max_age=max_age)
     return response
 
 
-@require_GET
-@never_cache
+@require_safe
 def ical_public(request, slug: str):
     """The association's public activities, for anyone."""
     association = Association.objects.filter(slug=slug).first()
     if association is None:
         raise Http404
-    return _ics(feeds.association_feed(association, public_only=True), slug)
+    feed = feeds.association_feed(association, public_only=True)
+    return _ics(request, feed, slug, public=True)
+
+
+@require_safe
+def public_activity(request, slug: str, pk: int):
+    """A public activity and its coming dates, for people without an account (feed links)."""
+    activity = selectors.public_activity(slug, pk)
+    if activity is None:
+        raise Http404
+    return render(
+        request,
+        "activities/public_activity.html",
+        {"activity": activity, "occurrences": selectors.public_dates(activity)},
+    )
 
 
 def _member_for(token: str) -> Member:
@@ -735,19 +764,16 @@ def _member_for(token: str) -> Member:
     return member
 
 
-@require_GET
-@never_cache
+@require_safe
 def ical_members(request, token: str):
     """All activities of the member's association, behind the member's private link."""
     member = _member_for(token)
-    return _ics(
-        feeds.association_feed(member.association, public_only=False), member.association.slug
-    )
+    feed = feeds.association_feed(member.association, public_only=False)
+    return _ics(request, feed, member.association.slug, public=False)
 
 
-@require_GET
-@never_cache
+@require_safe
 def ical_member(request, token: str):
     """The member's own sign-ups, behind their private link."""
     member = _member_for(token)
-    return _ics(feeds.member_feed(member), "mine")
+    return _ics(request, feeds.member_feed(member), "mine", public=False)

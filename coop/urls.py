@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from activities.urls import feed_urlpatterns as activity_feeds
+from activities.urls import public_urlpatterns as activity_public
 from coop import views as coop_views
 from members import views as member_views
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("portal/", include("vacancies.urls")),
     path("portal/", include("activities.urls")),
     path("ical/", include(activity_feeds)),
+    path("calendar/", include(activity_public)),
 ]
 
 if settings.COOP_BENCH_VIEWS:

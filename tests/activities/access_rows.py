@@ -8,7 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities import services
-from activities.models import Activity, Category, ContributionLog, Frequency, Occurrence
+from activities.models import (
+    Activity,
+    Category,
+    ContributionLog,
+    Frequency,
+    Occurrence,
+    Visibility,
+)
 from activities.services import ActivityData
 from coop.models import Association
 from members.models import Member
@@ -39,6 +46,16 @@ def _activity(cast: Cast, association: Association | None = None) -> Activity:
         organisers=[member],
     )
     return services.activity_plan(actor=cast.coordinator, association=association, data=data)
+
+
+def _public(cast: Cast) -> Activity:
+    activity = _activity(cast)
+    Activity.objects.filter(pk=activity.pk).update(visibility=Visibility.PUBLIC)
+    return activity
+
+
+def _public_page(make, slug=lambda c: c.association.slug):
+    return lambda c: reverse("public_activity", args=[slug(c), make(c).pk])
 
 
 def _proposal(cast: Cast) -> Activity:
@@ -175,6 +192,11 @@ ROWS: dict[str, Row] = {
         everyone(OK),
         reason="The association's public activities, for anyone's calendar app.",
     ),
+    "public_activity": Row(
+        _public_page(_public),
+        everyone(OK),
+        reason="A public activity's page, linked from the public feed, for anyone.",
+    ),
     "ical_members": Row(
         lambda c: reverse("ical_members", args=["not-a-valid-token"]),
         everyone(NOT_FOUND),
@@ -210,6 +232,10 @@ OBJECT_ROWS: dict[str, Row] = {
     ),
     "missing activity": Row(
         lambda c: reverse("activities:activity_detail", args=[999999]), only(())
+    ),
+    "public page of a members-only activity": Row(_public_page(_activity), everyone(NOT_FOUND)),
+    "public page of an activity under another association's address": Row(
+        _public_page(_public, slug=lambda c: c.other_association.slug), everyone(NOT_FOUND)
     ),
     "missing association's public feed": Row(
         lambda c: reverse("ical_public", args=["does-not-exist"]), everyone(NOT_FOUND)
@@ -261,6 +287,7 @@ WRONG_METHOD: dict[str, WrongMethod] = {
     "activities:my_hours": _wrong("post", lambda c: reverse("activities:my_hours")),
     "activities:hours_log": _wrong("put", lambda c: reverse("activities:hours_log")),
     "ical_public": _wrong("post", lambda c: reverse("ical_public", args=[c.association.slug])),
+    "public_activity": _wrong("post", _public_page(_public)),
     "ical_member": _wrong("post", lambda c: reverse("ical_member", args=["x"])),
     "ical_members": _wrong("post", lambda c: reverse("ical_members", args=["x"])),
 }
