@@ -730,7 +730,7 @@ def _ics(request, calendar_bytes: bytes, name: str, *, public: bool) -> HttpResp
     response["ETag"] = etag
     # Calendar apps poll; a private link's feed is for that member's devices only.
     max_age = int(feeds.REFRESH.total_seconds())
-    patch_cache_control(response, public=public, private=not public, max_age=max_age)
+    patch_cache_control(response, **{"public" if public else "private": True}, max_age=max_age)
     return response
 
 

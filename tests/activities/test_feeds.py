@@ -6,11 +6,14 @@ import datetime as dt
 
 import icalendar
 import pytest
+import time_machine
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from activities import services
 from activities.models import Frequency, Visibility
+from activities.services import ActivityData
 from tests.activities.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +98,126 @@ def test_a_member_regenerates_the_links_and_sees_them_once(client_for, cast):
     assert client.get(path).status_code == 200
     page = client.get(reverse("activities:my_calendar"))
     assert link not in page.content.decode()
+
+
+def public_feed(client, cast, **headers):
+    return client.get(reverse("ical_public", args=[cast.association.slug]), headers=headers)
+
+
+def test_a_feed_answers_304_while_it_has_not_changed_and_200_once_it_has(client, cast, plan):
+    activity = plan(frequency=Frequency.WEEKLY, count=4, visibility=Visibility.PUBLIC)
+    first = public_feed(client, cast)
+    etag = first["ETag"]
+
+    again = public_feed(client, cast, if_none_match=etag)
+    services.occurrence_cancel(actor=cast.coordinator, occurrence=activity.occurrences.last())
+    changed = public_feed(client, cast, if_none_match=etag)
+
+    assert first.status_code == 200 and etag
+    assert again.status_code == 304 and again.content == b""
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_feeds_say_how_long_to_cache_them_and_answer_head(client, cast, plan):
+    plan(visibility=Visibility.PUBLIC)
+    token = services.calendar_token_regenerate(actor=cast.drager, member=cast.drager_member)
+    public = public_feed(client, cast)
+    head = client.head(reverse("ical_public", args=[cast.association.slug]))
+    private = client.get(reverse("ical_member", args=[token]))
+
+    assert public["Cache-Control"] == "public, max-age=3600"
+    assert private["Cache-Control"] == "private, max-age=3600"
+    assert "no-store" not in public["Cache-Control"] + private["Cache-Control"]
+    assert head.status_code == 200 and head.content == b""
+    assert head["ETag"] == public["ETag"]
+    assert head["Content-Length"] == str(len(public.content))
+    calendar = parse(public)
+    assert calendar["REFRESH-INTERVAL"].to_ical() == b"PT1H"
+    assert calendar["REFRESH-INTERVAL"].params["VALUE"] == "DURATION"
+    assert calendar["X-PUBLISHED-TTL"].to_ical() == b"PT1H"
+
+
+def test_changed_events_carry_a_higher_sequence_and_their_last_change(client, cast, plan):
+    with time_machine.travel(dt.datetime(2027, 1, 4, 9, tzinfo=dt.UTC), tick=False):
+        series = plan(frequency=Frequency.WEEKLY, count=4, visibility=Visibility.PUBLIC)
+        _, second, third, _ = series.occurrences.order_by("starts_at")
+    before = {str(e.get("recurrence-id", "")): e for e in events(parse(public_feed(client, cast)))}
+
+    with time_machine.travel(dt.datetime(2027, 1, 5, 7, tzinfo=dt.UTC), tick=False):
+        services.occurrence_move(
+            actor=cast.coordinator,
+            occurrence=third,
+            starts_at=third.starts_at + dt.timedelta(hours=2),
+            ends_at=third.ends_at + dt.timedelta(hours=2),
+        )
+    with time_machine.travel(dt.datetime(2027, 1, 6, 7, tzinfo=dt.UTC), tick=False):
+        services.occurrence_cancel(actor=cast.coordinator, occurrence=second)
+    master, moved = events(parse(public_feed(client, cast)))
+
+    assert before[""]["sequence"] == 0
+    assert master["sequence"] == 1  # the series has a new EXDATE
+    assert master.decoded("last-modified") == dt.datetime(2027, 1, 6, 7, tzinfo=dt.UTC)
+    assert master.decoded("dtstamp") == master.decoded("last-modified")
+    assert moved["sequence"] == 2  # the series' revision plus the date's own move
+    assert moved.decoded("last-modified") == dt.datetime(2027, 1, 6, 7, tzinfo=dt.UTC)
+
+
+def test_an_edited_activity_gets_a_higher_sequence(client, cast, plan, categories):
+    activity = plan(visibility=Visibility.PUBLIC)
+    data = ActivityData(
+        title="Koffie en thee",
+        category=activity.category,
+        location=activity.location,
+        starts_at=activity.starts_at,
+        ends_at=activity.ends_at,
+        visibility=Visibility.PUBLIC,
+    )
+    services.activity_update(actor=cast.coordinator, activity=activity, data=data)
+
+    (event,) = events(parse(public_feed(client, cast)))
+
+    assert str(event["summary"]) == "Koffie en thee"
+    assert event["sequence"] == 1
+
+
+def test_cancelled_and_moved_dates_stay_in_the_feed_for_the_whole_series(client, cast, plan):
+    with time_machine.travel(dt.datetime(2027, 1, 4, 9, tzinfo=dt.UTC), tick=False):
+        series = plan(frequency=Frequency.WEEKLY, visibility=Visibility.PUBLIC)
+        first, second = series.occurrences.order_by("starts_at")[:2]
+        services.occurrence_cancel(actor=cast.coordinator, occurrence=first)
+        services.occurrence_move(
+            actor=cast.coordinator,
+            occurrence=second,
+            starts_at=second.starts_at + dt.timedelta(days=1),
+            ends_at=second.ends_at + dt.timedelta(days=1),
+        )
+
+    # Half a year later the dates are long past, but the rule still has them.
+    with time_machine.travel(dt.datetime(2027, 7, 5, 9, tzinfo=dt.UTC), tick=False):
+        master, moved = events(parse(public_feed(client, cast)))
+
+    assert [d.dt for d in master["exdate"].dts] == [timezone.localtime(first.original_start)]
+    assert moved.decoded("recurrence-id") == timezone.localtime(second.original_start)
+    assert moved.decoded("dtstart") == timezone.localtime(second.starts_at) + dt.timedelta(days=1)
+
+
+def test_the_public_feed_links_to_a_public_page_and_names_itself_in_dutch(client, cast, plan):
+    activity = plan(frequency=Frequency.WEEKLY, count=3, visibility=Visibility.PUBLIC)
+    moved = activity.occurrences.last()
+    services.occurrence_move(
+        actor=cast.coordinator,
+        occurrence=moved,
+        starts_at=moved.starts_at + dt.timedelta(hours=1),
+        ends_at=moved.ends_at + dt.timedelta(hours=1),
+    )
+
+    calendar = parse(public_feed(client, cast))
+
+    assert str(calendar["X-WR-CALNAME"]) == f"{cast.association.name} (openbaar)"
+    urls = {str(e["url"]) for e in events(calendar)}
+    assert len(urls) == 1
+    path = urls.pop().removeprefix(settings.WAGTAILADMIN_BASE_URL.rstrip("/"))
+    page = client.get(path)  # anonymous
+    assert page.status_code == 200
+    assert "Koffieochtend" in page.content.decode()
+    assert len(page.context["occurrences"]) == 3
