@@ -835,7 +835,8 @@ class SmallSeeder:
         categories = {c.key: c for c in association.activity_categories.all()}
         planned = {}
         for spec in DEMO_ACTIVITIES:
-            day = self.today + dt.timedelta(days=(spec.weekday - self.today.weekday()) % 7 + 1)
+            # The first of the coming seven days (tomorrow onwards) that is the spec's weekday.
+            day = self.today + dt.timedelta(days=(spec.weekday - self.today.weekday() - 1) % 7 + 1)
             start = timezone.make_aware(dt.datetime.combine(day, spec.start))
             data = activity_services.ActivityData(
                 title=spec.title,
