@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -26,15 +27,23 @@ def _render_text(name: str, context: dict[str, Any]) -> str:
 
 
 def send_email_on_commit(
-    *, template: str, to: str, context: dict[str, Any], language: str | None = None
+    *,
+    template: str,
+    to: str,
+    context: dict[str, Any],
+    language: str | None = None,
+    only_if: Callable[[], bool] | None = None,
 ) -> None:
     """Queue one e-mail; nothing is sent when the surrounding transaction rolls back.
 
     It is rendered after the commit too, so that locks taken by the transaction (a voting
-    round, an occurrence's places) are not held while templates render.
+    round, an occurrence's places) are not held while templates render. ``only_if``, asked
+    after the commit, can still drop an e-mail that later events made stale.
     """
 
     def send() -> None:
+        if only_if is not None and not only_if():
+            return
         subject, body = render_email(template, context, language or settings.LANGUAGE_CODE)
         EmailMessage(subject=subject, body=body, to=[to]).send()
 

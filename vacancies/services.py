@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists
 from django.urls import reverse
 from django.utils import timezone
@@ -564,6 +564,10 @@ def ballot_cast(
     no time, a random key, encrypted choices, and a seal only the ballot key can recompute.
     """
     now = now or timezone.now()
+    seal = ballots.seal_for(voting_round.pk, member.pk)
+    # Mark this cast as under way before queueing for the round, so that the receipt e-mail
+    # of the member's previous cast waits for it (see _receipt_stands).
+    _cast_under_way(seal, exclusive=False)
     # Lock the round: casting and closing must not interleave, and one member's concurrent
     # casts queue here instead of racing (QUALITY 1 and 2).
     voting_round = _locked_round(voting_round)
@@ -577,7 +581,6 @@ def ballot_cast(
     if standing.recused:
         raise DomainError(_("You stepped out of this round and cannot vote in it."))
     canonical = tally.clean_choices(voting_round.method, candidate_ids, choices)
-    seal = ballots.seal_for(voting_round.pk, member.pk)
     if standing.voted:
         # The last ballot counts: the seal finds the previous one without naming the member.
         Ballot.objects.filter(round=voting_round, seal=seal).delete()
@@ -585,12 +588,13 @@ def ballot_cast(
         VoteRecord.objects.create(round=voting_round, member=member)
     key = ballots.new_ballot_key()
     receipt = ballots.new_receipt()
+    size = ballots.padded_size(voting_round.method, candidate_ids)
     Ballot.objects.create(
         key=key,
         round=voting_round,
         seal=seal,
         receipt=receipt,
-        sealed_choices=ballots.seal_choices(voting_round.pk, key, canonical),
+        sealed_choices=ballots.seal_choices(voting_round.pk, key, canonical, size=size),
     )
     if member.user_id:
         send_email_on_commit(
@@ -603,8 +607,36 @@ def ballot_cast(
                 "url": _absolute(reverse("vacancies:round_detail", args=[voting_round.pk])),
             },
             language=member.user.language or settings.LANGUAGE_CODE,
+            only_if=lambda: _receipt_stands(round_id=voting_round.pk, seal=seal, receipt=receipt),
         )
     return receipt
+
+
+def _cast_under_way(seal: str, *, exclusive: bool) -> None:
+    """A transaction-long advisory lock per member and round, named by the seal (PostgreSQL).
+
+    Each cast holds it shared from its start, also while it waits for the round; taken
+    exclusively, it waits until every cast of that member under way has committed. SQLite
+    runs one writing transaction at a time, so there is nothing to wait for.
+    """
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        # 60 bits of the seal: a signed bigint; a collision only delays an e-mail.
+        cursor.execute(f"SELECT {function}(%s)", [int(seal[:15], 16)])
+
+
+@transaction.atomic
+def _receipt_stands(*, round_id: int, seal: str, receipt: str) -> bool:
+    """Whether the ballot of this receipt is still in the round (a revote deletes it).
+
+    Asked after a cast commits, before its receipt e-mail goes out, once the member's casts
+    under way have committed: in a burst of revotes only the ballot that stands gets an
+    e-mail. A receipt outlives the close (its seal does not), so it is looked up by itself.
+    """
+    _cast_under_way(seal, exclusive=True)
+    return Ballot.objects.filter(round_id=round_id, receipt=receipt).exists()
 
 
 @transaction.atomic
@@ -707,8 +739,13 @@ def voting_round_close(*, round_id: int, now: dt.datetime | None = None) -> Voti
     record = tally_record(voting_round, rows, turnout=turnout, recused=recused)
     # Rewrite the ballots in a random order inside this transaction: afterwards they share one
     # transaction id and no physical order, so nothing in the database ties a ballot to the
-    # moment (and so the member) of its cast.
+    # moment (and so the member) of its cast. The seals have done their work (finding a
+    # member's ballot to replace): random values take their place, so that the ballot key
+    # cannot map a member to a counted ballot any more. Key, receipt and choices stay, so the
+    # tally, the digest and the receipts verify as before.
     random.SystemRandom().shuffle(rows)
+    for row in rows:
+        row.seal = ballots.new_seal_placeholder()
     Ballot.objects.filter(round=voting_round).delete()
     Ballot.objects.bulk_create(rows)
     stored = {k: v for k, v in record.items() if k != "ballots"}
@@ -748,10 +785,15 @@ def voting_round_close(*, round_id: int, now: dt.datetime | None = None) -> Voti
     return voting_round
 
 
-def verify_tally(voting_round: VotingRound) -> bool:
+class TallyCheck(NamedTuple):
+    verified: bool
+    digest: str  # recomputed from the stored ballots ("" for a round that is not closed)
+
+
+def tally_check(voting_round: VotingRound) -> TallyCheck:
     """Recount a closed round from its stored ballots and compare with the stored tally."""
     if voting_round.status != VotingRound.Status.CLOSED:
-        return False
+        return TallyCheck(False, "")
     rows = list(voting_round.ballots.all())
     record = tally_record(
         voting_round,
@@ -759,14 +801,20 @@ def verify_tally(voting_round: VotingRound) -> bool:
         turnout=VoteRecord.objects.filter(round=voting_round).count(),
         recused=Recusal.objects.filter(round=voting_round).count(),
     )
+    recounted = tally.digest(record)
     elected = record["outcome"] == VotingRound.Outcome.ELECTED
     # The digest alone would not notice an edited tally, outcome or winner: compare them too.
-    return (
-        tally.digest(record) == voting_round.digest
+    verified = (
+        recounted == voting_round.digest
         and {k: v for k, v in record.items() if k != "ballots"} == voting_round.tally
         and record["outcome"] == voting_round.outcome
         and voting_round.winner_id == (record["result"]["winner"] if elected else None)
     )
+    return TallyCheck(verified, recounted)
+
+
+def verify_tally(voting_round: VotingRound) -> bool:
+    return tally_check(voting_round).verified
 
 
 # -- nomination --------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test import override_settings
 
 from members.models import Member
@@ -25,7 +25,9 @@ OTHER_KEY = "another-ballot-key-from-a-different-installation-5f2e"
 def _electors(cast) -> list[Member]:
     """The cast's members of the association who log in, in a stable order."""
     return list(
-        Member.objects.filter(association=cast.association, user__isnull=False).order_by("pk")
+        Member.objects.filter(association=cast.association, user__isnull=False)
+        .select_related("user")
+        .order_by("pk")
     )
 
 
@@ -106,7 +108,9 @@ def test_the_stored_choices_are_encrypted_and_bound_to_the_key(cast, voting_roun
 
 def test_the_same_choices_encrypt_differently_each_time():
     choices = {"approved": ["1", "2"]}
-    assert ballots.seal_choices(1, "a" * 32, choices) != ballots.seal_choices(1, "a" * 32, choices)
+    size = ballots.padded_size("approval", [1, 2])
+    first = ballots.seal_choices(1, "a" * 32, choices, size=size)
+    assert first != ballots.seal_choices(1, "a" * 32, choices, size=size)
 
 
 def test_the_seal_differs_per_member_and_round_and_needs_the_key(cast, voting_round):
@@ -141,6 +145,86 @@ def test_revoting_replaces_the_ballot_under_the_same_seal_with_a_new_key_and_rec
     opened = ballots.open_choices(voting_round.pk, after.key, after.sealed_choices)
     assert opened["answers"][str(joost.pk)] == "yes"
     assert VoteRecord.objects.filter(round=voting_round, member=member).count() == 1
+
+
+def _receipt_mails(mailoutbox, user) -> list[str]:
+    return [m.body for m in mailoutbox if m.to == [user.email]]
+
+
+def test_a_burst_of_revotes_sends_one_receipt_e_mail_for_the_ballot_that_stands(
+    cast, voting_round, django_capture_on_commit_callbacks, mailoutbox
+):
+    fenna, joost, amira = candidates_of(voting_round)
+    member = cast.drager_member
+    # The e-mails go out after the last cast committed, as when casts come in a burst: by
+    # then the first two ballots were replaced, so their receipts are not sent.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        replaced = [
+            services.ballot_cast(voting_round=voting_round, member=member, choices=_yes_for(c))
+            for c in (fenna, joost)
+        ]
+        standing = services.ballot_cast(
+            voting_round=voting_round, member=member, choices=_yes_for(amira)
+        )
+    assert len(callbacks) == 3
+    assert Ballot.objects.get(round=voting_round).receipt == standing
+    bodies = _receipt_mails(mailoutbox, cast.drager)
+    assert len(bodies) == 1
+    assert standing in bodies[0]
+    assert not any(receipt in bodies[0] for receipt in replaced)
+
+
+def test_a_revote_after_the_receipt_e_mail_went_out_gets_an_e_mail_of_its_own(
+    cast, voting_round, django_capture_on_commit_callbacks, mailoutbox
+):
+    fenna, joost, _amira = candidates_of(voting_round)
+    member = cast.drager_member
+    receipts = []
+    for candidate in (fenna, joost):
+        with django_capture_on_commit_callbacks(execute=True):
+            receipts.append(
+                services.ballot_cast(
+                    voting_round=voting_round, member=member, choices=_yes_for(candidate)
+                )
+            )
+    bodies = _receipt_mails(mailoutbox, cast.drager)
+    assert len(bodies) == 2
+    assert receipts[0] in bodies[0] and receipts[1] in bodies[1]
+    # The e-mail tells that a later vote replaces this one.
+    assert "telt alleen de nieuwe" in bodies[0] or "only the new one counts" in bodies[0]
+
+
+def test_a_receipt_e_mail_that_goes_out_after_the_close_is_still_sent(
+    cast, voting_round, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        receipt = services.ballot_cast(
+            voting_round=voting_round,
+            member=cast.drager_member,
+            choices=_yes_for(candidates_of(voting_round)[0]),
+        )
+        closed = _close(voting_round)
+    assert closed.tally["receipts"] == [receipt]  # counted, though its seal was wiped
+    bodies = _receipt_mails(mailoutbox, cast.drager)
+    assert [receipt in body for body in bodies].count(True) == 1
+
+
+def test_the_round_closed_e_mail_carries_the_digest(
+    cast, voting_round, django_capture_on_commit_callbacks, mailoutbox
+):
+    fenna, joost, amira = candidates_of(voting_round)
+    for member in _electors(cast)[:3]:
+        services.ballot_cast(
+            voting_round=voting_round, member=member, choices=_yes_for(fenna, joost, amira)
+        )
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        closed = _close(voting_round)
+    assert len(closed.digest) == 64
+    electors = sorted(m.user.email for m in _electors(cast))
+    to_electors = [m for m in mailoutbox if m.to[0] in electors]  # not the nomination's
+    assert sorted(a for m in to_electors for a in m.to) == electors
+    assert all(closed.digest in m.body for m in to_electors)
 
 
 def test_the_database_refuses_a_second_vote_record_for_a_member(cast, voting_round):
@@ -216,6 +300,65 @@ def test_the_database_refuses_changing_vote_records_of_a_closed_round(cast, clos
     assert VoteRecord.objects.filter(round=closed_round).count() == 3
 
 
+@pytest.mark.parametrize("status", ["open", "scheduled"])
+def test_the_database_refuses_setting_a_closed_round_back_to_another_status(closed_round, status):
+    # Re-opened, its ballots would lose the triggers' guard: deleted, recast, closed again.
+    refused = pytest.raises(DatabaseError, match="closed voting round")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE vacancies_votinground SET status = %s WHERE id = %s", [status, closed_round.pk]
+        )
+    assert VotingRound.objects.get(pk=closed_round.pk).status == VotingRound.Status.CLOSED
+    with pytest.raises(DatabaseError), transaction.atomic():
+        VotingRound.objects.filter(pk=closed_round.pk).update(status=status, tally=None)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Ballot.objects.filter(round=closed_round).delete()
+    assert Ballot.objects.filter(round=closed_round).count() == 3
+
+
+def test_a_closed_round_keeps_its_status_on_a_save_and_an_open_round_still_closes(
+    cast, closed_round
+):
+    closed_round.save()  # every column, the status unchanged
+    other = open_round(cast, make_vacancy(cast, unit=cast.units[3]))
+    assert _close(other).status == VotingRound.Status.CLOSED
+
+
+_POSTGRESQL_ONLY = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite has no TRUNCATE statement"
+)
+
+
+def _truncate(*tables: str) -> None:
+    with connection.cursor() as cursor:
+        # Pending foreign-key checks of this test's inserts would refuse TRUNCATE by themselves.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"TRUNCATE {', '.join(tables)}")
+
+
+@_POSTGRESQL_ONLY
+@pytest.mark.parametrize("table", ["vacancies_ballot", "vacancies_voterecord"])
+def test_postgresql_refuses_truncating_ballots_or_vote_records_of_a_closed_round(
+    closed_round, table
+):
+    with pytest.raises(DatabaseError, match="closed round"), transaction.atomic():
+        _truncate(table)
+    assert Ballot.objects.filter(round=closed_round).count() == 3
+    assert VoteRecord.objects.filter(round=closed_round).count() == 3
+
+
+@_POSTGRESQL_ONLY
+def test_postgresql_truncates_rows_of_rounds_still_open_as_it_deletes_them(cast, voting_round):
+    services.ballot_cast(
+        voting_round=voting_round,
+        member=cast.drager_member,
+        choices=_yes_for(candidates_of(voting_round)[0]),
+    )
+    with transaction.atomic():
+        _truncate("vacancies_ballot", "vacancies_voterecord")
+        assert not Ballot.objects.exists() and not VoteRecord.objects.exists()
+
+
 def test_ballots_of_an_open_round_are_not_frozen(cast, voting_round):
     services.ballot_cast(
         voting_round=voting_round,
@@ -228,11 +371,12 @@ def test_ballots_of_an_open_round_are_not_frozen(cast, voting_round):
 # -- manage.py verify_tally --------------------------------------------------------------------
 
 
-def test_verify_tally_says_ok_after_a_normal_close(closed_round):
+def test_verify_tally_says_ok_after_a_normal_close_with_the_digest_it_checked(closed_round):
     assert services.verify_tally(closed_round)
     output = _verify()
     assert f"round {closed_round.pk} " in output
-    assert output.strip().endswith("ok")
+    assert len(closed_round.digest) == 64
+    assert output.strip().endswith(f": ok, digest {closed_round.digest}")
     assert "MISMATCH" not in output
 
 
@@ -245,10 +389,12 @@ def test_verify_tally_checks_only_the_rounds_asked_for(cast, closed_round):
     assert _verify().count(": ok") == 2
 
 
-def test_verify_tally_reports_a_tampered_digest(closed_round):
+def test_verify_tally_reports_a_tampered_digest_next_to_the_recounted_one(closed_round):
     VotingRound.objects.filter(pk=closed_round.pk).update(digest="0" * 64)
     output = _verify_fails()
     assert f"round {closed_round.pk} " in output and "MISMATCH" in output
+    assert f"stored digest {'0' * 64}" in output
+    assert f"recounted digest {closed_round.digest}" in output
 
 
 def _loser(stored: dict) -> int:

@@ -20,7 +20,7 @@ from coop.models import Unit
 from members.models import Member
 from members.services import member_register
 from tests.vacancies.conftest import candidates_of, make_vacancy, open_round
-from vacancies import services
+from vacancies import ballots, services
 from vacancies.models import Ballot, VoteRecord, VotingRound
 
 pytestmark = [
@@ -120,6 +120,33 @@ def test_twenty_casts_for_one_member_give_one_vote_record_and_one_ballot(cast, v
         assert Ballot.objects.filter(round=voting_round).count() == trial
         # The ballot that stays is one of the casts that were answered with a receipt.
         assert set(Ballot.objects.values_list("receipt", flat=True)) & set(receipts)
+
+
+def test_twenty_casts_for_one_member_send_one_receipt_e_mail_for_the_ballot_that_stands(
+    cast, voting_round, mailoutbox
+):
+    members = list(
+        Member.objects.filter(association=cast.association, user__isnull=False).select_related(
+            "user"
+        )
+    )[:TRIALS]
+    for member in members:
+        mailoutbox.clear()
+        results = _race(
+            20,
+            lambda i, m=member: services.ballot_cast(
+                voting_round=voting_round, member=m, choices=_answers(voting_round, i)
+            ),
+        )
+        assert _failures(results) == []
+        answered = [value for status, value in results if status == "ok"]
+        assert len(answered) == 20  # every cast got a receipt page
+        seal = ballots.seal_for(voting_round.pk, member.pk)
+        standing = Ballot.objects.get(round=voting_round, seal=seal).receipt
+        assert standing in answered
+        assert [m.to for m in mailoutbox] == [[member.user.email]]
+        assert standing in mailoutbox[0].body
+        assert not [r for r in answered if r != standing and r in mailoutbox[0].body]
 
 
 def test_a_hundred_members_casting_at_once_give_a_hundred_votes(cast):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import logging
 
+import pytest
 import time_machine
 from django.core import serializers
 from django.db import connection
@@ -13,7 +15,7 @@ from django.test import override_settings
 
 from coop.models import AuditEntry
 from members.models import Member
-from tests.vacancies.conftest import candidates_of, open_round
+from tests.vacancies.conftest import CANDIDATES, candidates_of, make_vacancy, open_round
 from vacancies import ballots, services, tally
 from vacancies.models import (
     Ballot,
@@ -167,7 +169,8 @@ def test_the_receipt_e_mail_has_the_receipt_but_not_the_choices(
     with django_capture_on_commit_callbacks(execute=True):
         voting_round, voters, choices, receipts = _cast_ranked_round(cast, vacancy)
     mailoutbox[:] = [m for m in mailoutbox if any(r in m.body for r in receipts.values())]
-    # One per counted code (the first member's replaced code came in an e-mail of its own).
+    # One per counted code: the first member replaced their ballot before its e-mail went out,
+    # so the replaced code was not sent.
     assert len(mailoutbox) == 4
     names = [c.name for c in candidates_of(voting_round)]
     for member in voters:
@@ -179,3 +182,158 @@ def test_the_receipt_e_mail_has_the_receipt_but_not_the_choices(
             assert not any(t in text for t in _choice_texts(choices))
             others = set(receipts.values()) - {receipts[member.pk]}
             assert not any(r in text for r in others)
+
+
+# -- the size of a ballot ----------------------------------------------------------------------
+
+
+def _stored_sizes(cast, voting_round: VotingRound, choices_per_member: list[dict]) -> list[int]:
+    """Cast each choice for another member; the stored sizes of the round's ballots."""
+    for member, choices in zip(_electors(cast), choices_per_member, strict=False):
+        services.ballot_cast(voting_round=voting_round, member=member, choices=choices)
+    return [
+        len(bytes(sealed))
+        for sealed in Ballot.objects.filter(round=voting_round).values_list(
+            "sealed_choices", flat=True
+        )
+    ]
+
+
+def _yes_no(answer: str):
+    return lambda ids: {"answers": dict.fromkeys(ids, answer)}
+
+
+@pytest.mark.parametrize(
+    ("method", "candidates", "choosers"),
+    [
+        pytest.param(
+            "yes_no", CANDIDATES, [_yes_no("abstain"), _yes_no("yes"), _yes_no("no")], id="yes_no"
+        ),
+        pytest.param(
+            "approval",
+            CANDIDATES,
+            [
+                lambda ids: {"approved": []},
+                lambda ids: {"approved": ids[:1]},
+                lambda ids: {"approved": ids},
+            ],
+            id="approval",
+        ),
+        pytest.param(
+            "ranked",
+            CANDIDATES,
+            [
+                lambda ids: {"ranking": ids[:1]},
+                lambda ids: {"ranking": ids[::-1]},
+                lambda ids: {"ranking": []},
+            ],
+            id="ranked",
+        ),
+        pytest.param(
+            "yes_no",
+            CANDIDATES[:1],
+            [_yes_no("yes"), _yes_no("no"), _yes_no("abstain")],
+            id="one-candidate-yes_no",
+        ),
+    ],
+)
+def test_every_ballot_of_a_round_is_stored_at_one_size_whatever_was_chosen(
+    cast, method, candidates, choosers
+):
+    vacancy = make_vacancy(cast, candidates=candidates)
+    voting_round = open_round(cast, vacancy, method=method)
+    ids = [str(c.pk) for c in candidates_of(voting_round)]
+    choices = [choose(ids) for choose in choosers]
+    sizes = _stored_sizes(cast, voting_round, choices)
+    assert len(sizes) == len(choices)
+    assert len(set(sizes)) == 1, sizes
+    # The choices still open as cast (the padding is stripped).
+    opened = [
+        ballots.open_choices(voting_round.pk, b.key, b.sealed_choices)
+        for b in Ballot.objects.filter(round=voting_round)
+    ]
+    canonical = [tally.clean_choices(method, [int(pk) for pk in ids], c) for c in choices]
+    assert tally.canonical_ballots(opened) == tally.canonical_ballots(canonical)
+
+
+def _every_choice(method: str, ids: list[str]):
+    """Every choice a round with these candidates accepts, in canonical form."""
+    if method == "yes_no":
+        for answers in itertools.product(tally.YES_NO_ANSWERS, repeat=len(ids)):
+            yield {"answers": dict(zip(ids, answers, strict=True))}
+    elif method == "approval":
+        for n in range(len(ids) + 1):
+            for subset in itertools.combinations(ids, n):
+                yield {"approved": list(subset)}
+    else:
+        for n in range(len(ids) + 1):
+            for ranking in itertools.permutations(ids, n):
+                yield {"ranking": list(ranking)}
+
+
+@pytest.mark.parametrize("method", ["yes_no", "approval", "ranked"])
+@pytest.mark.parametrize("candidate_ids", [[7], [9, 10], [3, 98, 1234], [1, 22, 333, 4444]])
+def test_the_padded_size_fits_the_longest_choice_exactly(method, candidate_ids):
+    ids = [str(pk) for pk in candidate_ids]
+    size = ballots.padded_size(method, candidate_ids)
+    sealed_sizes, plain_sizes = set(), set()
+    for raw in _every_choice(method, ids):
+        choices = tally.clean_choices(method, candidate_ids, raw)
+        plain_sizes.add(len(json.dumps(choices, sort_keys=True, separators=(",", ":"))))
+        sealed = ballots.seal_choices(1, "k" * 32, choices, size=size)
+        sealed_sizes.add(len(sealed))
+        assert ballots.open_choices(1, "k" * 32, sealed) == choices
+    assert max(plain_sizes) == size
+    assert len(sealed_sizes) == 1
+
+
+def test_a_choice_longer_than_the_round_s_size_is_refused_not_cut():
+    choices = {"approved": ["1", "2"]}
+    with pytest.raises(ValueError, match="does not fit"):
+        ballots.seal_choices(1, "k" * 32, choices, size=ballots.padded_size("approval", [1]))
+
+
+def test_ballots_stored_before_padding_still_open_and_their_round_verifies(cast, vacancy):
+    voting_round = open_round(cast, vacancy, method="approval")
+    ids = [c.pk for c in candidates_of(voting_round)]
+    for member, approved in zip(_electors(cast), ([ids[0]], ids, []), strict=False):
+        services.ballot_cast(
+            voting_round=voting_round, member=member, choices={"approved": approved}
+        )
+    # Re-seal each ballot the way ballots were stored before padding: exactly the JSON's size.
+    for ballot in Ballot.objects.filter(round=voting_round):
+        choices = ballots.open_choices(voting_round.pk, ballot.key, ballot.sealed_choices)
+        plain = json.dumps(choices, sort_keys=True, separators=(",", ":"))
+        unpadded = ballots.seal_choices(voting_round.pk, ballot.key, choices, size=len(plain))
+        Ballot.objects.filter(pk=ballot.pk).update(sealed_choices=unpadded)
+    sizes = Ballot.objects.filter(round=voting_round).values_list("sealed_choices", flat=True)
+    assert len({len(bytes(s)) for s in sizes}) == 3  # the old form: the size told the choice
+    closed = _close(voting_round)
+    assert closed.tally["result"]["counts"] == {str(ids[0]): 2, str(ids[1]): 1, str(ids[2]): 1}
+    assert services.verify_tally(closed)
+
+
+# -- seals after the close ---------------------------------------------------------------------
+
+
+def test_after_the_close_no_seal_is_the_keyed_hash_of_the_round_and_an_elector(cast, vacancy):
+    voting_round, voters, _choices, receipts = _cast_ranked_round(cast, vacancy)
+    before = {b.key: b for b in Ballot.objects.filter(round=voting_round)}
+    assert {b.seal for b in before.values()} == {
+        ballots.seal_for(voting_round.pk, m.pk) for m in voters
+    }
+    closed = _close(voting_round)
+    after = {b.key: b for b in Ballot.objects.filter(round=closed)}
+    electors = Elector.objects.filter(round=closed).values_list("member_id", flat=True)
+    keyed_hashes = {ballots.seal_for(closed.pk, member_id) for member_id in electors}
+    assert len(keyed_hashes) == 5
+    assert not {b.seal for b in after.values()} & keyed_hashes
+    assert len({b.seal for b in after.values()}) == len(after) == 4
+    assert all(len(b.seal) == 64 and int(b.seal, 16) >= 0 for b in after.values())
+    # Only the seals changed: keys, receipts and choices are as cast, and the tally verifies.
+    assert set(after) == set(before)
+    for key, ballot in after.items():
+        assert ballot.receipt == before[key].receipt
+        assert bytes(ballot.sealed_choices) == bytes(before[key].sealed_choices)
+    assert sorted(receipts.values()) == closed.tally["receipts"]
+    assert services.verify_tally(closed)

@@ -126,6 +126,19 @@ def test_a_member_casts_a_vote_and_sees_the_receipt_once(
     assert "checked" not in text
 
 
+def test_the_receipt_page_says_a_later_vote_replaces_this_one(cast, client_for, voting_round):
+    fenna = candidates_of(voting_round)[0]
+    client = client_for("drager")
+    client.cookies["django_language"] = "en"
+    text = _cast(client, voting_round, {f"c{fenna.pk}": "yes"}).content.decode()
+    assert "Your vote was received" in text and "Your vote is counted" not in text
+    assert "A later vote replaces this one" in text
+    assert "only the receipt code of your latest vote will be among the counted codes" in text
+    client.cookies["django_language"] = "nl"
+    text = _cast(client, voting_round, {f"c{fenna.pk}": "no"}).content.decode()
+    assert "Een latere stem vervangt deze" in text
+
+
 def test_revoting_replaces_the_ballot_with_a_new_receipt(cast, client_for, voting_round):
     fenna = candidates_of(voting_round)[0]
     client = client_for("drager")

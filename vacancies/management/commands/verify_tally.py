@@ -1,7 +1,9 @@
 """``manage.py verify_tally``: recount closed voting rounds from their ballots, check the digests.
 
-Prints one line per round, "ok" or "MISMATCH" with the reason, and exits non-zero when any
-round does not verify, so that a cron job or an auditor notices (QUALITY reliability 2).
+Prints one line per round, "ok" or "MISMATCH" with the reason, and the digest it checked, so
+that members can compare it with the digest in their round-closed e-mail (a copy held outside
+the database). Exits non-zero when any round does not verify, so that a cron job or an auditor
+notices (QUALITY reliability 2).
 """
 
 from __future__ import annotations
@@ -40,26 +42,32 @@ class Command(BaseCommand):
         for line in failures:
             self.stdout.write(line)
         for voting_round in found:
-            problem = self._problem(voting_round)
+            problem, recounted = self._problem(voting_round)
             label = f"round {voting_round.pk} ({voting_round})"
             if problem:
                 line = f"{label}: MISMATCH ({problem})"
+                if voting_round.digest:
+                    line += f"; stored digest {voting_round.digest}"
+                if recounted and recounted != voting_round.digest:
+                    line += f"; recounted digest {recounted}"
                 failures.append(line)
                 self.stdout.write(line)
             else:
-                self.stdout.write(f"{label}: ok")
+                self.stdout.write(f"{label}: ok, digest {voting_round.digest}")
         if not found and not rounds:
             self.stdout.write("No closed rounds to verify.")
         if failures:
             raise CommandError(f"{len(failures)} round(s) did not verify.")
 
-    def _problem(self, voting_round: VotingRound) -> str:
-        """Why the round does not verify, or an empty string when it does."""
+    def _problem(self, voting_round: VotingRound) -> tuple[str, str]:
+        """Why the round does not verify ("" when it does), and the recounted digest."""
         if voting_round.status != VotingRound.Status.CLOSED:
-            return "the round is not closed, so it has no tally yet"
+            return "the round is not closed, so it has no tally yet", ""
         try:
-            verified = services.verify_tally(voting_round)
+            check = services.tally_check(voting_round)
         except BallotKeyError:
             # A changed BALLOT_KEY or an altered row: say so instead of printing a traceback.
-            return "a ballot cannot be opened with the configured ballot key"
-        return "" if verified else "the recount differs from the stored tally or digest"
+            return "a ballot cannot be opened with the configured ballot key", ""
+        if check.verified:
+            return "", check.digest
+        return "the recount differs from the stored tally or digest", check.digest
