@@ -137,6 +137,12 @@ def _event(
     return event
 
 
+def _date_event(uid: str, activity: Activity, occurrence: Occurrence):
+    """The event of one stored date, at its own times and with its own revision."""
+    revision = _revision(activity, occurrence)
+    return _event(uid, activity, occurrence.starts_at, occurrence.ends_at, revision=revision)
+
+
 def _revision(activity: Activity, occurrence: Occurrence | None = None) -> tuple:
     """SEQUENCE and LAST-MODIFIED of an event: the series' and the date's changes together."""
     if occurrence is None:
@@ -217,13 +223,7 @@ def _activity_events(activity: Activity, *, now: dt.datetime, public: bool, slug
     if not activity.is_recurring:
         events = []
         for occurrence in exceptions[:1]:
-            event = _event(
-                uid,
-                activity,
-                occurrence.starts_at,
-                occurrence.ends_at,
-                revision=_revision(activity, occurrence),
-            )
+            event = _date_event(uid, activity, occurrence)
             event.add("status", _status(cancelled or occurrence.is_cancelled))
             link(event, "occurrence_detail", occurrence.pk)
             events.append(event)
@@ -250,18 +250,11 @@ def _activity_events(activity: Activity, *, now: dt.datetime, public: bool, slug
     events = [master]
     listed = set()
     for occurrence in exceptions:
-        if occurrence.is_cancelled:
-            listed.add(rule.wall_of(occurrence.original_start))
-            continue
         wall = rule.wall_of(occurrence.original_start)
         listed.add(wall)
-        moved = _event(
-            uid,
-            activity,
-            occurrence.starts_at,
-            occurrence.ends_at,
-            revision=_revision(activity, occurrence),
-        )
+        if occurrence.is_cancelled:
+            continue
+        moved = _date_event(uid, activity, occurrence)
         moved.add("recurrence-id", rule_time(wall))
         moved.add("status", _status(cancelled))
         link(moved, "occurrence_detail", occurrence.pk)
@@ -290,13 +283,7 @@ def member_feed(member: Member) -> bytes:
     for signup in signups:
         occurrence = signup.occurrence
         activity = occurrence.activity
-        event = _event(
-            f"occurrence-{occurrence.pk}@{_host()}",
-            activity,
-            occurrence.starts_at,
-            occurrence.ends_at,
-            revision=_revision(activity, occurrence),
-        )
+        event = _date_event(f"occurrence-{occurrence.pk}@{_host()}", activity, occurrence)
         cancelled = occurrence.is_cancelled or activity.status == Activity.Status.CANCELLED
         if signup.status == SignUp.Status.WAITING and not cancelled:
             event["summary"] = f"{activity.title} ({_('waiting list')})"

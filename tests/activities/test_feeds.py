@@ -100,6 +100,15 @@ def test_a_member_regenerates_the_links_and_sees_them_once(client_for, cast):
     assert link not in page.content.decode()
 
 
+def shift(cast, occurrence, by: dt.timedelta) -> None:
+    services.occurrence_move(
+        actor=cast.coordinator,
+        occurrence=occurrence,
+        starts_at=occurrence.starts_at + by,
+        ends_at=occurrence.ends_at + by,
+    )
+
+
 def public_feed(client, cast, **headers):
     return client.get(reverse("ical_public", args=[cast.association.slug]), headers=headers)
 
@@ -144,12 +153,7 @@ def test_changed_events_carry_a_higher_sequence_and_their_last_change(client, ca
     before = {str(e.get("recurrence-id", "")): e for e in events(parse(public_feed(client, cast)))}
 
     with time_machine.travel(dt.datetime(2027, 1, 5, 7, tzinfo=dt.UTC), tick=False):
-        services.occurrence_move(
-            actor=cast.coordinator,
-            occurrence=third,
-            starts_at=third.starts_at + dt.timedelta(hours=2),
-            ends_at=third.ends_at + dt.timedelta(hours=2),
-        )
+        shift(cast, third, dt.timedelta(hours=2))
     with time_machine.travel(dt.datetime(2027, 1, 6, 7, tzinfo=dt.UTC), tick=False):
         services.occurrence_cancel(actor=cast.coordinator, occurrence=second)
     master, moved = events(parse(public_feed(client, cast)))
@@ -185,12 +189,7 @@ def test_cancelled_and_moved_dates_stay_in_the_feed_for_the_whole_series(client,
         series = plan(frequency=Frequency.WEEKLY, visibility=Visibility.PUBLIC)
         first, second = series.occurrences.order_by("starts_at")[:2]
         services.occurrence_cancel(actor=cast.coordinator, occurrence=first)
-        services.occurrence_move(
-            actor=cast.coordinator,
-            occurrence=second,
-            starts_at=second.starts_at + dt.timedelta(days=1),
-            ends_at=second.ends_at + dt.timedelta(days=1),
-        )
+        shift(cast, second, dt.timedelta(days=1))
 
     # Half a year later the dates are long past, but the rule still has them.
     with time_machine.travel(dt.datetime(2027, 7, 5, 9, tzinfo=dt.UTC), tick=False):
@@ -204,12 +203,7 @@ def test_cancelled_and_moved_dates_stay_in_the_feed_for_the_whole_series(client,
 def test_the_public_feed_links_to_a_public_page_and_names_itself_in_dutch(client, cast, plan):
     activity = plan(frequency=Frequency.WEEKLY, count=3, visibility=Visibility.PUBLIC)
     moved = activity.occurrences.last()
-    services.occurrence_move(
-        actor=cast.coordinator,
-        occurrence=moved,
-        starts_at=moved.starts_at + dt.timedelta(hours=1),
-        ends_at=moved.ends_at + dt.timedelta(hours=1),
-    )
+    shift(cast, moved, dt.timedelta(hours=1))
 
     calendar = parse(public_feed(client, cast))
 
