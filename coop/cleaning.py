@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -37,6 +38,25 @@ def clean_text(
     if len(value) > max_length:
         raise DomainError(_("Use at most %(max)s characters.") % {"max": max_length}, field=field)
     return value
+
+
+def clean_name(value: str, *, field: str = "name", max_length: int = 200) -> str:
+    """A person's name: clean text without invisible or direction-changing characters.
+
+    Format characters (Unicode category Cf: zero-width spaces and joiners, bidi marks,
+    overrides and isolates, soft hyphens) are invisible, so a name holding them can look like
+    someone else's or turn the text around it (a ballot, an e-mail) right to left.
+    """
+    name = clean_text(value, field=field, max_length=max_length, required=True)
+    if any(unicodedata.category(char) == "Cf" for char in name):
+        raise DomainError(
+            _(
+                "A name cannot contain invisible characters or characters that change "
+                "the writing direction."
+            ),
+            field=field,
+        )
+    return name
 
 
 def clean_email(value: str, *, field: str = "email", required: bool = False) -> str:

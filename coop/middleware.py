@@ -1,9 +1,10 @@
-"""Language choice: Dutch unless the person picked another language with the switch."""
+"""Language choice (Dutch unless the person picked another language) and account-page caching."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class LanguageMiddleware:
@@ -25,4 +26,23 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class AccountPagesNoStoreMiddleware:
+    """Account pages (log-in, second factor, recovery codes, password reset) are never cached.
+
+    Recovery codes and the TOTP set-up secret are shown on these pages; a shared computer's
+    browser cache or the back button must not bring them back.
+    """
+
+    PREFIXES = ("/accounts/",)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(self.PREFIXES):
+            add_never_cache_headers(response)
         return response

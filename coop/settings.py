@@ -54,7 +54,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's user screens without password, e-mail or superuser fields (coop/wagtail_users.py).
+    "coop.admin_site.WagtailUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -64,7 +65,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
-    "django.contrib.admin",
+    # The Django admin without django-q2's screens or second-factor secrets (coop/admin_site.py).
+    "coop.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "coop.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "coop.middleware.AccountPagesNoStoreMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -279,6 +282,12 @@ WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Coop platform")
 WAGTAILADMIN_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# Passwords and e-mail addresses change only through allauth's pages (rate limited, verified,
+# with the second factor), never through Wagtail's own forms or by an administrator.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "xlsx", "txt"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -21,6 +21,13 @@ urlpatterns = [
     path("django-admin/login/", coop_views.admin_login, name="django_admin_login_redirect"),
     # Wagtail's log-in for private pages is a plain password form too.
     path("_util/login/", coop_views.admin_login, name="page_privacy_login_redirect"),
+    # Wagtail's password reset has no rate limit: every step of it goes to allauth's.
+    path(
+        "admin/password_reset/",
+        coop_views.admin_password_reset,
+        name="wagtail_password_reset_redirect",
+    ),
+    path("admin/password_reset/<path:rest>", coop_views.admin_password_reset),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from coop.models import Unit
@@ -21,6 +21,11 @@ def admin_login(request):
             request.path, "/"
         )
     return redirect_to_login(next_url)
+
+
+def admin_password_reset(request, rest: str = ""):
+    """Wagtail's password reset is not rate limited: every step of it goes to allauth's."""
+    return redirect("account_reset_password")
 
 
 def bench_hello(request):

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from allauth.mfa.models import Authenticator
-from django.db.models import Exists, OuterRef, StringAgg, Subquery, Value
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Q, StringAgg, Subquery, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -36,6 +37,8 @@ class Viewer:
     roles: frozenset[str] = frozenset()
     organisations: dict[int, Organisation] = field(default_factory=dict)
     has_second_factor: bool = False
+    # Holds Wagtail's "access admin" permission (through a group or directly).
+    reaches_admin: bool = False
 
     @property
     def association_id(self) -> int | None:
@@ -56,14 +59,17 @@ class Viewer:
 
     @property
     def needs_second_factor(self) -> bool:
-        """Board, care and corporation users must log in with a second factor."""
+        """Board, selection committee, care and corporation users, and everyone who can reach
+        an admin, must log in with a second factor."""
         if self.user is None:
             return False
         return bool(
             self.user.is_staff
             or self.user.is_superuser
+            or self.reaches_admin
             or self.organisations
             or Role.BOARD in self.roles
+            or Role.SELECTION in self.roles
         )
 
 
@@ -71,10 +77,20 @@ def _has_second_factor(user) -> Exists:
     return Exists(Authenticator.objects.filter(user=user, type__in=_SECOND_FACTORS))
 
 
+def _reaches_admin(user) -> Exists:
+    """Wagtail lets in whoever holds ``wagtailadmin.access_admin``, through a group or directly."""
+    return Exists(
+        Permission.objects.filter(
+            content_type__app_label="wagtailadmin", codename="access_admin"
+        ).filter(Q(group__user=user) | Q(user=user))
+    )
+
+
 def load_viewer(user) -> Viewer:
     """Two queries: the membership (with its association, its current roles and whether a
     second factor is set up), and the organisations the user works for (with whether a
-    second factor is set up, for staff who are not members)."""
+    second factor is set up, for staff who are not members). Whether the user reaches the
+    Wagtail admin comes with either; a user with neither needs a third query."""
     if user is None or not user.is_authenticated:
         return Viewer(user=None)
     today = timezone.localdate()
@@ -90,6 +106,7 @@ def load_viewer(user) -> Viewer:
         .select_related("association__corporation")
         .annotate(
             has_second_factor=_has_second_factor(user),
+            reaches_admin=_reaches_admin(user),
             current_roles=Subquery(current_roles),
         )
         .first()
@@ -103,7 +120,7 @@ def load_viewer(user) -> Viewer:
         .exclude(ended_on__lte=today)
         .select_related("organisation")
         # Staff without a membership learn whether they have a second factor here too.
-        .annotate(has_second_factor=_has_second_factor(user))
+        .annotate(has_second_factor=_has_second_factor(user), reaches_admin=_reaches_admin(user))
     )
     viewer = Viewer(
         user=user,
@@ -113,12 +130,19 @@ def load_viewer(user) -> Viewer:
     )
     if member is not None:
         viewer.has_second_factor = member.has_second_factor
+        viewer.reaches_admin = member.reaches_admin
     elif links:
         viewer.has_second_factor = links[0].has_second_factor
-    elif viewer.needs_second_factor:
-        viewer.has_second_factor = Authenticator.objects.filter(
-            user=user, type__in=_SECOND_FACTORS
-        ).exists()
+        viewer.reaches_admin = links[0].reaches_admin
+    else:
+        flags = (
+            User.objects.filter(pk=user.pk)
+            .values(has_second_factor=_has_second_factor(user), reaches_admin=_reaches_admin(user))
+            .first()
+        )
+        if flags is not None:
+            viewer.has_second_factor = flags["has_second_factor"]
+            viewer.reaches_admin = flags["reaches_admin"]
     return viewer
 
 

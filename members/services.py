@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop.cleaning import clean_email as _clean_email
+from coop.cleaning import clean_name as _clean_name
 from coop.cleaning import clean_text as _clean_text
 from coop.exceptions import DomainError
 from coop.mail import send_email_on_commit
@@ -65,7 +66,7 @@ def member_register(
     """Register a resident as a member, in a group of the mix from the day they join."""
     if group not in MixGroup.values:
         raise DomainError(_("Choose a valid group."), field="group")
-    name = _clean_text(name, field="name", max_length=200, required=True)
+    name = _clean_name(name)
     email = _clean_email(email)
     phone = _clean_text(phone, field="phone", max_length=30, required=False)
     if email and association.members.active().filter(email=email).exists():

@@ -18,6 +18,7 @@ from allauth.mfa.totp.internal.auth import (
 from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 from django.utils import timezone
@@ -291,16 +292,23 @@ def test_after_a_resend_only_the_new_link_works(
 # 4. Staff roles must set up a second factor; plain members need not.
 
 
-def _board_member_without_totp(cast) -> User:
-    user = make_user("bestuur-nieuw@example.org")
+def _member_without_totp(cast, role: str, email: str) -> User:
+    user = make_user(email)
     member = Member.objects.create(
         association=cast.association,
         user=user,
-        name="Bea Bestuur",
+        name="Bea Nieuw",
         email=user.email,
         joined_on=timezone.localdate() - dt.timedelta(days=30),
     )
-    AssociationRole.objects.create(member=member, role=Role.BOARD, starts_on=member.joined_on)
+    AssociationRole.objects.create(member=member, role=role, starts_on=member.joined_on)
+    return user
+
+
+def _editor_without_totp(cast) -> User:
+    """A Wagtail editor: Wagtail's Moderators group gives admin access and page rights."""
+    user = make_user("redactie-nieuw@example.org")
+    user.groups.add(Group.objects.get(name="Moderators"))
     return user
 
 
@@ -315,7 +323,13 @@ def _staff_without_totp(organisation, email: str) -> User:
 
 
 STAFF_WITHOUT_TOTP = {
-    "board member": _board_member_without_totp,
+    "board member": lambda cast: _member_without_totp(
+        cast, Role.BOARD, "bestuur-nieuw@example.org"
+    ),
+    "selection committee": lambda cast: _member_without_totp(
+        cast, Role.SELECTION, "selectie-nieuw@example.org"
+    ),
+    "Wagtail editor": _editor_without_totp,
     "care worker": lambda cast: _staff_without_totp(cast.care, "zorg-nieuw@example.org"),
     "corporation staff": lambda cast: _staff_without_totp(
         cast.corporation, "corporatie-nieuw@example.org"
