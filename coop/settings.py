@@ -183,6 +183,9 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Coop platform")
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+# Second-factor secrets are encrypted at rest with MFA_KEY (members/adapters.py), a key that is
+# neither in the database nor the ballot key: a dump alone gives nobody's second factor.
+MFA_ADAPTER = "members.adapters.EncryptingMFAAdapter"
 
 # Invitations sent by the board stay valid this many days.
 COOP_INVITATION_DAYS = env_int("INVITATION_DAYS", 14, minimum=1)
@@ -198,6 +201,20 @@ if len(COOP_BALLOT_KEY) < 32:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("BALLOT_KEY must be at least 32 characters long.")
+# Encrypts second-factor secrets (TOTP keys, recovery-code seeds); never stored in the database.
+# Changing it makes every stored second factor unreadable and locks their owners out: keep it as
+# safe and as stable as BALLOT_KEY.
+COOP_MFA_KEY = env_str(
+    "MFA_KEY", None if PRODUCTION else "development-mfa-key-never-use-in-production-51e7b0"
+)
+if len(COOP_MFA_KEY) < 32:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("MFA_KEY must be at least 32 characters long.")
+if COOP_MFA_KEY == COOP_BALLOT_KEY:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("MFA_KEY must differ from BALLOT_KEY.")
 # Contact data and motivations of candidates not chosen are erased this long after the
 # vacancy closes.
 COOP_CANDIDATE_RETENTION_DAYS = env_int("CANDIDATE_RETENTION_DAYS", 183, minimum=1)

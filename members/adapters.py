@@ -1,15 +1,18 @@
-"""Account rules for allauth: sign-up only through a valid invitation."""
+"""Account rules for allauth: sign-up only through a valid invitation; second-factor secrets
+encrypted at rest."""
 
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django import forms
 from django.conf import settings
 from django.db import transaction
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from coop.crypto import decrypt_text, derive_key, encrypt_text
 from coop.exceptions import DomainError
 from members.models import Invitation
 from members.services import invitation_accept
@@ -62,3 +65,30 @@ class InvitationAccountAdapter(DefaultAccountAdapter):
     @staticmethod
     def _refusal(request, message: str):
         return render(request, "members/invitation_invalid.html", {"message": message}, status=400)
+
+
+# Stored second-factor secrets (TOTP keys, the seed of the recovery codes) start with this.
+MFA_CIPHER_PREFIX = "aesgcm1:"
+
+
+def _mfa_key() -> bytes:
+    return derive_key(settings.COOP_MFA_KEY, b"coop mfa secrets v1")
+
+
+def encrypt_mfa_secret(text: str) -> str:
+    return encrypt_text(_mfa_key(), text, prefix=MFA_CIPHER_PREFIX)
+
+
+def decrypt_mfa_secret(value: str) -> str:
+    return decrypt_text(_mfa_key(), value, prefix=MFA_CIPHER_PREFIX)
+
+
+class EncryptingMFAAdapter(DefaultMFAAdapter):
+    """allauth stores second-factor secrets as given (STACK.md pitfall 16); these are encrypted
+    with MFA_KEY, which is not in the database, so a dump alone gives nobody's second factor."""
+
+    def encrypt(self, text: str) -> str:
+        return encrypt_mfa_secret(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return decrypt_mfa_secret(encrypted_text)

@@ -1,0 +1,44 @@
+"""Keys derived from secrets in the environment, and short texts encrypted with them (AES-GCM)."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from functools import cache
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+_NONCE_BYTES = 12
+
+
+class DecryptionError(Exception):
+    """A ciphertext cannot be opened with the configured key (changed key or altered value)."""
+
+
+@cache
+def derive_key(secret: str, purpose: bytes) -> bytes:
+    """A 256-bit key for one purpose: one secret never keys two different uses."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(
+        secret.encode()
+    )
+
+
+def encrypt_text(key: bytes, text: str, *, prefix: str) -> str:
+    """``prefix`` + URL-safe base64 of nonce and ciphertext; the prefix names format and key."""
+    nonce = secrets.token_bytes(_NONCE_BYTES)
+    sealed = nonce + AESGCM(key).encrypt(nonce, text.encode(), prefix.encode())
+    return prefix + base64.urlsafe_b64encode(sealed).decode("ascii")
+
+
+def decrypt_text(key: bytes, value: str, *, prefix: str) -> str:
+    if not value.startswith(prefix):
+        raise DecryptionError("the value was not encrypted with this format")
+    try:
+        sealed = base64.urlsafe_b64decode(value[len(prefix) :].encode("ascii"))
+        nonce, ciphertext = sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:]
+        return AESGCM(key).decrypt(nonce, ciphertext, prefix.encode()).decode()
+    except (InvalidTag, ValueError) as error:
+        raise DecryptionError("the value cannot be opened with the configured key") from error
