@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coop.cleaning import clean_email, clean_text
+from coop.cleaning import clean_email, clean_name, clean_text
 from coop.exceptions import DomainError
 from coop.mail import send_email_on_commit
 from coop.models import StaffLink, Unit, User
@@ -258,7 +258,7 @@ def candidate_apply(
     """Someone applies on the public page and gets a confirmation; a repeat from the same
     address changes nothing (the first application is returned) and its owner is told."""
     now = now or timezone.now()
-    name = clean_text(name, field="name", max_length=200, required=True)
+    name = clean_name(name)
     email = clean_email(email, required=True)
     phone = clean_text(phone, field="phone", max_length=30, required=False)
     motivation = clean_text(

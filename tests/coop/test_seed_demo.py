@@ -97,7 +97,20 @@ def test_it_creates_a_verified_login_for_every_role(seeded):
         ).exists()
         has_totp = Authenticator.objects.filter(user=account, type=Authenticator.Type.TOTP).exists()
         assert has_totp == login.second_factor, login.email
-    assert user("admin").is_superuser and user("admin").is_staff
+    # The content editor is a Wagtail editor, not a superuser: superusers only come from
+    # createsuperuser.
+    editor = user("admin")
+    assert not editor.is_superuser and not editor.is_staff
+    assert editor.has_perm("wagtailadmin.access_admin")
+    assert not editor.has_perm("coop.change_user") and not editor.has_perm("auth.change_group")
+
+
+def test_the_content_editor_reaches_the_page_editor_but_not_the_user_screens(seeded, client):
+    client.force_login(user("admin"))
+
+    assert client.get("/admin/pages/").status_code == 200
+    assert client.get("/admin/users/").status_code == 302
+    assert client.get("/django-admin/").status_code == 302
 
 
 def test_each_login_holds_its_role(seeded):

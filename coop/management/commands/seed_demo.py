@@ -20,11 +20,12 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
-from wagtail.models import Page, Site
+from wagtail.models import GroupPagePermission, Page, Site
 
 from activities import services as activity_services
 from activities.models import (
@@ -96,14 +97,22 @@ class DemoLogin:
     first_name: str
     last_name: str
     second_factor: bool = False
-    superuser: bool = False
+    # A Wagtail editor: admin access and the public pages, no user management, no superuser
+    # (superusers only come from ``manage.py createsuperuser``).
+    editor: bool = False
 
 
 LOGINS: dict[str, DemoLogin] = {
     "vrager": DemoLogin("member (vrager)", demo_email("vrager"), "Sanne", "Bakker"),
     "drager": DemoLogin("member (drager)", demo_email("drager"), "Thijs", "de Vries"),
     "board": DemoLogin("board", demo_email("bestuur"), "Marieke", "Jansen", second_factor=True),
-    "selection": DemoLogin("selection committee", demo_email("selectie"), "Youssef", "El Amrani"),
+    "selection": DemoLogin(
+        "selection committee",
+        demo_email("selectie"),
+        "Youssef",
+        "El Amrani",
+        second_factor=True,
+    ),
     "coordinator": DemoLogin("coordinator", demo_email("coordinator"), "Fenna", "Mulder"),
     "care_worker": DemoLogin(
         "care worker", demo_email("zorg"), "Zoë", "Verbeek", second_factor=True
@@ -112,14 +121,35 @@ LOGINS: dict[str, DemoLogin] = {
         "corporation staff", demo_email("corporatie"), "Kees", "Wouters", second_factor=True
     ),
     "admin": DemoLogin(
-        "admin / content editor",
+        "content editor",
         demo_email("beheer"),
         "Bea",
         "Beheer",
         second_factor=True,
-        superuser=True,
+        editor=True,
     ),
 }
+
+# Wagtail's own group (made by its migrations): admin access, edit and publish pages, images
+# and documents; no permission on users or groups.
+EDITOR_GROUP = "Moderators"
+EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+
+
+def editor_group() -> Group:
+    """Wagtail's editor group, made again with its permissions if it was removed."""
+    group, created = Group.objects.get_or_create(name=EDITOR_GROUP)
+    if created:
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+        )
+        root = Page.get_first_root_node()
+        for permission in Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename__in=EDITOR_PAGE_PERMISSIONS
+        ):
+            GroupPagePermission.objects.create(group=group, page=root, permission=permission)
+    return group
+
 
 CORPORATION = ("nieuw-kwartier", "Woonstichting Nieuw Kwartier")
 CARE = ("de-overstap", "Zorgstichting De Overstap")
@@ -654,10 +684,15 @@ class SmallSeeder:
                 first_name=login.first_name,
                 last_name=login.last_name,
                 password=self.password,
-                is_staff=login.superuser,
-                is_superuser=login.superuser,
             )
             user.save()
+            self.created += 1
+        if user.is_superuser or user.is_staff:
+            # Demo data from before editors had their own group made this login a superuser.
+            user.is_superuser = user.is_staff = False
+            user.save(update_fields=["is_superuser", "is_staff"])
+        if login.editor and not user.groups.filter(name=EDITOR_GROUP).exists():
+            user.groups.add(editor_group())
             self.created += 1
         _, created = EmailAddress.objects.get_or_create(
             user=user, email=login.email, defaults={"verified": True, "primary": True}
@@ -1040,9 +1075,12 @@ BENCH_DOMAIN = f"bench.{DEMO_DOMAIN}"
 BENCH_BUILDINGS_PER_ASSOCIATION = 3
 BENCH_UNITS_PER_BUILDING = 50
 BENCH_BATCH = 500
-# The two accounts ``manage.py bench`` logs in with: a plain member of the first bench
-# association and the bench corporation's staff (with a second factor, as the platform demands).
-BENCH_MEMBER_LOGIN = DemoLogin("bench member", demo_email("bench-lid"), "Bart", "Bench")
+# The two accounts ``manage.py bench`` logs in with: a member of the first bench association
+# (on its selection committee) and the bench corporation's staff, both with a second factor,
+# as the platform demands of these roles.
+BENCH_MEMBER_LOGIN = DemoLogin(
+    "bench member", demo_email("bench-lid"), "Bart", "Bench", second_factor=True
+)
 BENCH_STAFF_LOGIN = DemoLogin(
     "bench corporation staff",
     demo_email("bench-corporatie"),
