@@ -296,7 +296,14 @@ Q_CLUSTER = {
 
 # Wagtail
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Coop platform")
-WAGTAILADMIN_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
+# Links in e-mails carry invitation and password-reset tokens: in production only over HTTPS.
+WAGTAILADMIN_BASE_URL = env_str("BASE_URL", None if PRODUCTION else "http://127.0.0.1:8000")
+if PRODUCTION and not WAGTAILADMIN_BASE_URL.startswith("https://"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"BASE_URL must start with https:// in production, not {WAGTAILADMIN_BASE_URL!r}."
+    )
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 # Passwords and e-mail addresses change only through allauth's pages (rate limited, verified,
