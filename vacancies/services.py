@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists
 from django.urls import reverse
@@ -279,13 +280,15 @@ def candidate_apply(
     earlier = vacancy.candidates.filter(email=email).first()
     if earlier is not None:
         # Answered like a new application, so the form tells nobody whether an address applied;
-        # only the address's owner hears of it, from stored data in their own language.
-        send_email_on_commit(
-            template="vacancies/email/application_already_received",
-            to=earlier.email,
-            context={"candidate": earlier, "vacancy": vacancy},
-            language=earlier.language,
-        )
+        # only the address's owner hears of it, from stored data in their own language. At most
+        # once an hour: repeating the form must not become a way to flood someone's inbox.
+        if cache.add(f"vacancies:applied-again:{earlier.pk}:{now:%Y%m%d%H}", 1, 60 * 60):
+            send_email_on_commit(
+                template="vacancies/email/application_already_received",
+                to=earlier.email,
+                context={"candidate": earlier, "vacancy": vacancy},
+                language=earlier.language,
+            )
         return earlier
     candidate = Candidate.objects.create(
         vacancy=vacancy,

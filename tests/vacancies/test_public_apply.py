@@ -127,6 +127,24 @@ def test_a_repeated_address_is_answered_like_a_new_one_and_only_its_owner_hears_
     assert by_address["piet@example.net"].body.startswith("Dear Piet Proef,")
 
 
+def test_repeating_an_address_sends_its_owner_at_most_one_notice_an_hour(
+    cast, vacancy_page, django_capture_on_commit_callbacks, mailoutbox
+):
+    start = dt.datetime(2027, 3, 5, 10, 30, tzinfo=AMSTERDAM)
+    with time_machine.travel(start, tick=False):
+        vacancy = open_vacancy(cast)
+        apply(Client(), vacancy_page, vacancy)
+    mailoutbox.clear()
+    for minutes in (0, 20, 89, 95):  # the clock hours 10:00, 10:00, 11:00 and 12:00
+        with time_machine.travel(start + dt.timedelta(minutes=minutes), tick=False):
+            with django_capture_on_commit_callbacks(execute=True):
+                response = apply(Client(REMOTE_ADDR=f"192.0.2.{minutes}"), vacancy_page, vacancy)
+            assert response.status_code == 302
+
+    assert Candidate.objects.count() == 1
+    assert [message.to for message in mailoutbox] == [["nina@example.net"]] * 3
+
+
 def test_the_pledge_is_not_asked_without_volunteer_priority(cast, vacancy_page, vacancy, client):
     services.vacancy_open_applications(
         actor=cast.selection,
