@@ -18,14 +18,12 @@ import hmac
 import json
 import secrets
 from collections.abc import Iterable
-from functools import cache
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
+from coop.crypto import derive_key
 from vacancies.tally import METHOD_APPROVAL, METHOD_YES_NO, YES_NO_ANSWERS
 
 _NONCE_BYTES = 12
@@ -38,19 +36,12 @@ class BallotKeyError(Exception):
     """A ballot cannot be opened with the configured key (changed key or altered row)."""
 
 
-@cache
-def _subkey(secret: str, purpose: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(
-        secret.encode()
-    )
-
-
 def _encryption_key() -> bytes:
-    return _subkey(settings.COOP_BALLOT_KEY, b"coop ballot choices v1")
+    return derive_key(settings.COOP_BALLOT_KEY, b"coop ballot choices v1")
 
 
 def _seal_key() -> bytes:
-    return _subkey(settings.COOP_BALLOT_KEY, b"coop ballot seal v1")
+    return derive_key(settings.COOP_BALLOT_KEY, b"coop ballot seal v1")
 
 
 def new_ballot_key() -> str:
