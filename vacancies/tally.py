@@ -149,8 +149,7 @@ def _instant_runoff(ids: list[int], ballots: Sequence[dict], tie_break: str, pre
         fewest = min(tallies.values())
         weakest = [pk for pk, n in tallies.items() if n == fewest]
         if len(weakest) > 1 and fewest > 0:
-            tied = weakest
-            rounds[-1]["tied"] = [str(pk) for pk in weakest]
+            tied = weakest  # the stored counts show in which round (several share the fewest)
             if tie_break == TIE_NONE:
                 break
         out = max(weakest, key=prefer)
