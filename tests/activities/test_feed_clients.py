@@ -164,6 +164,9 @@ def expanded_by_recurring_ical_events(text: bytes) -> Counter:
 
 def expanded_by_vobject(text: bytes) -> Counter:
     """Expand as a client does: the rule with its EXDATEs, then RECURRENCE-ID overrides."""
+    # vobject keeps the first VTIMEZONE it read for each TZID for the rest of the process;
+    # forget it, so that this feed is read with its own VTIMEZONE, as a calendar app does.
+    vars(vobject.icalendar)["__tzidMap"].clear()
     dates: dict[tuple, tuple] = {}
     overrides = []
     for event in vobject.readOne(text.decode()).vevent_list:
