@@ -8,6 +8,8 @@ import icalendar
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -215,3 +217,19 @@ def test_the_public_feed_links_to_a_public_page_and_names_itself_in_dutch(client
     assert page.status_code == 200
     assert "Koffieochtend" in page.content.decode()
     assert len(page.context["occurrences"]) == 3
+
+
+def test_the_public_feed_takes_the_same_queries_for_one_activity_as_for_many(client, cast, plan):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert public_feed(client, cast).status_code == 200
+        return len(captured)
+
+    series = plan(frequency=Frequency.WEEKLY, count=4, visibility=Visibility.PUBLIC)
+    one = queries()
+    for hour in (14, 16, 18):
+        plan(title=f"Taalcafé {hour}", frequency=Frequency.WEEKLY, visibility=Visibility.PUBLIC)
+    services.occurrence_cancel(actor=cast.coordinator, occurrence=series.occurrences.last())
+
+    # The association, the activities with their category, their cancelled and moved dates.
+    assert queries() == one == 3
