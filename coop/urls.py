@@ -2,10 +2,12 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csp import csp_override
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from activities.urls import feed_urlpatterns as activity_feeds
 from activities.urls import public_urlpatterns as activity_public
@@ -29,7 +31,15 @@ urlpatterns = [
     ),
     path("admin/password_reset/<path:rest>", coop_views.admin_password_reset),
     path("django-admin/", admin.site.urls),
-    path("admin/", include(wagtailadmin_urls)),
+    # The relaxed policy that Wagtail's admin needs holds for its own pages only.
+    path(
+        "admin/",
+        include(
+            decorate_urlpatterns(
+                wagtailadmin_urls.urlpatterns, csp_override(settings.COOP_ADMIN_CSP)
+            )
+        ),
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("invitation/<str:token>/", member_views.invitation_accept, name="invitation_accept"),
