@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coop.widgets import DateInput
 from members.models import MixGroup
 
 
@@ -28,7 +29,7 @@ class InviteMemberForm(forms.Form):
     )
     joined_on = forms.DateField(
         label=_("Member since"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         initial=timezone.localdate,
     )
 

@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coop.fields import ModelMultipleIdChoiceField
+from coop.widgets import DateInput
 from members.models import (
     ASSESSMENT_DOMAINS,
     CARE_DATA_FIELDS,
@@ -29,7 +31,7 @@ def _date_field(label, *, required: bool = True, help_text: str = "") -> forms.D
         label=label,
         required=required,
         help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
 
@@ -120,7 +122,7 @@ class DecisionProposeForm(forms.Form):
         choices=[("", _("unchanged")), *MixGroup.choices],
         required=False,
     )
-    moments = forms.ModelMultipleChoiceField(
+    moments = ModelMultipleIdChoiceField(
         label=_("Monitoring moments the decision rests on"),
         queryset=MonitoringMoment.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coop.models import Association, Unit
+from coop.widgets import DateInput
 from members.models import MixGroup
 from vacancies.models import Candidate, Route, VotingRound
 
@@ -43,9 +44,7 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 class VacancyReportForm(forms.Form):
     unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
-    available_from = forms.DateField(
-        label=_("Available from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    available_from = forms.DateField(label=_("Available from"), widget=DateInput())
     route = forms.ChoiceField(
         label=_("Route"),
         required=False,
@@ -164,9 +163,7 @@ class CandidateNoteForm(forms.Form):
 
 class NominationConfirmForm(forms.Form):
     group = forms.ChoiceField(label=_("Group of the new resident"), choices=MixGroup.choices)
-    starts_on = forms.DateField(
-        label=_("Tenancy starts on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = forms.DateField(label=_("Tenancy starts on"), widget=DateInput())
 
     def clean_starts_on(self) -> dt.date:
         return _within_years(self.cleaned_data["starts_on"])

@@ -68,6 +68,7 @@ class VacancyIndexPage(RoutablePageMixin, Page):
     ]
     parent_page_types = ["coop.HomePage"]
     subpage_types: list[str] = []
+    show_in_menus_default = True
     template = "vacancies/pages/vacancy_index_page.html"
     detail_template = "vacancies/pages/vacancy_detail.html"
     sent_template = "vacancies/pages/application_sent.html"

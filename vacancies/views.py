@@ -131,6 +131,7 @@ def vacancy_detail(request, pk: int):
             "candidates": candidates if (is_board or is_selection) else [],
             "nominations": nominations,
             "rounds": rounds,
+            "is_member": own,
             "is_board": is_board,
             "is_selection": is_selection,
             "is_corporation": vacancy.association.corporation_id in viewer.corporation_ids,

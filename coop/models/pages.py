@@ -13,13 +13,23 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 
+def _restricted() -> Exists:
+    """The page or an ancestor has a view restriction."""
+    return Exists(PageViewRestriction.objects.filter(StartsWith(OuterRef("path"), F("page__path"))))
+
+
 def public_pages(pages):
     """Pages with no view restriction on themselves or an ancestor, in the same query.
 
     Wagtail's ``.public()`` loads every restriction of the site first: one query more.
     """
-    restricted = PageViewRestriction.objects.filter(StartsWith(OuterRef("path"), F("page__path")))
-    return pages.exclude(Exists(restricted))
+    return pages.exclude(_restricted())
+
+
+def menu_pages(root: Page):
+    """The public menu: the site root's live children marked "show in menus" that anyone may
+    see, in the editors' order."""
+    return public_pages(root.get_children().live().in_menu()).order_by("path")
 
 
 def view_restrictions_on_path(page: Page):
@@ -35,6 +45,14 @@ def view_restrictions_on_path(page: Page):
     ).distinct()
 
 
+class RestrictionsInOneQuery:
+    """Wagtail's serve checks view restrictions with ``view_restrictions_on_path``: one query
+    less on every public page, which leaves room for the site's menu."""
+
+    def get_view_restrictions(self):
+        return view_restrictions_on_path(self)
+
+
 def url_below(request, ancestor: Page, page: Page) -> str:
     """URL of a descendant of the page being served, built from the request's own path.
 
@@ -44,7 +62,7 @@ def url_below(request, ancestor: Page, page: Page) -> str:
     return base + page.url_path[len(ancestor.url_path) :]
 
 
-class HomePage(Page):
+class HomePage(RestrictionsInOneQuery, Page):
     """The public front page of the site."""
 
     intro = models.TextField(_("introduction"), max_length=600, blank=True)
@@ -59,7 +77,8 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def route(self, request, path_components):
-        """Load the child page with its own fields in one query (Wagtail's route takes two)."""
+        """Load the child page with its own fields in one query (Wagtail's route takes two),
+        and the pages of the public menu with it (coop/templatetags/public_menu.py)."""
         if not path_components:
             return super().route(request, path_components)
         links = {
@@ -68,9 +87,19 @@ class HomePage(Page):
             for parent, ptr in model._meta.parents.items()
             if parent is Page
         }
-        child = (
-            self.get_children().filter(slug=path_components[0]).select_related(*links.values())
-        ).first()
+        slug = path_components[0]
+        rows = list(
+            self.get_children()
+            .filter(Q(slug=slug) | Q(live=True, show_in_menus=True))
+            .annotate(restricted=_restricted())
+            .select_related(*links.values())
+            .order_by("path")
+        )
+        request.coop_menu_pages = (
+            self.pk,
+            [row for row in rows if row.live and row.show_in_menus and not row.restricted],
+        )
+        child = next((row for row in rows if row.slug == slug), None)
         if child is None:
             raise Http404
         link = links.get(child.specific_class)
@@ -85,7 +114,7 @@ class HomePage(Page):
         return context
 
 
-class ContentPage(Page):
+class ContentPage(RestrictionsInOneQuery, Page):
     """A standard page: about us, how to apply, house rules."""
 
     intro = models.TextField(_("introduction"), max_length=600, blank=True)
@@ -95,12 +124,14 @@ class ContentPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["coop.HomePage", "coop.ContentPage"]
     subpage_types = ["coop.ContentPage"]
+    # Pages right below the home page make up the public menu (coop/templatetags/public_menu.py).
+    show_in_menus_default = True
 
     class Meta:
         verbose_name = _("content page")
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(RestrictionsInOneQuery, Page):
     """Lists the news items below it, newest first."""
 
     intro = models.TextField(_("introduction"), max_length=600, blank=True)
@@ -109,6 +140,7 @@ class NewsIndexPage(Page):
     parent_page_types = ["coop.HomePage"]
     subpage_types = ["coop.NewsPage"]
     max_count = 1
+    show_in_menus_default = True
 
     class Meta:
         verbose_name = _("news index page")
@@ -120,7 +152,7 @@ class NewsIndexPage(Page):
         return context
 
 
-class NewsPage(Page):
+class NewsPage(RestrictionsInOneQuery, Page):
     """One news item."""
 
     date = models.DateField(_("date"))

@@ -161,7 +161,7 @@ def test_the_public_home_page_has_a_flat_query_count(cast, client):
             )
             news_index.refresh_from_db()
 
-    # site root, page by path, latest news
+    # site with its root, page by path, view restrictions on the path, latest news, menu
     assert_flat_query_count(
         lambda: client.get("/"), grow, ceiling=PUBLIC_PAGE_CEILING, small=3, large=40
     )

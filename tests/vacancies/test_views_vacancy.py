@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -283,3 +284,18 @@ def test_after_a_refusal_the_board_nominates_the_next_candidate(cast, client_for
     response = client.post(url)
     assert response.status_code == 302
     assert Nomination.objects.get(status=Nomination.Status.PENDING).candidate == joost
+
+
+def test_only_the_associations_own_members_get_a_link_to_a_voting_round(cast, client_for):
+    with time_machine.travel(dt.datetime(2026, 12, 11, 10, 0, tzinfo=dt.UTC), tick=False):
+        voting_round = open_round(cast, make_vacancy(cast))
+        detail = reverse("vacancies:vacancy_detail", args=[voting_round.vacancy.pk])
+        round_url = reverse("vacancies:round_detail", args=[voting_round.pk])
+        board = client_for("board").get(detail).content.decode()
+        assert f'href="{round_url}"' in board
+        assert client_for("board").get(round_url).status_code == 200
+        # The corporation sees the round's facts on the vacancy page, not the ballot page.
+        response = client_for("corporation_staff").get(detail)
+        assert response.status_code == 200
+        assert f'href="{round_url}"' not in response.content.decode()
+        assert client_for("corporation_staff").get(round_url).status_code == 404

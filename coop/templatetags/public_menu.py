@@ -1,0 +1,35 @@
+"""The public site's menu: the site root's pages marked "show in menus" in Wagtail."""
+
+from __future__ import annotations
+
+from django import template
+from wagtail.models import Site
+
+from coop.models.pages import menu_pages
+
+register = template.Library()
+
+
+@register.inclusion_tag("coop/_public_menu.html", takes_context=True)
+def public_menu(context) -> dict:
+    """At most one query: the site (with its root page) is cached on the request by Wagtail's
+    serve, and the home page's route loads the menu's pages along with a child page."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return {"items": []}
+    root = site.root_page
+    current = context.get("page")
+    root_pk, pages = getattr(request, "coop_menu_pages", (None, None))
+    if root_pk != root.pk:
+        pages = menu_pages(root)
+    items = [
+        {
+            # The site root is served at "/", so a child's URL is its path below the root.
+            "url": "/" + page.url_path[len(root.url_path) :],
+            "title": page.title,
+            "current": current is not None and current.url_path.startswith(page.url_path),
+        }
+        for page in pages
+    ]
+    return {"items": items}
