@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity, ContributionLog, Frequency, Visibility
 from activities.recurrence import exists, local_instant
 from activities.services import ActivityData
+from coop.fields import ModelMultipleIdChoiceField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -178,7 +179,7 @@ class RejectForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    present = forms.ModelMultipleChoiceField(
+    present = ModelMultipleIdChoiceField(
         label=_("Who came"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     walk_ins = forms.IntegerField(

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+import time_machine
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from activities import services as activity_services
+from activities.models import Category, SignUp
+from activities.services import ActivityData
+from members.models import OmklapDecision
+from tests.activities.conftest import at, member_of, next_weekday
+from tests.members.omklap_helpers import contract_with_a_held_moment
 
 HUGE = "9" * 25  # beyond SQLite's and PostgreSQL's 64-bit integers
 
@@ -59,3 +69,50 @@ def test_a_25_digit_id_matches_no_url(route, client_for):
 )
 def test_oversized_ids_from_each_app_are_not_found(url, client_for):
     assert client_for("board").get(url).status_code == 404
+
+
+# Ids in form fields that choose several rows: an invalid choice, not a database error.
+
+
+def test_a_decision_resting_on_an_oversized_moment_id_is_refused(cast, client_for):
+    contract = contract_with_a_held_moment(cast)
+
+    response = client_for("care_worker").post(
+        reverse("portal:decision_propose", args=[contract.pk]),
+        {"kind": "convert", "moments": [HUGE], "reasons": "Gaat goed.", "effective_on": ""},
+    )
+
+    assert response.status_code in (200, 400)
+    assert "moments" in response.context["form"].errors
+    assert not OmklapDecision.objects.exists()
+
+
+def test_attendance_with_an_oversized_sign_up_id_is_refused(cast, client_for):
+    activity_services.categories_ensure(association=cast.association)
+    day = next_weekday(1)
+    activity = activity_services.activity_plan(
+        actor=cast.coordinator,
+        association=cast.association,
+        data=ActivityData(
+            title="Koffieochtend",
+            category=Category.objects.filter(association=cast.association).first(),
+            location="Gemeenschappelijke ruimte",
+            starts_at=at(day, 10),
+            ends_at=at(day, 12),
+            organisers=[member_of(cast.coordinator)],
+        ),
+    )
+    occurrence = activity.occurrences.get()
+    activity_services.signup_create(
+        actor=cast.drager, occurrence=occurrence, member=cast.drager_member
+    )
+
+    with time_machine.travel(occurrence.ends_at + dt.timedelta(minutes=5)):
+        response = client_for("coordinator").post(
+            reverse("activities:occurrence_attendance", args=[occurrence.pk]),
+            {"present": [HUGE], "walk_ins": "0"},
+        )
+
+    assert response.status_code in (200, 400)
+    assert "present" in response.context["form"].errors
+    assert not SignUp.objects.filter(attended=True).exists()
