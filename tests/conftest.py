@@ -249,6 +249,15 @@ def add_totp(user: User) -> Authenticator:
     return TOTP.activate(user, generate_totp_secret()).instance
 
 
+@pytest.fixture
+def superuser(db) -> User:
+    """A superuser as ``manage.py createsuperuser`` makes one, with a second factor."""
+    user = User.objects.create_superuser(email="beheer@example.org", password=PASSWORD)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    add_totp(user)
+    return user
+
+
 @dataclass
 class Cast:
     corporation: Organisation

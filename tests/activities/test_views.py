@@ -215,3 +215,18 @@ def test_the_calendar_menu_entry_leads_to_the_own_association(cast, client_for):
     assert response["Location"] == reverse(
         "activities:calendar_month", args=[cast.association.slug]
     )
+
+
+def test_attendance_with_an_id_beyond_64_bits_is_an_invalid_choice(cast, plan, client_for):
+    occurrence = plan().occurrences.get()
+    services.signup_create(actor=cast.drager, occurrence=occurrence, member=cast.drager_member)
+
+    with time_machine.travel(occurrence.ends_at + dt.timedelta(minutes=5)):
+        response = client_for("coordinator").post(
+            reverse("activities:occurrence_attendance", args=[occurrence.pk]),
+            {"present": ["9" * 25], "walk_ins": "0"},
+        )
+
+    assert response.status_code in (200, 400)  # the form again, not a 500 on SQLite
+    assert "present" in response.context["form"].errors
+    assert not SignUp.objects.filter(attended=True).exists()

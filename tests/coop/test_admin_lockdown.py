@@ -17,15 +17,6 @@ NEW_PASSWORD = "taken-over-by-admin-77"
 
 
 @pytest.fixture
-def superuser(db) -> User:
-    """A superuser as ``createsuperuser`` makes one, logged in with their second factor."""
-    user = User.objects.create_superuser(email="beheer@example.org", password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    add_totp(user)
-    return user
-
-
-@pytest.fixture
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client

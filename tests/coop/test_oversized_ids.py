@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from activities import services as activity_services
-from activities.models import Category, SignUp
-from activities.services import ActivityData
 from members.models import OmklapDecision
-from tests.activities.conftest import at, member_of, next_weekday
 from tests.members.omklap_helpers import contract_with_a_held_moment
 
 HUGE = "9" * 25  # beyond SQLite's and PostgreSQL's 64-bit integers
@@ -71,7 +64,8 @@ def test_oversized_ids_from_each_app_are_not_found(url, client_for):
     assert client_for("board").get(url).status_code == 404
 
 
-# Ids in form fields that choose several rows: an invalid choice, not a database error.
+# Ids in form fields that choose several rows: an invalid choice, not a database error (the
+# attendance form: tests/activities/test_views.py).
 
 
 def test_a_decision_resting_on_an_oversized_moment_id_is_refused(cast, client_for):
@@ -85,34 +79,3 @@ def test_a_decision_resting_on_an_oversized_moment_id_is_refused(cast, client_fo
     assert response.status_code in (200, 400)
     assert "moments" in response.context["form"].errors
     assert not OmklapDecision.objects.exists()
-
-
-def test_attendance_with_an_oversized_sign_up_id_is_refused(cast, client_for):
-    activity_services.categories_ensure(association=cast.association)
-    day = next_weekday(1)
-    activity = activity_services.activity_plan(
-        actor=cast.coordinator,
-        association=cast.association,
-        data=ActivityData(
-            title="Koffieochtend",
-            category=Category.objects.filter(association=cast.association).first(),
-            location="Gemeenschappelijke ruimte",
-            starts_at=at(day, 10),
-            ends_at=at(day, 12),
-            organisers=[member_of(cast.coordinator)],
-        ),
-    )
-    occurrence = activity.occurrences.get()
-    activity_services.signup_create(
-        actor=cast.drager, occurrence=occurrence, member=cast.drager_member
-    )
-
-    with time_machine.travel(occurrence.ends_at + dt.timedelta(minutes=5)):
-        response = client_for("coordinator").post(
-            reverse("activities:occurrence_attendance", args=[occurrence.pk]),
-            {"present": [HUGE], "walk_ins": "0"},
-        )
-
-    assert response.status_code in (200, 400)
-    assert "present" in response.context["form"].errors
-    assert not SignUp.objects.filter(attended=True).exists()

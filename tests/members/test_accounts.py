@@ -26,7 +26,7 @@ from django.utils import timezone
 from coop.models import StaffLink, User
 from members import services
 from members.models import AssociationRole, Invitation, Member, Role
-from tests.conftest import PASSWORD, add_totp, make_user
+from tests.conftest import PASSWORD, make_user
 
 NEW_PASSWORD = "plum-tree-harbour-41"
 INVITED_EMAIL = "nina@example.org"
@@ -427,14 +427,6 @@ def test_a_wrong_password_does_not_reach_the_totp_step(client, cast):
 
 
 # 6. Admin log-ins cannot skip the second factor.
-
-
-@pytest.fixture
-def superuser(db) -> User:
-    user = User.objects.create_superuser(email="beheer@example.org", password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    add_totp(user)
-    return user
 
 
 @pytest.mark.parametrize(
