@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from activities import services
 from activities.forms import ActivityForm
 from activities.models import Activity, Category, Frequency, Occurrence
-from activities.recurrence import exists, local_instant
+from activities.recurrence import dst_changes, exists, local_instant
 from activities.services import ActivityData
 from coop.exceptions import DomainError
 from tests.activities.conftest import member_of
@@ -246,3 +246,15 @@ def test_one_bad_activity_does_not_stop_the_others_being_extended(cast, plan, ca
     assert bad.occurrences.count() == counts[bad.pk]
     assert added == 4
     assert [r.args for r in caplog.records] == [(bad.pk,)]
+
+
+def test_the_yearly_rules_of_the_feeds_time_zone_match_the_zone_database():
+    """The VTIMEZONE's rules give exactly the changes zoneinfo knows, year after year."""
+    zone = timezone.get_current_timezone()
+    hour, start = dt.timedelta(hours=1), dt.datetime(2000, 1, 1, tzinfo=UTC)
+    known = []
+    for hours in range(0, 40 * 366 * 24):
+        instant = start + hours * hour
+        if instant.astimezone(zone).utcoffset() != (instant - hour).astimezone(zone).utcoffset():
+            known.append(timezone.localtime(instant - hour).replace(tzinfo=None) + hour)
+    assert dst_changes(dt.datetime(2000, 1, 1), dt.datetime(2039, 12, 31)) == known
