@@ -67,20 +67,22 @@ def _vtimezone() -> icalendar.Timezone:
     for component, before, after, month, hour in DST_CHANGES:
         change = icalendar.TimezoneDaylight() if component == "DAYLIGHT" else None
         change = change or icalendar.TimezoneStandard()
-        change.add("tzname", timezone.localtime(_first_change(month, hour)).tzname())
+        first = _first_change(month, hour)
+        # The zone's name for the period that starts with the change (CEST, CET).
+        change.add("tzname", timezone.localtime(local_instant(first)).tzname())
         change.add("tzoffsetfrom", before)
         change.add("tzoffsetto", after)
-        change.add("dtstart", _first_change(month, hour).replace(tzinfo=None))
+        change.add("dtstart", first)
         change.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1SU"})
         zone.add_component(change)
     return zone
 
 
 def _first_change(month: int, hour: int) -> dt.datetime:
+    """The first change under the rules, as the naive local time it happens at."""
     last = dt.date(DST_SINCE, month + 1, 1) - dt.timedelta(days=1)
     sunday = last - dt.timedelta(days=(last.weekday() + 1) % 7)
-    # Just after the change: the zone's name of the period that starts then.
-    return timezone.make_aware(dt.datetime.combine(sunday, dt.time(hour)))
+    return dt.datetime.combine(sunday, dt.time(hour))
 
 
 def _time(instant: dt.datetime) -> dt.datetime:
@@ -102,6 +104,8 @@ def _calendar(name: str) -> icalendar.Calendar:
     calendar.add("x-wr-calname", name)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
+    # Before the events: some clients read the zone only if it comes first.
+    calendar.add_component(_vtimezone())
     return calendar
 
 
@@ -158,7 +162,6 @@ def _status(cancelled: bool) -> str:
 
 
 def _finish(calendar: icalendar.Calendar) -> bytes:
-    calendar.add_component(_vtimezone())
     return calendar.to_ical()
 
 

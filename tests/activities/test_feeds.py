@@ -233,3 +233,26 @@ def test_the_public_feed_takes_the_same_queries_for_one_activity_as_for_many(cli
 
     # The association, the activities with their category, their cancelled and moved dates.
     assert queries() == one == 3
+
+
+def test_the_time_zone_comes_first_as_yearly_rules(client, cast, plan):
+    plan(visibility=Visibility.PUBLIC)
+
+    calendar = parse(public_feed(client, cast))
+
+    zone = calendar.subcomponents[0]
+    assert zone.name == "VTIMEZONE" and str(zone["tzid"]) == "Europe/Amsterdam"
+    summer, winter = zone.subcomponents
+    assert (summer.name, str(summer["tzname"]), summer["tzoffsetto"].to_ical()) == (
+        "DAYLIGHT",
+        "CEST",
+        "+0200",
+    )
+    assert (winter.name, str(winter["tzname"]), winter["tzoffsetto"].to_ical()) == (
+        "STANDARD",
+        "CET",
+        "+0100",
+    )
+    assert summer["rrule"].to_ical() == b"FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"
+    assert winter["rrule"].to_ical() == b"FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"
+    assert "RDATE" not in summer and "RDATE" not in winter
