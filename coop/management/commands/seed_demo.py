@@ -136,18 +136,17 @@ EDITOR_GROUP = "Moderators"
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
 
 
-def editor_group() -> Group:
-    """Wagtail's editor group, made again with its permissions if it was removed."""
+def editor_group(site_root: Page) -> Group:
+    """Wagtail's editor group; where it was removed, made again for the public site's pages."""
     group, created = Group.objects.get_or_create(name=EDITOR_GROUP)
     if created:
         group.permissions.add(
             Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
         )
-        root = Page.get_first_root_node()
         for permission in Permission.objects.filter(
             content_type__app_label="wagtailcore", codename__in=EDITOR_PAGE_PERMISSIONS
         ):
-            GroupPagePermission.objects.create(group=group, page=root, permission=permission)
+            GroupPagePermission.objects.create(group=group, page=site_root, permission=permission)
     return group
 
 
@@ -662,6 +661,7 @@ class SmallSeeder:
     def run(self) -> None:
         self.users = {key: self.user(login) for key, login in LOGINS.items()}
         self.admin = self.users["admin"]
+        self.editors()  # before the pages: the content editor publishes them
         corporation = self.organisation(*CORPORATION, kind=Organisation.Kind.CORPORATION)
         care = self.organisation(*CARE, kind=Organisation.Kind.CARE)
         self.staff_link(care, self.users["care_worker"], started_on=self.days_ago(1200))
@@ -691,9 +691,6 @@ class SmallSeeder:
             # Demo data from before editors had their own group made this login a superuser.
             user.is_superuser = user.is_staff = False
             user.save(update_fields=["is_superuser", "is_staff"])
-        if login.editor and not user.groups.filter(name=EDITOR_GROUP).exists():
-            user.groups.add(editor_group())
-            self.created += 1
         _, created = EmailAddress.objects.get_or_create(
             user=user, email=login.email, defaults={"verified": True, "primary": True}
         )
@@ -914,6 +911,16 @@ class SmallSeeder:
             )
             if days > 7:
                 activity_services.contribution_confirm(actor=self.users["coordinator"], log=log)
+
+    def editors(self) -> None:
+        """Content editors join Wagtail's editor group."""
+        site = Site.objects.filter(is_default_site=True).first()
+        site_root = site.root_page if site is not None else Page.get_first_root_node()
+        for key, login in LOGINS.items():
+            user = self.users[key]
+            if login.editor and not user.groups.filter(name=EDITOR_GROUP).exists():
+                user.groups.add(editor_group(site_root))
+                self.created += 1
 
     def pages(self) -> None:
         home = HomePage.objects.first()
