@@ -42,6 +42,7 @@ PAST = dt.timedelta(days=90)
 REFRESH = dt.timedelta(hours=1)
 # Dates on the nights the clocks change are spelled out this far ahead.
 DST_AHEAD = 3 * HORIZON
+ZONE_PERIODS = {"DAYLIGHT": icalendar.TimezoneDaylight, "STANDARD": icalendar.TimezoneStandard}
 
 
 def _host() -> str:
@@ -65,8 +66,7 @@ def _vtimezone() -> icalendar.Timezone:
     zone = icalendar.Timezone()
     zone.add("tzid", settings.TIME_ZONE)
     for component, before, after, month, hour in DST_CHANGES:
-        change = icalendar.TimezoneDaylight() if component == "DAYLIGHT" else None
-        change = change or icalendar.TimezoneStandard()
+        change = ZONE_PERIODS[component]()
         first = _first_change(month, hour)
         # The zone's name for the period that starts with the change (CEST, CET).
         change.add("tzname", timezone.localtime(local_instant(first)).tzname())

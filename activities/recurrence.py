@@ -21,7 +21,8 @@ from activities.models import Frequency
 HORIZON = dt.timedelta(days=366)
 
 # The EU rule for Central European Time since 1996, as (iCal component, offset before, offset
-# after, month, local hour of the change): the last Sunday of March and of October.
+# after, month, local hour of the change): the last Sunday of March and of October. A test holds
+# them against the zone database of TIME_ZONE, so a zone with other rules fails loudly.
 DST_CHANGES = (
     ("DAYLIGHT", dt.timedelta(hours=1), dt.timedelta(hours=2), 3, 2),
     ("STANDARD", dt.timedelta(hours=2), dt.timedelta(hours=1), 10, 3),
