@@ -4,6 +4,7 @@ tables, the focus ring and menus that lead nowhere."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import re
 from pathlib import Path
 
@@ -120,3 +121,25 @@ def test_the_public_site_has_a_menu_of_the_pages_marked_for_it(db, client):
     for page in (about, rules, news):
         assert client.get(page.url).status_code == 200
     assert hidden.title not in menu and draft.title not in menu
+
+
+def test_public_pages_made_before_the_menu_join_it_once(db, client):
+    from django.apps import apps
+
+    migration = importlib.import_module("coop.migrations.0005_public_pages_join_the_menu")
+    home = HomePage.objects.get()
+    about = home.add_child(instance=ContentPage(title="Over ons", slug="over-ons"))
+    about.show_in_menus = False
+    about.save_revision().publish()
+    news = home.add_child(instance=NewsIndexPage(title="Nieuws", slug="nieuws"))
+    item = news.add_child(instance=NewsPage(title="Moestuin", slug="moestuin", date=DAY.date()))
+    NewsIndexPage.objects.filter(pk=news.pk).update(show_in_menus=False)
+
+    migration.pages_join_the_menu(apps, None)
+
+    about.refresh_from_db()
+    assert about.show_in_menus and NewsIndexPage.objects.get().show_in_menus
+    assert not NewsPage.objects.get(pk=item.pk).show_in_menus
+    # The next publication from the admin starts from the latest revision: it stays in.
+    assert about.get_latest_revision_as_object().show_in_menus
+    assert 'href="/over-ons/"' in client.get("/").content.decode()
