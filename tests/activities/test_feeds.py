@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import icalendar
 import pytest
@@ -256,3 +257,16 @@ def test_the_time_zone_comes_first_as_yearly_rules(client, cast, plan):
     assert summer["rrule"].to_ical() == b"FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"
     assert winter["rrule"].to_ical() == b"FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"
     assert "RDATE" not in summer and "RDATE" not in winter
+
+
+def test_the_public_activity_page_carries_the_public_site_menu(client, cast, plan):
+    from coop.models.pages import ContentPage, HomePage
+
+    HomePage.objects.get().add_child(instance=ContentPage(title="Over ons", slug="over-ons"))
+    activity = plan(visibility=Visibility.PUBLIC)
+
+    text = client.get(reverse("public_activity", args=[cast.association.slug, activity.pk]))
+    menu = re.search(r'<nav class="public-menu"[^>]*>(.*?)</nav>', text.content.decode(), re.S)
+
+    assert menu is not None
+    assert 'href="/over-ons/"' in menu.group(1)
