@@ -42,14 +42,10 @@ from activities.forms import (
 )
 from activities.models import Activity, Occurrence, SignUp
 from coop.exceptions import DomainError
+from coop.http import form_error, portal_view
 from coop.models import Association
 from members.access import viewer_for
 from members.models import Member, Role
-from members.views import portal_view
-
-
-def _refuse(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _int_param(request, name: str) -> int | None:
@@ -211,7 +207,7 @@ def activity_create(request, slug: str):
                     actor=request.user, member=viewer.member, data=form.activity_data()
                 )
         except DomainError as error:
-            _refuse(form, error)
+            form_error(form, error)
         else:
             if coordinator:
                 messages.success(request, _("The activity is on the calendar."))
@@ -268,7 +264,7 @@ def activity_edit(request, pk: int):
                 actor=request.user, activity=activity, data=form.activity_data()
             )
         except DomainError as error:
-            _refuse(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("The activity was changed."))
             return redirect("activities:activity_detail", pk=activity.pk)
@@ -333,7 +329,7 @@ def activity_hours(request, pk: int):
                 hours=form.cleaned_data["hours"],
             )
         except DomainError as error:
-            _refuse(form, error)
+            form_error(form, error)
         else:
             messages.success(
                 request,
@@ -468,7 +464,7 @@ def occurrence_move(request, pk: int):
                 actor=request.user, occurrence=occurrence, starts_at=starts_at, ends_at=ends_at
             )
         except DomainError as error:
-            _refuse(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("The date was moved; those signed up got an e-mail."))
             return redirect("activities:occurrence_detail", pk=occurrence.pk)
@@ -503,7 +499,7 @@ def occurrence_attendance(request, pk: int):
                 walk_ins=form.cleaned_data["walk_ins"],
             )
         except DomainError as error:
-            _refuse(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Attendance recorded."))
             return redirect("activities:occurrence_detail", pk=occurrence.pk)
@@ -581,7 +577,7 @@ def hours_log(request):
         try:
             services.contribution_log(actor=request.user, member=member, **form.cleaned_data)
         except DomainError as error:
-            _refuse(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Your hours are logged; a coordinator will confirm them."))
             return redirect("activities:my_hours")
@@ -678,7 +674,7 @@ def category_list(request, slug: str):
                 actor=request.user, association=association, name=form.cleaned_data["name"]
             )
         except DomainError as error:
-            _refuse(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Category added."))
             return redirect("activities:category_list", slug=association.slug)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coop.exceptions import DomainError
+from coop.http import form_error, portal_view
 from coop.models import Organisation
 from members import selectors, services
 from members.access import (
@@ -27,11 +27,6 @@ from members.forms import InviteMemberForm
 from members.models import AssociationRole, Invitation, Member, Role
 from members.selectors import MixLine
 from vacancies.selectors import rounds_for_member
-
-
-def portal_view(view):
-    """Logged-in pages about people: never cached by a browser or proxy."""
-    return login_required(never_cache(view))
 
 
 @require_GET
@@ -100,7 +95,7 @@ def association_members(request, slug: str):
                 **form.cleaned_data,
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_error(form, error)
         else:
             messages.success(
                 request,

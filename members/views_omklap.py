@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from coop.exceptions import DomainError
+from coop.http import form_error, portal_view
 from members import selectors_omklap, services_omklap
 from members.access import (
     ContractAccess,
@@ -33,11 +34,6 @@ from members.forms_omklap import (
     MomentRecordForm,
 )
 from members.models import CareDataAccess, MomentOutcome, OmklapContract, OmklapDecision
-from members.views import portal_view
-
-
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _to_contract(access: ContractAccess):
@@ -109,7 +105,7 @@ def moment_record(request, pk: int, moment_pk: int):
                     actor=request.user, moment=moment, **form.service_kwargs()
                 )
             except DomainError as error:
-                _form_error(form, error)
+                form_error(form, error)
             else:
                 messages.success(request, _("The monitoring moment was recorded."))
                 return _to_contract(access)
@@ -141,7 +137,7 @@ def moment_add(request, pk: int):
                 actor=request.user, contract=access.contract, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("The monitoring moment was added."))
             return _to_contract(access)
@@ -167,7 +163,7 @@ def decision_propose(request, pk: int):
                 actor=request.user, side=access.side, contract=contract, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(
                 request,
@@ -222,7 +218,7 @@ def decision_withdraw(request, pk: int, decision_pk: int):
                 actor=request.user, side=access.side, decision=decision, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("The proposal was withdrawn."))
             return _to_contract(access)

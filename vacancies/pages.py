@@ -16,6 +16,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from coop.exceptions import DomainError
+from coop.http import form_error
 from coop.models.pages import view_restrictions_on_path
 from vacancies import services
 from vacancies.models import Vacancy
@@ -121,7 +122,7 @@ class VacancyIndexPage(RoutablePageMixin, Page):
                     vacancy=vacancy, language=request.LANGUAGE_CODE, **form.application()
                 )
             except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form_error(form, error)
                 return self._detail(request, vacancy, form, status=BAD_INPUT)
         base = self._own_url(request, self.reverse_subpage("vacancy_detail", args=[pk]))
         return redirect(base + self.reverse_subpage("application_sent", args=[pk]))

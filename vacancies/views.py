@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coop.exceptions import DomainError
+from coop.http import form_error, portal_view
 from members.access import viewer_for
 from members.models import Role
 from members.selectors import unit_outlook
-from members.views import portal_view
 from vacancies import access, services
 from vacancies.forms import (
     BallotForm,
@@ -31,10 +31,6 @@ from vacancies.forms import (
 from vacancies.models import Candidate, Nomination, Vacancy, VotingRound
 from vacancies.selectors import vacancies_of
 from vacancies.services import RoundClosed
-
-
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _status(request) -> int:
@@ -84,7 +80,7 @@ def vacancy_report(request, slug: str):
                 route=form.cleaned_data["route"] or None,
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("The vacancy is reported."))
             return redirect("vacancies:vacancy_detail", pk=vacancy.pk)
@@ -168,7 +164,7 @@ def vacancy_profile(request, pk: int):
                 actor=request.user, vacancy=vacancy, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("The profile is published and applications are open."))
             return redirect("vacancies:vacancy_detail", pk=vacancy.pk)
@@ -192,7 +188,7 @@ def vacancy_withdraw(request, pk: int):
                 actor=request.user, vacancy=vacancy, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("The vacancy is withdrawn."))
             return redirect("vacancies:vacancy_detail", pk=vacancy.pk)
@@ -248,7 +244,7 @@ def round_new(request, pk: int):
                 actor=request.user, vacancy=vacancy, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("The voting round is set up."))
             return redirect("vacancies:round_detail", pk=voting_round.pk)
@@ -311,7 +307,7 @@ def candidate_detail(request, pk: int):
                 reason=decision.cleaned_data["reason"],
             )
         except DomainError as error:
-            _form_error(decision, error)
+            form_error(decision, error)
         else:
             messages.success(
                 request, _("The decision on %(name)s is saved.") % {"name": candidate.name}
@@ -323,7 +319,7 @@ def candidate_detail(request, pk: int):
                 actor=request.user, candidate=candidate, notes=note.cleaned_data["notes"]
             )
         except DomainError as error:
-            _form_error(note, error)
+            form_error(note, error)
         else:
             messages.success(request, _("The interview notes are saved."))
             return redirect("vacancies:candidate_detail", pk=candidate.pk)
@@ -461,7 +457,7 @@ def recusal_declare(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(
                 request, _("You have stepped out of this round; you will not vote in it.")
@@ -510,7 +506,7 @@ def nomination_detail(request, pk: int):
                     actor=request.user, nomination=nomination, **form.cleaned_data
                 )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             if action == "confirm":
                 messages.success(
