@@ -56,10 +56,16 @@ def _clean_description(value: str) -> str:
     value = value.replace("\r\n", "\n").strip()
     if "\x00" in value:
         raise DomainError(
-            _("The text contains characters that are not allowed."), field="description"
+            _("The text contains characters that are not allowed."),
+            code="text_forbidden_characters",
+            field="description",
         )
     if len(value) > 4000:
-        raise DomainError(_("Use at most %(max)s characters.") % {"max": 4000}, field="description")
+        raise DomainError(
+            _("Use at most %(max)s characters.") % {"max": 4000},
+            code="text_too_long",
+            field="description",
+        )
     return value
 
 
@@ -74,9 +80,15 @@ def _instants(starts_at: dt.datetime, ends_at: dt.datetime) -> tuple[dt.datetime
 
 def _check_span(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
     if ends_at <= starts_at:
-        raise DomainError(_("The activity must end after it starts."), field="ends_at")
+        raise DomainError(
+            _("The activity must end after it starts."), code="ends_before_start", field="ends_at"
+        )
     if ends_at - starts_at > MAX_DURATION:
-        raise DomainError(_("One occurrence can last at most 24 hours."), field="ends_at")
+        raise DomainError(
+            _("One occurrence can last at most 24 hours."),
+            code="occurrence_too_long",
+            field="ends_at",
+        )
 
 
 def _revise(model, pks: Iterable[int], now: dt.datetime) -> None:
@@ -151,7 +163,9 @@ def _unique_name(association: Association, name: str, *, exclude: int | None = N
     }
     if taken.exists() or name.lower() in labels:
         raise DomainError(
-            _("This association already has a category with that name."), field="name"
+            _("This association already has a category with that name."),
+            code="category_name_taken",
+            field="name",
         )
     return name
 
@@ -209,20 +223,31 @@ def _check(association: Association, data: ActivityData, *, new: bool) -> dict:
     location = clean_text(data.location, field="location", max_length=200, required=True)
     description = _clean_description(data.description)
     if data.category is None or data.category.association_id != association.pk:
-        raise DomainError(_("Choose one of the association's categories."), field="category")
+        raise DomainError(
+            _("Choose one of the association's categories."),
+            code="category_invalid",
+            field="category",
+        )
     if data.frequency not in Frequency.values:
-        raise DomainError(_("Choose how often the activity repeats."), field="frequency")
+        raise DomainError(
+            _("Choose how often the activity repeats."), code="frequency_invalid", field="frequency"
+        )
     if data.visibility not in Visibility.values:
-        raise DomainError(_("Choose who may see the activity."), field="visibility")
+        raise DomainError(
+            _("Choose who may see the activity."), code="visibility_invalid", field="visibility"
+        )
     starts_at, ends_at = _instants(data.starts_at, data.ends_at)
     _check_span(starts_at, ends_at)
     if new and starts_at < now:
-        raise DomainError(_("The start lies in the past."), field="starts_at")
+        raise DomainError(_("The start lies in the past."), code="start_in_past", field="starts_at")
     if starts_at > now + MAX_AHEAD:
-        raise DomainError(_("Plan at most two years ahead."), field="starts_at")
+        raise DomainError(
+            _("Plan at most two years ahead."), code="start_too_far_ahead", field="starts_at"
+        )
     if data.capacity is not None and not 1 <= data.capacity <= MAX_CAPACITY:
         raise DomainError(
             _("The capacity must be between 1 and %(max)s.") % {"max": MAX_CAPACITY},
+            code="capacity_out_of_range",
             field="capacity",
         )
     recurring = data.frequency != Frequency.ONCE
@@ -232,23 +257,38 @@ def _check(association: Association, data: ActivityData, *, new: bool) -> dict:
     if not 1 <= interval <= Activity.MAX_INTERVAL:
         raise DomainError(
             _("Repeat every 1 to %(max)s weeks or months.") % {"max": Activity.MAX_INTERVAL},
+            code="interval_out_of_range",
             field="interval",
         )
     if until is not None and count is not None:
-        raise DomainError(_("Give an end date or a number of times, not both."), field="count")
+        raise DomainError(
+            _("Give an end date or a number of times, not both."),
+            code="until_and_count",
+            field="count",
+        )
     if count is not None and not 1 <= count <= Activity.MAX_COUNT:
         raise DomainError(
-            _("Repeat 1 to %(max)s times.") % {"max": Activity.MAX_COUNT}, field="count"
+            _("Repeat 1 to %(max)s times.") % {"max": Activity.MAX_COUNT},
+            code="count_out_of_range",
+            field="count",
         )
     if until is not None:
         if until < timezone.localdate(starts_at):
-            raise DomainError(_("The end date lies before the first date."), field="until")
+            raise DomainError(
+                _("The end date lies before the first date."),
+                code="until_before_start",
+                field="until",
+            )
         if until > timezone.localdate(starts_at) + dt.timedelta(days=5 * 366):
-            raise DomainError(_("Repeat for at most five years."), field="until")
+            raise DomainError(
+                _("Repeat for at most five years."), code="until_too_far_ahead", field="until"
+            )
     for organiser in data.organisers:
         if organiser.association_id != association.pk or organiser.status != Member.Status.ACTIVE:
             raise DomainError(
-                _("Organisers must be active members of the association."), field="organisers"
+                _("Organisers must be active members of the association."),
+                code="organiser_not_active_member",
+                field="organisers",
             )
     return {
         "title": title,
@@ -296,7 +336,7 @@ def activity_plan(*, actor: User, association: Association, data: ActivityData) 
 def activity_propose(*, actor: User, member: Member, data: ActivityData) -> Activity:
     """A member proposes an activity (they organise it); a coordinator approves it."""
     if member.status != Member.Status.ACTIVE:
-        raise DomainError(_("This member has left the association."))
+        raise DomainError(_("This member has left the association."), code="member_left")
     activity = _create(
         actor=actor,
         association=member.association,
@@ -324,9 +364,13 @@ def activity_approve(*, actor: User, activity: Activity) -> Activity:
     # Lock the activity: approving twice must not generate the dates twice.
     activity = _locked_activity(activity)
     if activity.status != Activity.Status.PROPOSED:
-        raise DomainError(_("Only a proposed activity can be approved."))
+        raise DomainError(
+            _("Only a proposed activity can be approved."), code="activity_not_proposed"
+        )
     if activity.starts_at < timezone.now():
-        raise DomainError(_("The proposed start has passed; edit the date first."))
+        raise DomainError(
+            _("The proposed start has passed; edit the date first."), code="proposed_start_passed"
+        )
     activity.status = Activity.Status.PLANNED
     activity.save(update_fields=["status"])
     _sync_occurrences(activity, now=timezone.now())
@@ -345,11 +389,11 @@ def activity_update(*, actor: User, activity: Activity, data: ActivityData) -> A
     # Lock the activity: sign-ups and a concurrent edit must see one set of dates.
     activity = _locked_activity(activity)
     if activity.status == Activity.Status.CANCELLED:
-        raise DomainError(_("A cancelled activity cannot be changed."))
+        raise DomainError(_("A cancelled activity cannot be changed."), code="activity_cancelled")
     fields = _check(activity.association, data, new=False)
     changed_start = fields["starts_at"] != activity.starts_at
     if changed_start and fields["starts_at"] < timezone.now():
-        raise DomainError(_("The start lies in the past."), field="starts_at")
+        raise DomainError(_("The start lies in the past."), code="start_in_past", field="starts_at")
     for name, value in fields.items():
         setattr(activity, name, value)
     activity.save()
@@ -373,7 +417,9 @@ def activity_cancel(*, actor: User, activity: Activity, reason: str = "") -> Act
     reason = clean_text(reason, field="reason", max_length=300, required=False)
     activity = _locked_activity(activity)
     if activity.status == Activity.Status.CANCELLED:
-        raise DomainError(_("This activity is already cancelled."))
+        raise DomainError(
+            _("This activity is already cancelled."), code="activity_already_cancelled"
+        )
     activity.status = Activity.Status.CANCELLED
     activity.cancel_reason = reason
     activity.save(update_fields=["status", "cancel_reason"])
@@ -486,9 +532,9 @@ def _locked_occurrence(occurrence: Occurrence) -> Occurrence:
 
 def _coming(occurrence: Occurrence, now: dt.datetime) -> None:
     if occurrence.is_cancelled or occurrence.activity.status == Activity.Status.CANCELLED:
-        raise DomainError(_("This date has been cancelled."))
+        raise DomainError(_("This date has been cancelled."), code="occurrence_cancelled")
     if occurrence.starts_at <= now:
-        raise DomainError(_("This date has already started."))
+        raise DomainError(_("This date has already started."), code="occurrence_started")
 
 
 @transaction.atomic
@@ -528,11 +574,15 @@ def occurrence_move(
     starts_at, ends_at = _instants(starts_at, ends_at)
     _check_span(starts_at, ends_at)
     if starts_at < now:
-        raise DomainError(_("The start lies in the past."), field="starts_at")
+        raise DomainError(_("The start lies in the past."), code="start_in_past", field="starts_at")
     if starts_at > now + MAX_AHEAD:
-        raise DomainError(_("Plan at most two years ahead."), field="starts_at")
+        raise DomainError(
+            _("Plan at most two years ahead."), code="start_too_far_ahead", field="starts_at"
+        )
     if starts_at == occurrence.starts_at and ends_at == occurrence.ends_at:
-        raise DomainError(_("The new time is the same as the old one."), field="starts_at")
+        raise DomainError(
+            _("The new time is the same as the old one."), code="time_unchanged", field="starts_at"
+        )
     previous = occurrence.starts_at
     occurrence.starts_at, occurrence.ends_at = starts_at, ends_at
     occurrence.save(update_fields=["starts_at", "ends_at"])
@@ -560,18 +610,26 @@ def attendance_record(
     """The organiser records who came: sign-ups present (by id) and people who walked in."""
     occurrence = _locked_occurrence(occurrence)
     if occurrence.is_cancelled:
-        raise DomainError(_("This date has been cancelled."))
+        raise DomainError(_("This date has been cancelled."), code="occurrence_cancelled")
     if occurrence.starts_at > timezone.now():
-        raise DomainError(_("Attendance can be recorded once the activity has started."))
+        raise DomainError(
+            _("Attendance can be recorded once the activity has started."),
+            code="occurrence_not_started",
+        )
     if not 0 <= walk_ins <= MAX_WALK_INS:
         raise DomainError(
             _("Enter a number of walk-ins between 0 and %(max)s.") % {"max": MAX_WALK_INS},
+            code="walk_ins_out_of_range",
             field="walk_ins",
         )
     present = set(present)
     confirmed = occurrence.signups.filter(status=SignUp.Status.CONFIRMED)
     if not present <= set(confirmed.values_list("pk", flat=True)):
-        raise DomainError(_("Choose from the people who signed up."), field="present")
+        raise DomainError(
+            _("Choose from the people who signed up."),
+            code="attendee_not_signed_up",
+            field="present",
+        )
     confirmed.filter(pk__in=present).update(attended=True)
     confirmed.exclude(pk__in=present).update(attended=False)
     occurrence.walk_ins = walk_ins
@@ -607,12 +665,12 @@ def signup_create(*, actor: User, occurrence: Occurrence, member: Member) -> Sig
     occurrence = _locked_occurrence(occurrence)
     activity = occurrence.activity
     if member.association_id != activity.association_id or member.status != Member.Status.ACTIVE:
-        raise DomainError(_("Only members of the association can sign up."))
+        raise DomainError(_("Only members of the association can sign up."), code="signup_outsider")
     if activity.status != Activity.Status.PLANNED:
-        raise DomainError(_("This activity is not on the calendar."))
+        raise DomainError(_("This activity is not on the calendar."), code="activity_not_planned")
     _coming(occurrence, timezone.now())
     if occurrence.signups.filter(member=member).exists():
-        raise DomainError(_("You are already signed up for this date."))
+        raise DomainError(_("You are already signed up for this date."), code="already_signed_up")
     confirmed = occurrence.signups.filter(status=SignUp.Status.CONFIRMED).count()
     full = activity.capacity is not None and confirmed >= activity.capacity
     try:
@@ -623,7 +681,9 @@ def signup_create(*, actor: User, occurrence: Occurrence, member: Member) -> Sig
                 status=SignUp.Status.WAITING if full else SignUp.Status.CONFIRMED,
             )
     except IntegrityError:
-        raise DomainError(_("You are already signed up for this date.")) from None
+        raise DomainError(
+            _("You are already signed up for this date."), code="already_signed_up"
+        ) from None
     return signup
 
 
@@ -634,9 +694,9 @@ def signup_cancel(*, actor: User, signup: SignUp) -> SignUp:
     occurrence = _locked_occurrence(signup.occurrence)
     signup = SignUp.objects.filter(pk=signup.pk, occurrence=occurrence).first()
     if signup is None:
-        raise DomainError(_("You are not signed up for this date."))
+        raise DomainError(_("You are not signed up for this date."), code="not_signed_up")
     if occurrence.starts_at <= timezone.now():
-        raise DomainError(_("This date has already started."))
+        raise DomainError(_("This date has already started."), code="occurrence_started")
     signup.delete()
     if not occurrence.is_cancelled and occurrence.activity.status == Activity.Status.PLANNED:
         _fill_places(occurrence)
@@ -705,21 +765,34 @@ def _clean_hours(hours) -> Decimal:
     try:
         value = Decimal(str(hours))
     except (InvalidOperation, ValueError):
-        raise DomainError(_("Enter a number of hours."), field="hours") from None
+        raise DomainError(
+            _("Enter a number of hours."), code="hours_not_a_number", field="hours"
+        ) from None
     if not value.is_finite() or value <= 0 or value > ContributionLog.MAX_HOURS:
-        raise DomainError(_("Enter between 0.25 and 24 hours."), field="hours")
+        raise DomainError(
+            _("Enter between 0.25 and 24 hours."), code="hours_out_of_range", field="hours"
+        )
     if value % Decimal("0.25"):
-        raise DomainError(_("Enter hours in quarters (e.g. 1.5 or 2.25)."), field="hours")
+        raise DomainError(
+            _("Enter hours in quarters (e.g. 1.5 or 2.25)."),
+            code="hours_not_quarters",
+            field="hours",
+        )
     return value
 
 
 def _clean_log_date(member: Member, date: dt.date) -> dt.date:
     today = timezone.localdate()
     if date > today:
-        raise DomainError(_("Hours can only be logged for today or earlier."), field="date")
+        raise DomainError(
+            _("Hours can only be logged for today or earlier."),
+            code="log_date_in_future",
+            field="date",
+        )
     if date < today - dt.timedelta(days=LOG_DAYS_BACK) or date < member.joined_on:
         raise DomainError(
             _("The date lies too far back (more than a year ago or before you joined)."),
+            code="log_date_too_far_back",
             field="date",
         )
     return date
@@ -738,11 +811,17 @@ def contribution_log(
 ) -> ContributionLog:
     """A member logs hours they gave; a coordinator confirms them later."""
     if member.status != Member.Status.ACTIVE:
-        raise DomainError(_("This member has left the association."))
+        raise DomainError(_("This member has left the association."), code="member_left")
     if kind not in ContributionLog.Kind.values:
-        raise DomainError(_("Choose a kind of contribution."), field="kind")
+        raise DomainError(
+            _("Choose a kind of contribution."), code="contribution_kind_invalid", field="kind"
+        )
     if activity is not None and activity.association_id != member.association_id:
-        raise DomainError(_("Choose an activity of your association."), field="activity")
+        raise DomainError(
+            _("Choose an activity of your association."),
+            code="activity_of_other_association",
+            field="activity",
+        )
     return ContributionLog.objects.create(
         member=member,
         date=_clean_log_date(member, date),
@@ -763,21 +842,26 @@ def contribution_log_organisers(
     occurrence = _locked_occurrence(occurrence)
     activity = occurrence.activity
     if occurrence.is_cancelled:
-        raise DomainError(_("This date has been cancelled."))
+        raise DomainError(_("This date has been cancelled."), code="occurrence_cancelled")
     if occurrence.starts_at > timezone.now():
-        raise DomainError(_("Hours can be logged once the activity has started."))
+        raise DomainError(
+            _("Hours can be logged once the activity has started."), code="occurrence_not_started"
+        )
     hours = _clean_hours(hours)
     day = timezone.localdate(occurrence.starts_at)
     organisers = list(activity.organisers.filter(status=Member.Status.ACTIVE))
     if not organisers:
-        raise DomainError(_("This activity has no organisers."))
+        raise DomainError(_("This activity has no organisers."), code="no_organisers")
     already = set(
         ContributionLog.objects.filter(activity=activity, date=day, member__in=organisers)
         .exclude(status=ContributionLog.Status.REJECTED)
         .values_list("member_id", flat=True)
     )
     if already:
-        raise DomainError(_("Hours for this date have already been logged for an organiser."))
+        raise DomainError(
+            _("Hours for this date have already been logged for an organiser."),
+            code="hours_already_logged",
+        )
     return [
         contribution_log(
             actor=actor,
@@ -799,9 +883,11 @@ def _decide(log: ContributionLog, actor: User, status: str, reason: str = "") ->
         .get(pk=log.pk)
     )
     if log.status != ContributionLog.Status.PENDING:
-        raise DomainError(_("These hours have already been decided on."))
+        raise DomainError(
+            _("These hours have already been decided on."), code="hours_already_decided"
+        )
     if log.member.user_id is not None and log.member.user_id == actor.pk:
-        raise DomainError(_("Another coordinator must confirm your own hours."))
+        raise DomainError(_("Another coordinator must confirm your own hours."), code="own_hours")
     log.status, log.reason = status, reason
     log.decided_by, log.decided_at = actor, timezone.now()
     log.save(update_fields=["status", "reason", "decided_by", "decided_at"])

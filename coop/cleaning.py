@@ -24,7 +24,7 @@ def clean_text(
     One-line fields collapse all whitespace; multi-line fields keep paragraphs.
     """
     if not isinstance(value, str):
-        raise DomainError(_("Enter text."), field=field)
+        raise DomainError(_("Enter text."), code="text_not_a_string", field=field)
     if multiline:
         lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         value = _BLANK_LINES.sub("\n\n", "\n".join(" ".join(line.split()) for line in lines))
@@ -32,11 +32,19 @@ def clean_text(
     else:
         value = " ".join(value.split())
     if _CONTROL.search(value):
-        raise DomainError(_("The text contains characters that are not allowed."), field=field)
+        raise DomainError(
+            _("The text contains characters that are not allowed."),
+            code="text_forbidden_characters",
+            field=field,
+        )
     if required and not value:
-        raise DomainError(_("This field is required."), field=field)
+        raise DomainError(_("This field is required."), code="required", field=field)
     if len(value) > max_length:
-        raise DomainError(_("Use at most %(max)s characters.") % {"max": max_length}, field=field)
+        raise DomainError(
+            _("Use at most %(max)s characters.") % {"max": max_length},
+            code="text_too_long",
+            field=field,
+        )
     return value
 
 
@@ -54,6 +62,7 @@ def clean_name(value: str, *, field: str = "name", max_length: int = 200) -> str
                 "A name cannot contain invisible characters or characters that change "
                 "the writing direction."
             ),
+            code="name_forbidden_characters",
             field=field,
         )
     return name
@@ -65,5 +74,7 @@ def clean_email(value: str, *, field: str = "email", required: bool = False) -> 
         try:
             validate_email(email)
         except ValidationError:
-            raise DomainError(_("Enter a valid e-mail address."), field=field) from None
+            raise DomainError(
+                _("Enter a valid e-mail address."), code="email_invalid", field=field
+            ) from None
     return email

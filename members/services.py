@@ -43,13 +43,17 @@ def _locked_member(member: Member) -> Member:
 def _locked_active_member(member: Member) -> Member:
     member = _locked_member(member)
     if member.status != Member.Status.ACTIVE:
-        raise DomainError(_("This member has left the association."), field="member")
+        raise DomainError(
+            _("This member has left the association."), code="member_left", field="member"
+        )
     return member
 
 
 def _not_before_joining(member: Member, day: dt.date, *, field: str) -> None:
     if day < member.joined_on:
-        raise DomainError(_("The date lies before the member joined."), field=field)
+        raise DomainError(
+            _("The date lies before the member joined."), code="before_joining", field=field
+        )
 
 
 @transaction.atomic
@@ -65,13 +69,14 @@ def member_register(
 ) -> Member:
     """Register a resident as a member, in a group of the mix from the day they join."""
     if group not in MixGroup.values:
-        raise DomainError(_("Choose a valid group."), field="group")
+        raise DomainError(_("Choose a valid group."), code="group_invalid", field="group")
     name = _clean_name(name)
     email = _clean_email(email)
     phone = _clean_text(phone, field="phone", max_length=30, required=False)
     if email and association.members.active().filter(email=email).exists():
         raise DomainError(
             _("A member with this e-mail address already exists in this association."),
+            code="member_email_taken",
             field="email",
         )
     member = Member.objects.create(
@@ -98,21 +103,30 @@ def member_set_group(
 ) -> MixGroupPeriod:
     """Move a member to another group of the mix from a date on; earlier history stays."""
     if group not in MixGroup.values:
-        raise DomainError(_("Choose a valid group."), field="group")
+        raise DomainError(_("Choose a valid group."), code="group_invalid", field="group")
     # Lock the member: two changes of group must not both close the same open period.
     member = _locked_active_member(member)
     if starts_on < member.joined_on:
-        raise DomainError(_("A group cannot start before the member joined."), field="starts_on")
+        raise DomainError(
+            _("A group cannot start before the member joined."),
+            code="group_before_joining",
+            field="starts_on",
+        )
     if member.group_periods.filter(starts_on__gt=starts_on).exists():
         raise DomainError(
             _("The member already has a later group change; the new group must start after it."),
+            code="group_change_later_exists",
             field="starts_on",
         )
     current = member.group_periods.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on), starts_on__lte=starts_on
     ).first()
     if current is not None and current.group == group:
-        raise DomainError(_("The member is already in this group on that date."), field="group")
+        raise DomainError(
+            _("The member is already in this group on that date."),
+            code="group_unchanged",
+            field="group",
+        )
     if current is not None and current.starts_on == starts_on:
         current.group = group
         current.save(update_fields=["group"])
@@ -137,12 +151,17 @@ def member_leave(*, actor: User | None, member: Member, left_on: dt.date) -> Mem
     """Record that a member left the association; open roles and groups end that day."""
     member = _locked_member(member)
     if member.status == Member.Status.LEFT:
-        raise DomainError(_("This member has already left."))
+        raise DomainError(_("This member has already left."), code="member_already_left")
     if left_on < member.joined_on:
-        raise DomainError(_("A member cannot leave before joining."), field="left_on")
+        raise DomainError(
+            _("A member cannot leave before joining."),
+            code="leaves_before_joining",
+            field="left_on",
+        )
     if member.tenancies.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=left_on)).exists():
         raise DomainError(
-            _("End the member's tenancy first: a resident with a current tenancy stays a member.")
+            _("End the member's tenancy first: a resident with a current tenancy stays a member."),
+            code="member_has_current_tenancy",
         )
     member.status = Member.Status.LEFT
     member.left_on = left_on
@@ -171,17 +190,27 @@ def tenancy_start(
 ) -> Tenancy:
     """Let a unit to a member from a date; a unit has at most one tenancy at a time."""
     if kind not in Tenancy.Kind.values:
-        raise DomainError(_("Choose a valid kind of tenancy."), field="kind")
+        raise DomainError(
+            _("Choose a valid kind of tenancy."), code="tenancy_kind_invalid", field="kind"
+        )
     # Lock the member first (leaving checks tenancies under the same lock), then the unit:
     # two lettings of the same unit must not both pass the overlap check.
     member = _locked_active_member(member)
     _not_before_joining(member, starts_on, field="starts_on")
     unit = Unit.objects.select_for_update(of=("self",)).select_related("building").get(pk=unit.pk)
     if unit.building.association_id != member.association_id:
-        raise DomainError(_("The unit belongs to another association."), field="unit")
+        raise DomainError(
+            _("The unit belongs to another association."),
+            code="unit_of_other_association",
+            field="unit",
+        )
     overlapping = unit.tenancies.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on))
     if overlapping.exists():
-        raise DomainError(_("This unit already has a tenancy on that date."), field="unit")
+        raise DomainError(
+            _("This unit already has a tenancy on that date."),
+            code="unit_already_let",
+            field="unit",
+        )
     try:
         with transaction.atomic():
             tenancy = Tenancy.objects.create(
@@ -189,7 +218,9 @@ def tenancy_start(
             )
     except IntegrityError:
         raise DomainError(
-            _("This unit already has a tenancy on that date."), field="unit"
+            _("This unit already has a tenancy on that date."),
+            code="unit_already_let",
+            field="unit",
         ) from None
     audit_record(
         actor=actor,
@@ -209,9 +240,9 @@ def _end_period(model, pk: int, ends_on: dt.date, *, already: str, too_early: st
         .get(pk=pk)
     )
     if row.ends_on is not None:
-        raise DomainError(already)
+        raise DomainError(already, code="already_ended")
     if ends_on <= row.starts_on:
-        raise DomainError(too_early, field="ends_on")
+        raise DomainError(too_early, code="ends_before_start", field="ends_on")
     row.ends_on = ends_on
     row.save(update_fields=["ends_on"])
     return row
@@ -247,17 +278,20 @@ def role_assign(
 ) -> AssociationRole:
     """Give a member a role in the association from a date."""
     if role not in Role.values:
-        raise DomainError(_("Choose a valid role."), field="role")
+        raise DomainError(_("Choose a valid role."), code="role_invalid", field="role")
     member = _locked_active_member(member)
     _not_before_joining(member, starts_on, field="starts_on")
     # The new role has no end: any role still running on or after its start overlaps.
     overlapping = member.roles.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on))
     if overlapping.filter(role=role).exists():
-        raise DomainError(_("The member already holds this role."), field="role")
+        raise DomainError(
+            _("The member already holds this role."), code="role_already_held", field="role"
+        )
     excluded = _EXCLUSIVE_ROLES.get(Role(role))
     if excluded and overlapping.filter(role=excluded).exists():
         raise DomainError(
             _("Members of the board cannot sit on the selection committee at the same time."),
+            code="roles_exclusive",
             field="role",
         )
     assigned = AssociationRole.objects.create(member=member, role=role, starts_on=starts_on)
@@ -320,16 +354,25 @@ def invitation_send(*, actor: User, member: Member, language: str | None = None)
     """Invite a registered member to create an account with the address on file."""
     member = _locked_member(member)
     if member.status != Member.Status.ACTIVE:
-        raise DomainError(_("Only active members can be invited."))
+        raise DomainError(_("Only active members can be invited."), code="invite_inactive_member")
     if member.user_id is not None:
-        raise DomainError(_("This member already has an account."))
+        raise DomainError(_("This member already has an account."), code="member_has_account")
     if not member.email:
-        raise DomainError(_("Add an e-mail address to the member first."), field="email")
+        raise DomainError(
+            _("Add an e-mail address to the member first."),
+            code="member_without_email",
+            field="email",
+        )
     if User.objects.filter(email__iexact=member.email).exists():
-        raise DomainError(_("An account with this e-mail address already exists."), field="email")
+        raise DomainError(
+            _("An account with this e-mail address already exists."),
+            code="account_email_taken",
+            field="email",
+        )
     if member.invitations.pending().exists():
         raise DomainError(
-            _("This member already has an open invitation; resend or revoke it instead.")
+            _("This member already has an open invitation; resend or revoke it instead."),
+            code="invitation_open",
         )
     invitation = Invitation(
         association=member.association, member=member, email=member.email, invited_by=actor
@@ -353,9 +396,11 @@ def _locked_pending_invitation(invitation: Invitation) -> Invitation:
         .get(pk=invitation.pk)
     )
     if invitation.accepted_at is not None:
-        raise DomainError(_("This invitation has already been accepted."))
+        raise DomainError(
+            _("This invitation has already been accepted."), code="invitation_accepted"
+        )
     if invitation.revoked_at is not None:
-        raise DomainError(_("This invitation has been revoked."))
+        raise DomainError(_("This invitation has been revoked."), code="invitation_revoked")
     return invitation
 
 
@@ -400,13 +445,21 @@ def invitation_for_token(token: str) -> Invitation:
         .first()
     )
     if invitation is None:
-        raise DomainError(_("This invitation link is not valid."))
+        raise DomainError(_("This invitation link is not valid."), code="invitation_invalid")
     if invitation.revoked_at is not None:
-        raise DomainError(_("This invitation has been revoked. Ask the board for a new one."))
+        raise DomainError(
+            _("This invitation has been revoked. Ask the board for a new one."),
+            code="invitation_revoked",
+        )
     if invitation.accepted_at is not None:
-        raise DomainError(_("This invitation has already been used. You can log in."))
+        raise DomainError(
+            _("This invitation has already been used. You can log in."), code="invitation_accepted"
+        )
     if invitation.is_expired:
-        raise DomainError(_("This invitation has expired. Ask the board to send it again."))
+        raise DomainError(
+            _("This invitation has expired. Ask the board to send it again."),
+            code="invitation_expired",
+        )
     return invitation
 
 
@@ -415,14 +468,20 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Member:
     """Link the new account to the invited member."""
     invitation = _locked_pending_invitation(invitation)
     if invitation.is_expired:
-        raise DomainError(_("This invitation has expired. Ask the board to send it again."))
+        raise DomainError(
+            _("This invitation has expired. Ask the board to send it again."),
+            code="invitation_expired",
+        )
     if user.email.lower() != invitation.email.lower():
-        raise DomainError(_("Sign up with the e-mail address the invitation was sent to."))
+        raise DomainError(
+            _("Sign up with the e-mail address the invitation was sent to."),
+            code="invitation_email_mismatch",
+        )
     member = _locked_active_member(invitation.member)
     if member.user_id is not None:
-        raise DomainError(_("This member already has an account."))
+        raise DomainError(_("This member already has an account."), code="member_has_account")
     if Member.objects.active().filter(user=user).exists():
-        raise DomainError(_("This account already belongs to a member."))
+        raise DomainError(_("This account already belongs to a member."), code="account_has_member")
     member.user = user
     member.save(update_fields=["user"])
     invitation.accepted_at = timezone.now()
@@ -444,7 +503,9 @@ def staff_link_add(
     if StaffLink.objects.filter(
         organisation=organisation, user=user, ended_on__isnull=True
     ).exists():
-        raise DomainError(_("This person already works for this organisation."))
+        raise DomainError(
+            _("This person already works for this organisation."), code="staff_already_linked"
+        )
     link = StaffLink.objects.create(organisation=organisation, user=user, started_on=started_on)
     audit_record(
         actor=actor,
@@ -472,9 +533,15 @@ def care_assign(
         .first()
     )
     if link is None:
-        raise DomainError(_("Only a care worker of a care organisation can be assigned."))
+        raise DomainError(
+            _("Only a care worker of a care organisation can be assigned."),
+            code="not_a_care_worker",
+        )
     if CareAssignment.objects.filter(member=member, worker=worker, ends_on__isnull=True).exists():
-        raise DomainError(_("This care worker is already assigned to this resident."))
+        raise DomainError(
+            _("This care worker is already assigned to this resident."),
+            code="care_worker_already_assigned",
+        )
     assignment = CareAssignment.objects.create(
         member=member, organisation=link.organisation, worker=worker, starts_on=starts_on
     )
@@ -502,7 +569,11 @@ def member_invite(
 ) -> Invitation:
     """Register a new resident and invite them to create an account, in one step."""
     if not email.strip():
-        raise DomainError(_("An invitation needs an e-mail address."), field="email")
+        raise DomainError(
+            _("An invitation needs an e-mail address."),
+            code="invitation_without_email",
+            field="email",
+        )
     member = member_register(
         actor=actor,
         association=association,

@@ -58,11 +58,19 @@ def _clean_notes(value: str, *, field: str, max_length: int, required: bool) -> 
     """Free text that keeps its line breaks (care notes, reasons)."""
     value = value.replace("\r\n", "\n").strip()
     if "\x00" in value:
-        raise DomainError(_("The text contains characters that are not allowed."), field=field)
+        raise DomainError(
+            _("The text contains characters that are not allowed."),
+            code="text_forbidden_characters",
+            field=field,
+        )
     if required and not value:
-        raise DomainError(_("This field is required."), field=field)
+        raise DomainError(_("This field is required."), code="required", field=field)
     if len(value) > max_length:
-        raise DomainError(_("Use at most %(max)s characters.") % {"max": max_length}, field=field)
+        raise DomainError(
+            _("Use at most %(max)s characters.") % {"max": max_length},
+            code="text_too_long",
+            field=field,
+        )
     return value
 
 
@@ -114,7 +122,9 @@ def _audit(*, actor: User | None, action: str, contract: OmklapContract, data: d
 
 def _running(contract: OmklapContract) -> None:
     if contract.stage != OmklapContract.Stage.RUNNING:
-        raise DomainError(_("This contract is closed; it can no longer be changed."))
+        raise DomainError(
+            _("This contract is closed; it can no longer be changed."), code="contract_closed"
+        )
 
 
 def care_data_log(
@@ -163,7 +173,9 @@ def _check_side(actor: User, contract: OmklapContract, side: str) -> None:
     if side not in Side.values or not _works_for(
         actor, _side_organisation_id(contract, side), timezone.localdate()
     ):
-        raise DomainError(_("You cannot sign for this side of the agreement."))
+        raise DomainError(
+            _("You cannot sign for this side of the agreement."), code="not_a_signatory"
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -189,23 +201,38 @@ def omklap_contract_start(
     )
     association = tenancy.unit.building.association
     if tenancy.kind != Tenancy.Kind.OMKLAP:
-        raise DomainError(_("An omklap contract needs an omklap tenancy."), field="tenancy")
+        raise DomainError(
+            _("An omklap contract needs an omklap tenancy."),
+            code="tenancy_not_omklap",
+            field="tenancy",
+        )
     starts_on = starts_on or tenancy.starts_on
     if starts_on < tenancy.starts_on:
-        raise DomainError(_("The contract cannot start before the tenancy."), field="starts_on")
+        raise DomainError(
+            _("The contract cannot start before the tenancy."),
+            code="contract_before_tenancy",
+            field="starts_on",
+        )
     if tenancy.ends_on is not None and tenancy.ends_on <= starts_on:
-        raise DomainError(_("This tenancy has ended."), field="tenancy")
+        raise DomainError(_("This tenancy has ended."), code="tenancy_ended", field="tenancy")
     if care_organisation.kind != Organisation.Kind.CARE:
-        raise DomainError(_("Choose a care organisation."), field="care_organisation")
+        raise DomainError(
+            _("Choose a care organisation."),
+            code="care_organisation_invalid",
+            field="care_organisation",
+        )
     length = association.omklap_length_months if length_months is None else length_months
     if not 1 <= length <= MAX_LENGTH_MONTHS:
         raise DomainError(
             _("The length must be between 1 and %(max)s months.") % {"max": MAX_LENGTH_MONTHS},
+            code="length_out_of_range",
             field="length_months",
         )
     chosen = set(conditions)
     if not chosen <= set(OmklapCondition.values):
-        raise DomainError(_("Choose valid conditions."), field="conditions")
+        raise DomainError(
+            _("Choose valid conditions."), code="conditions_invalid", field="conditions"
+        )
     today = timezone.localdate()
     assigned = (
         CareAssignment.objects.filter(member=tenancy.member, organisation=care_organisation)
@@ -215,10 +242,14 @@ def omklap_contract_start(
     if not assigned:
         raise DomainError(
             _("Assign a care worker of this organisation to the resident first."),
+            code="no_care_worker_assigned",
             field="care_organisation",
         )
     if tenancy.omklap_contracts.running().exists():
-        raise DomainError(_("This tenancy already has a running omklap contract."))
+        raise DomainError(
+            _("This tenancy already has a running omklap contract."),
+            code="contract_already_running",
+        )
     try:
         with transaction.atomic():
             contract = OmklapContract.objects.create(
@@ -230,7 +261,10 @@ def omklap_contract_start(
                 conditions=[c for c in OmklapCondition.values if c in chosen],
             )
     except IntegrityError:
-        raise DomainError(_("This tenancy already has a running omklap contract.")) from None
+        raise DomainError(
+            _("This tenancy already has a running omklap contract."),
+            code="contract_already_running",
+        ) from None
     _create_moments(contract, after=starts_on)
     _audit(
         actor=actor,
@@ -258,6 +292,7 @@ def omklap_moment_add(
         raise DomainError(
             _("The moment must fall within the contract (%(start)s to %(end)s).")
             % {"start": contract.starts_on, "end": contract.ends_on},
+            code="moment_outside_contract",
             field="due_on",
         )
     moment = MonitoringMoment.objects.create(
@@ -295,26 +330,46 @@ def omklap_moment_record(
     contract = moment.contract
     _running(contract)
     if moment.care_data_erased_on is not None:
-        raise DomainError(_("The care data of this moment has been erased."))
+        raise DomainError(
+            _("The care data of this moment has been erased."), code="care_data_erased"
+        )
     if held_on > timezone.localdate():
-        raise DomainError(_("A moment cannot be recorded before it was held."), field="held_on")
+        raise DomainError(
+            _("A moment cannot be recorded before it was held."),
+            code="moment_not_held",
+            field="held_on",
+        )
     if held_on < contract.starts_on:
-        raise DomainError(_("The date lies before the contract started."), field="held_on")
+        raise DomainError(
+            _("The date lies before the contract started."),
+            code="before_contract_start",
+            field="held_on",
+        )
     if outcome not in MomentOutcome.values:
-        raise DomainError(_("Choose an outcome."), field="outcome")
+        raise DomainError(_("Choose an outcome."), code="outcome_invalid", field="outcome")
     assessments = dict(assessments or {})
     for domain, value in assessments.items():
         if domain not in ASSESSMENT_DOMAINS:
-            raise DomainError(_("Unknown assessment domain."))
+            raise DomainError(_("Unknown assessment domain."), code="assessment_domain_unknown")
         if value and value not in Assessment.values:
-            raise DomainError(_("Choose a valid assessment."), field=domain)
+            raise DomainError(
+                _("Choose a valid assessment."), code="assessment_invalid", field=domain
+            )
     if card and card not in WarningCard.values:
-        raise DomainError(_("Choose a yellow or a red card."), field="card")
+        raise DomainError(_("Choose a yellow or a red card."), code="card_invalid", field="card")
     card_reason = _clean_text(card_reason, field="card_reason", max_length=500, required=False)
     if card and not card_reason:
-        raise DomainError(_("Give the reason for the warning."), field="card_reason")
+        raise DomainError(
+            _("Give the reason for the warning."),
+            code="warning_reason_missing",
+            field="card_reason",
+        )
     if card_reason and not card:
-        raise DomainError(_("Choose the card this reason belongs to."), field="card")
+        raise DomainError(
+            _("Choose the card this reason belongs to."),
+            code="warning_reason_without_card",
+            field="card",
+        )
     moment.held_on = held_on
     moment.outcome = outcome
     moment.participants = _clean_text(
@@ -368,17 +423,20 @@ def omklap_decision_propose(
     _running(contract)
     _check_side(actor, contract, side)
     if kind not in OmklapDecision.Kind.values:
-        raise DomainError(_("Choose convert, extend or end."), field="kind")
+        raise DomainError(
+            _("Choose convert, extend or end."), code="decision_kind_invalid", field="kind"
+        )
     reasons = _clean_notes(reasons, field="reasons", max_length=REASONS_MAX, required=True)
     moment_ids = {m.pk for m in moments}
     linked = list(contract.moments.filter(pk__in=moment_ids, held_on__isnull=False))
     if not moment_ids or len(linked) != len(moment_ids):
         raise DomainError(
             _("Link the held monitoring moments of this contract the decision rests on."),
+            code="decision_moments_invalid",
             field="moments",
         )
     if new_group and new_group not in MixGroup.values:
-        raise DomainError(_("Choose a valid group."), field="new_group")
+        raise DomainError(_("Choose a valid group."), code="group_invalid", field="new_group")
     if kind == OmklapDecision.Kind.EXTEND:
         latest = contract.starts_on + relativedelta(months=MAX_LENGTH_MONTHS)
         if new_ends_on is None or not contract.ends_on < new_ends_on <= latest:
@@ -388,17 +446,24 @@ def omklap_decision_propose(
                     "of the start."
                 )
                 % {"max": MAX_LENGTH_MONTHS},
+                code="extension_out_of_range",
                 field="new_ends_on",
             )
         effective_on, new_group = None, ""
     else:
         if effective_on is None or effective_on <= contract.starts_on:
-            raise DomainError(_("Give a date after the contract started."), field="effective_on")
+            raise DomainError(
+                _("Give a date after the contract started."),
+                code="decision_date_before_start",
+                field="effective_on",
+            )
         if kind == OmklapDecision.Kind.END:
             new_group = ""
         new_ends_on = None
     if contract.decisions.proposed().exists():
-        raise DomainError(_("A proposal for this contract already awaits sign-off."))
+        raise DomainError(
+            _("A proposal for this contract already awaits sign-off."), code="decision_pending"
+        )
     now = timezone.now()
     decision = OmklapDecision.objects.create(
         contract=contract,
@@ -426,7 +491,9 @@ def _locked_open_decision(decision: OmklapDecision) -> tuple[OmklapContract, Omk
     decision = OmklapDecision.objects.select_for_update(of=("self",)).get(pk=decision.pk)
     decision.contract = contract
     if decision.status != OmklapDecision.Status.PROPOSED:
-        raise DomainError(_("This decision no longer awaits sign-off."))
+        raise DomainError(
+            _("This decision no longer awaits sign-off."), code="decision_not_pending"
+        )
     return contract, decision
 
 
@@ -438,7 +505,9 @@ def omklap_decision_sign(*, actor: User, side: str, decision: OmklapDecision) ->
     contract, decision = _locked_open_decision(decision)
     _check_side(actor, contract, side)
     if decision.signed_by_side(side):
-        raise DomainError(_("Your side has already signed off this decision."))
+        raise DomainError(
+            _("Your side has already signed off this decision."), code="already_signed_off"
+        )
     setattr(decision, f"{side}_signed_by", actor)
     setattr(decision, f"{side}_signed_at", timezone.now())
     if decision.care_signed_at and decision.corporation_signed_at:

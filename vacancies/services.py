@@ -125,18 +125,25 @@ def vacancy_report(
     today = today or timezone.localdate()
     route = route or default_route(unit)
     if route not in Route.values:
-        raise DomainError(_("Choose a valid route."), field="route")
+        raise DomainError(_("Choose a valid route."), code="route_invalid", field="route")
     if route == Route.COOPTATION and unit.kind == Unit.Kind.OMKLAP:
         raise DomainError(
             _("An omklap unit is filled through the care organisation, not by co-optation."),
+            code="omklap_unit_cooptation",
             field="route",
         )
     if available_from < today - dt.timedelta(days=365):
-        raise DomainError(_("The date lies too far in the past."), field="available_from")
+        raise DomainError(
+            _("The date lies too far in the past."),
+            code="date_too_far_back",
+            field="available_from",
+        )
     # Lock the unit: two reports of the same unit must not both pass the check below.
     unit = Unit.objects.select_for_update(of=("self",)).select_related("building").get(pk=unit.pk)
     if Vacancy.objects.open().filter(unit=unit).exists():
-        raise DomainError(_("This unit already has an open vacancy."), field="unit")
+        raise DomainError(
+            _("This unit already has an open vacancy."), code="vacancy_already_open", field="unit"
+        )
     vacancy = Vacancy.objects.create(
         association_id=unit.building.association_id,
         unit=unit,
@@ -169,16 +176,24 @@ def vacancy_open_applications(
     now = now or timezone.now()
     vacancy = _locked_vacancy(vacancy)
     if not vacancy.is_cooptation:
-        raise DomainError(_("Only co-optation vacancies take applications."))
+        raise DomainError(
+            _("Only co-optation vacancies take applications."), code="vacancy_not_cooptation"
+        )
     if vacancy.status not in (Vacancy.Status.REPORTED, Vacancy.Status.OPEN):
-        raise DomainError(_("Applications can no longer be opened for this vacancy."))
+        raise DomainError(
+            _("Applications can no longer be opened for this vacancy."),
+            code="vacancy_past_applications",
+        )
     profile = clean_text(profile, field="profile", max_length=4000, required=True, multiline=True)
     if closes_at <= now:
-        raise DomainError(_("The closing date must lie in the future."), field="closes_at")
+        raise DomainError(
+            _("The closing date must lie in the future."), code="closes_in_past", field="closes_at"
+        )
     if closes_at > now + dt.timedelta(days=MAX_APPLICATION_DAYS):
         raise DomainError(
             _("Applications can be open for at most %(days)s days.")
             % {"days": MAX_APPLICATION_DAYS},
+            code="applications_too_long",
             field="closes_at",
         )
     first = vacancy.status == Vacancy.Status.REPORTED
@@ -203,10 +218,11 @@ def vacancy_withdraw(*, actor: User, vacancy: Vacancy, reason: str) -> Vacancy:
     vacancy = _locked_vacancy(vacancy)
     reason = clean_text(reason, field="reason", max_length=1000, required=True)
     if vacancy.status in Vacancy.CLOSED_STATUSES:
-        raise DomainError(_("This vacancy is already closed."))
+        raise DomainError(_("This vacancy is already closed."), code="vacancy_closed")
     if vacancy.status in (Vacancy.Status.VOTING, Vacancy.Status.NOMINATED):
         raise DomainError(
-            _("A vote or a nomination is under way; wait for its result before withdrawing.")
+            _("A vote or a nomination is under way; wait for its result before withdrawing."),
+            code="vacancy_in_decision",
         )
     vacancy.status = Vacancy.Status.WITHDRAWN
     vacancy.closed_on = timezone.localdate()
@@ -229,15 +245,21 @@ def _clean_pledge(value, *, allowed: bool) -> Decimal | None:
         return None
     if not allowed:
         raise DomainError(
-            _("This vacancy does not ask for a volunteering pledge."), field="pledged_hours"
+            _("This vacancy does not ask for a volunteering pledge."),
+            code="pledge_not_asked",
+            field="pledged_hours",
         )
     try:
         hours = Decimal(str(value))
     except InvalidOperation:
-        raise DomainError(_("Enter a number of hours."), field="pledged_hours") from None
+        raise DomainError(
+            _("Enter a number of hours."), code="hours_not_a_number", field="pledged_hours"
+        ) from None
     if not hours.is_finite() or hours < 0 or hours > 200 or hours != hours.quantize(Decimal("0.1")):
         raise DomainError(
-            _("Enter between 0 and 200 hours a month, in steps of 0.1."), field="pledged_hours"
+            _("Enter between 0 and 200 hours a month, in steps of 0.1."),
+            code="pledge_out_of_range",
+            field="pledged_hours",
         )
     return hours
 
@@ -269,13 +291,17 @@ def candidate_apply(
         contribution, field="contribution", max_length=2000, required=False, multiline=True
     )
     if not isinstance(household_size, int) or not 1 <= household_size <= 12:
-        raise DomainError(_("Enter a household size from 1 to 12."), field="household_size")
+        raise DomainError(
+            _("Enter a household size from 1 to 12."),
+            code="household_size_out_of_range",
+            field="household_size",
+        )
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     # Lock the vacancy: closing the applications and applying must not interleave.
     vacancy = _locked_vacancy(vacancy)
     if not (vacancy.status == Vacancy.Status.OPEN and now < vacancy.applications_close_at):
-        raise DomainError(_("Applications for this home are closed."))
+        raise DomainError(_("Applications for this home are closed."), code="applications_closed")
     pledge = _clean_pledge(pledged_hours, allowed=vacancy.volunteer_priority)
     earlier = vacancy.candidates.filter(email=email).first()
     if earlier is not None:
@@ -326,7 +352,7 @@ def candidate_shortlist(
     vacancy = _locked_vacancy(candidate.vacancy)
     candidate = _locked_candidate(candidate)
     if vacancy.status != Vacancy.Status.OPEN:
-        raise DomainError(_("The shortlist of this vacancy is final."))
+        raise DomainError(_("The shortlist of this vacancy is final."), code="shortlist_final")
     reason = clean_text(
         reason, field="reason", max_length=2000, required=not shortlisted, multiline=True
     )
@@ -343,7 +369,7 @@ def candidate_note(*, actor: User, candidate: Candidate, notes: str) -> Candidat
     """The selection committee keeps interview notes (seen by the committee only)."""
     candidate = _locked_candidate(candidate)
     if candidate.erased_at is not None:
-        raise DomainError(_("This candidate's data has been erased."))
+        raise DomainError(_("This candidate's data has been erased."), code="candidate_erased")
     candidate.interview_notes = clean_text(
         notes, field="notes", max_length=4000, required=False, multiline=True
     )
@@ -357,15 +383,22 @@ def shortlist_finalise(*, actor: User, vacancy: Vacancy, now: dt.datetime | None
     now = now or timezone.now()
     vacancy = _locked_vacancy(vacancy)
     if vacancy.status != Vacancy.Status.OPEN:
-        raise DomainError(_("This vacancy has no shortlist to finalise."))
+        raise DomainError(
+            _("This vacancy has no shortlist to finalise."), code="no_shortlist_to_finalise"
+        )
     if now < vacancy.applications_close_at:
-        raise DomainError(_("Applications are still open; finalise after the closing date."))
+        raise DomainError(
+            _("Applications are still open; finalise after the closing date."),
+            code="applications_still_open",
+        )
     candidates = list(vacancy.candidates.select_for_update())
     if any(c.status == Candidate.Status.APPLIED for c in candidates):
-        raise DomainError(_("Decide on every candidate first."))
+        raise DomainError(_("Decide on every candidate first."), code="candidates_undecided")
     shortlisted = [c for c in candidates if c.status == Candidate.Status.SHORTLISTED]
     if not shortlisted:
-        raise DomainError(_("Take at least one candidate onto the shortlist."))
+        raise DomainError(
+            _("Take at least one candidate onto the shortlist."), code="shortlist_empty"
+        )
     rejected = [c for c in candidates if c.status == Candidate.Status.NOT_SHORTLISTED]
     for candidate in rejected:
         _send_rejection(candidate, vacancy, template="vacancies/email/not_shortlisted")
@@ -410,26 +443,40 @@ def voting_round_schedule(
     """The board sets up a round on the shortlist; it opens at ``starts_at`` (now if past)."""
     now = now or timezone.now()
     if method not in VotingRound.Method.values:
-        raise DomainError(_("Choose a valid voting method."), field="method")
+        raise DomainError(_("Choose a valid voting method."), code="method_invalid", field="method")
     if tie_break not in VotingRound.TieBreak.values:
-        raise DomainError(_("Choose a valid tie-break rule."), field="tie_break")
+        raise DomainError(
+            _("Choose a valid tie-break rule."), code="tie_break_invalid", field="tie_break"
+        )
     if not isinstance(quorum_percent, int) or not 0 <= quorum_percent <= 100:
-        raise DomainError(_("The quorum is a percentage from 0 to 100."), field="quorum_percent")
+        raise DomainError(
+            _("The quorum is a percentage from 0 to 100."),
+            code="quorum_out_of_range",
+            field="quorum_percent",
+        )
     starts_at = max(starts_at, now)
     if ends_at - starts_at < dt.timedelta(minutes=MIN_ROUND_MINUTES):
         raise DomainError(
-            _("A round stays open for at least an hour after it opens."), field="ends_at"
+            _("A round stays open for at least an hour after it opens."),
+            code="round_too_short",
+            field="ends_at",
         )
     if ends_at - now > dt.timedelta(days=MAX_ROUND_DAYS):
         raise DomainError(
-            _("A round closes within %(days)s days.") % {"days": MAX_ROUND_DAYS}, field="ends_at"
+            _("A round closes within %(days)s days.") % {"days": MAX_ROUND_DAYS},
+            code="round_too_long",
+            field="ends_at",
         )
     vacancy = _locked_vacancy(vacancy)
     if vacancy.status != Vacancy.Status.SHORTLISTED:
-        raise DomainError(_("A round can only be opened on a final shortlist."))
+        raise DomainError(
+            _("A round can only be opened on a final shortlist."), code="shortlist_not_final"
+        )
     candidates = list(vacancy.candidates.filter(status=Candidate.Status.SHORTLISTED))
     if not candidates:
-        raise DomainError(_("Nobody on the shortlist is still available."))
+        raise DomainError(
+            _("Nobody on the shortlist is still available."), code="shortlist_unavailable"
+        )
     number = (vacancy.rounds.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     voting_round = VotingRound.objects.create(
         vacancy=vacancy,
@@ -471,7 +518,7 @@ def voting_round_open(*, round_id: int, now: dt.datetime | None = None) -> Votin
     if voting_round.status != VotingRound.Status.SCHEDULED:
         return voting_round
     if now < voting_round.starts_at:
-        raise DomainError(_("This round opens later."))
+        raise DomainError(_("This round opens later."), code="round_not_open")
     association = voting_round.vacancy.association
     electorate = list(
         Member.objects.active().filter(association=association).select_related("user")
@@ -507,22 +554,28 @@ def recusal_declare(
     # Lock the round: a recusal and the member's own cast must not interleave.
     voting_round = _locked_round(voting_round)
     if voting_round.status == VotingRound.Status.CLOSED or now >= voting_round.ends_at:
-        raise RoundClosed(_("This round is closed."))
+        raise RoundClosed(_("This round is closed."), code="round_closed")
     if voting_round.status == VotingRound.Status.SCHEDULED:
         entitled = member.association_id == voting_round.vacancy.association_id
     else:
         entitled = Elector.objects.filter(round=voting_round, member=member).exists()
     if not entitled or member.status != Member.Status.ACTIVE:
-        raise DomainError(_("You are not in the electorate of this round."))
+        raise DomainError(
+            _("You are not in the electorate of this round."), code="not_in_electorate"
+        )
     if VoteRecord.objects.filter(round=voting_round, member=member).exists():
-        raise DomainError(_("You have already voted; a recusal must come before your vote."))
+        raise DomainError(
+            _("You have already voted; a recusal must come before your vote."), code="already_voted"
+        )
     try:
         with transaction.atomic():
             recusal = Recusal.objects.create(
                 round=voting_round, member=member, reason=reason, created_at=now
             )
     except IntegrityError:
-        raise DomainError(_("You have already stepped out of this round.")) from None
+        raise DomainError(
+            _("You have already stepped out of this round."), code="already_recused"
+        ) from None
     audit_record(
         actor=member.user,
         action="round.recusal",
@@ -551,7 +604,7 @@ def _standing(voting_round: VotingRound, member: Member) -> tuple[list[int], Sta
         .values_list("candidate_id", "is_elector", "voted", "recused")
     )
     if not rows:
-        raise DomainError(_("There are no candidates on this ballot."))
+        raise DomainError(_("There are no candidates on this ballot."), code="ballot_empty")
     _candidate, is_elector, voted, recused = rows[0]
     standing = Standing(voted=bool(voted), recused=bool(recused)) if is_elector else None
     return [row[0] for row in rows], standing
@@ -575,14 +628,18 @@ def ballot_cast(
     # casts queue here instead of racing (QUALITY 1 and 2).
     voting_round = _locked_round(voting_round)
     if voting_round.status == VotingRound.Status.SCHEDULED or now < voting_round.starts_at:
-        raise RoundClosed(_("This round is not open yet."))
+        raise RoundClosed(_("This round is not open yet."), code="round_not_open")
     if not voting_round.is_open_at(now):
-        raise RoundClosed(_("This round is closed; your vote was not counted."))
+        raise RoundClosed(
+            _("This round is closed; your vote was not counted."), code="round_closed"
+        )
     candidate_ids, standing = _standing(voting_round, member)
     if standing is None:
-        raise NotInElectorate(_("You are not in the electorate of this round."))
+        raise NotInElectorate(
+            _("You are not in the electorate of this round."), code="not_in_electorate"
+        )
     if standing.recused:
-        raise DomainError(_("You stepped out of this round and cannot vote in it."))
+        raise DomainError(_("You stepped out of this round and cannot vote in it."), code="recused")
     canonical = tally.clean_choices(voting_round.method, candidate_ids, choices)
     if standing.voted:
         # The last ballot counts: the seal finds the previous one without naming the member.
@@ -733,7 +790,9 @@ def voting_round_close(*, round_id: int, now: dt.datetime | None = None) -> Voti
         voting_round_open(round_id=round_id, now=max(now, voting_round.starts_at))
         voting_round = _locked_round(voting_round)
     if now < voting_round.ends_at:
-        raise DomainError(_("This round closes at its set time, not before."))
+        raise DomainError(
+            _("This round closes at its set time, not before."), code="round_still_open"
+        )
     rows = list(voting_round.ballots.all())
     turnout = VoteRecord.objects.filter(round=voting_round).count()
     if turnout != len(rows):
@@ -864,14 +923,18 @@ def nomination_confirm(
 ) -> Nomination:
     """The corporation confirms: the candidate becomes a member with a tenancy of the unit."""
     if group not in MixGroup.values:
-        raise DomainError(_("Choose the group of the new resident."), field="group")
+        raise DomainError(
+            _("Choose the group of the new resident."), code="group_invalid", field="group"
+        )
     vacancy = _locked_vacancy(nomination.vacancy)
     nomination = _locked_nomination(nomination)
     if nomination.status != Nomination.Status.PENDING:
-        raise DomainError(_("This nomination has already been decided."))
+        raise DomainError(_("This nomination has already been decided."), code="nomination_decided")
     if starts_on < vacancy.available_from:
         raise DomainError(
-            _("The tenancy cannot start before the unit is available."), field="starts_on"
+            _("The tenancy cannot start before the unit is available."),
+            code="tenancy_before_available",
+            field="starts_on",
         )
     candidate = nomination.candidate
     member = member_register(
@@ -931,7 +994,7 @@ def nomination_refuse(*, actor: User, nomination: Nomination, reason: str) -> No
     vacancy = _locked_vacancy(nomination.vacancy)
     nomination = _locked_nomination(nomination)
     if nomination.status != Nomination.Status.PENDING:
-        raise DomainError(_("This nomination has already been decided."))
+        raise DomainError(_("This nomination has already been decided."), code="nomination_decided")
     nomination.status = Nomination.Status.REFUSED
     nomination.decided_at = timezone.now()
     nomination.decided_by = actor
@@ -974,10 +1037,15 @@ def nomination_next(*, actor: User, vacancy: Vacancy) -> Nomination:
     """After a refusal, the board nominates the next candidate in the last round's ranking."""
     vacancy = _locked_vacancy(vacancy)
     if vacancy.status != Vacancy.Status.SHORTLISTED or not vacancy.nominations.exists():
-        raise DomainError(_("There is no refused nomination to follow up."))
+        raise DomainError(
+            _("There is no refused nomination to follow up."), code="no_refused_nomination"
+        )
     candidate = next_in_ranking(vacancy)
     if candidate is None:
-        raise DomainError(_("Nobody else in the ranking is available; open a new round."))
+        raise DomainError(
+            _("Nobody else in the ranking is available; open a new round."),
+            code="ranking_exhausted",
+        )
     last = vacancy.rounds.filter(outcome=VotingRound.Outcome.ELECTED).order_by("-number").first()
     nomination = _nominate(vacancy, last, candidate.pk, now=timezone.now())
     audit_record(

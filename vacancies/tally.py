@@ -32,28 +32,40 @@ def clean_choices(method: str, candidate_ids: Sequence[int], raw: dict) -> dict:
     """The canonical form of a ballot's choices, or DomainError for anything malformed."""
     allowed = {str(pk) for pk in candidate_ids}
     if not isinstance(raw, dict):
-        raise DomainError(_("The ballot could not be read; fill it in again."))
+        raise DomainError(
+            _("The ballot could not be read; fill it in again."), code="ballot_unreadable"
+        )
     if method == METHOD_YES_NO:
         answers = raw.get("answers")
         if not isinstance(answers, dict) or set(answers) - allowed:
-            raise DomainError(_("The ballot names a candidate who is not on it."))
+            raise DomainError(
+                _("The ballot names a candidate who is not on it."), code="ballot_unknown_candidate"
+            )
         if any(answer not in YES_NO_ANSWERS for answer in answers.values()):
-            raise DomainError(_("Answer yes, no or abstain for each candidate."))
+            raise DomainError(
+                _("Answer yes, no or abstain for each candidate."), code="ballot_answer_invalid"
+            )
         return {"answers": {pk: answers.get(pk, ABSTAIN) for pk in sorted(allowed)}}
     if method == METHOD_APPROVAL:
         approved = raw.get("approved")
         if not isinstance(approved, list) or not {str(pk) for pk in approved} <= allowed:
-            raise DomainError(_("The ballot names a candidate who is not on it."))
+            raise DomainError(
+                _("The ballot names a candidate who is not on it."), code="ballot_unknown_candidate"
+            )
         return {"approved": sorted({str(pk) for pk in approved}, key=int)}
     if method == METHOD_RANKED:
         ranking = raw.get("ranking")
         if not isinstance(ranking, list) or not {str(pk) for pk in ranking} <= allowed:
-            raise DomainError(_("The ballot names a candidate who is not on it."))
+            raise DomainError(
+                _("The ballot names a candidate who is not on it."), code="ballot_unknown_candidate"
+            )
         ranking = [str(pk) for pk in ranking]
         if len(set(ranking)) != len(ranking):
-            raise DomainError(_("Give each candidate at most one rank."))
+            raise DomainError(
+                _("Give each candidate at most one rank."), code="ballot_rank_repeated"
+            )
         return {"ranking": ranking}
-    raise DomainError(_("Unknown voting method."))
+    raise DomainError(_("Unknown voting method."), code="method_invalid")
 
 
 def lot_order(seed: str, candidate_id: int) -> str:

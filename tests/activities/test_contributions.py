@@ -34,19 +34,19 @@ def test_a_member_logs_hours_which_wait_for_a_coordinator(cast):
 
 
 @pytest.mark.parametrize(
-    ("overrides", "field"),
+    ("overrides", "field", "code"),
     [
-        ({"hours": "0"}, "hours"),
-        ({"hours": "24.25"}, "hours"),
-        ({"hours": "1.1"}, "hours"),
-        ({"hours": "NaN"}, "hours"),
-        ({"hours": "veel"}, "hours"),
-        ({"kind": "gardening"}, "kind"),
-        ({"date": "tomorrow"}, "date"),
-        ({"date": "long ago"}, "date"),
+        ({"hours": "0"}, "hours", "hours_out_of_range"),
+        ({"hours": "24.25"}, "hours", "hours_out_of_range"),
+        ({"hours": "1.1"}, "hours", "hours_not_quarters"),
+        ({"hours": "NaN"}, "hours", "hours_out_of_range"),
+        ({"hours": "veel"}, "hours", "hours_not_a_number"),
+        ({"kind": "gardening"}, "kind", "contribution_kind_invalid"),
+        ({"date": "tomorrow"}, "date", "log_date_in_future"),
+        ({"date": "long ago"}, "date", "log_date_too_far_back"),
     ],
 )
-def test_logging_refuses_bad_input_and_stores_nothing(cast, overrides, field):
+def test_logging_refuses_bad_input_and_stores_nothing(cast, overrides, field, code):
     today = timezone.localdate()
     dates = {"tomorrow": today + dt.timedelta(days=1), "long ago": today - dt.timedelta(days=400)}
     if "date" in overrides:
@@ -54,6 +54,7 @@ def test_logging_refuses_bad_input_and_stores_nothing(cast, overrides, field):
 
     with pytest.raises(DomainError) as raised:
         log(cast, **overrides)
+    assert raised.value.code == code
 
     assert raised.value.field == field
     assert ContributionLog.objects.count() == 0
@@ -65,15 +66,17 @@ def test_a_coordinator_confirms_hours_with_an_audit_entry(cast):
     assert entry.status == ContributionLog.Status.CONFIRMED
     assert entry.decided_by == cast.coordinator
     assert AuditEntry.objects.filter(action="contribution.confirmed").count() == 1
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.contribution_reject(actor=cast.coordinator, log=entry, reason="Toch niet")
+    assert raised.value.code == "hours_already_decided"
 
 
 def test_a_coordinator_rejects_hours_with_a_reason_the_member_reads(
     cast, django_capture_on_commit_callbacks
 ):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.contribution_reject(actor=cast.coordinator, log=log(cast), reason="  ")
+    assert raised.value.code == "required"
     with django_capture_on_commit_callbacks(execute=True):
         entry = services.contribution_reject(
             actor=cast.coordinator, log=log(cast), reason="Dubbel ingevoerd"
@@ -90,8 +93,9 @@ def test_a_coordinator_cannot_confirm_their_own_hours(cast):
 
     own = log(cast, member=member_of(cast.coordinator))
 
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.contribution_confirm(actor=cast.coordinator, log=own)
+    assert raised.value.code == "own_hours"
 
 
 def test_the_organisers_hours_are_logged_in_one_step_and_only_once(cast, plan):
@@ -100,19 +104,21 @@ def test_the_organisers_hours_are_logged_in_one_step_and_only_once(cast, plan):
     activity = plan()
     activity.organisers.add(cast.drager_member)
     occurrence = activity.occurrences.get()
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.contribution_log_organisers(
             actor=cast.coordinator, occurrence=occurrence, hours="3"
         )
+    assert raised.value.code == "occurrence_not_started"
 
     with time_machine.travel(occurrence.ends_at + dt.timedelta(hours=2)):
         logs = services.contribution_log_organisers(
             actor=cast.coordinator, occurrence=occurrence, hours="3"
         )
-        with pytest.raises(DomainError):
+        with pytest.raises(DomainError) as raised:
             services.contribution_log_organisers(
                 actor=cast.coordinator, occurrence=occurrence, hours="3"
             )
+        assert raised.value.code == "hours_already_logged"
 
     assert {entry.member for entry in logs} == {member_of(cast.coordinator), cast.drager_member}
     assert {(entry.kind, entry.activity, entry.hours) for entry in logs} == {

@@ -137,13 +137,14 @@ def test_a_date_moved_into_a_clock_change_keeps_its_end_after_its_start(cast, pl
     occurrence = activity.occurrences.first()
 
     # 02:30-03:30 on the spring night is one instant; it is refused, not stored.
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.occurrence_move(
             actor=cast.coordinator,
             occurrence=occurrence,
             starts_at=dt.datetime.combine(SPRING, dt.time(2, 30), tzinfo=_zone()),
             ends_at=dt.datetime.combine(SPRING, dt.time(3, 30), tzinfo=_zone()),
         )
+    assert raised.value.code == "ends_before_start"
     moved = services.occurrence_move(
         actor=cast.coordinator,
         occurrence=occurrence,

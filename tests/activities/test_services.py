@@ -102,6 +102,7 @@ def test_a_coordinator_adds_and_renames_categories_but_not_to_a_name_in_use(cast
         services.category_add(
             actor=cast.coordinator, association=cast.association, name="fietsreparatie"
         )
+    assert raised.value.code == "category_name_taken"
     assert raised.value.field == "name"
     assert AuditEntry.objects.filter(action="category.renamed").count() == 1
 
@@ -177,19 +178,19 @@ def test_the_daily_task_adds_dates_that_came_within_the_horizon(plan):
 
 
 @pytest.mark.parametrize(
-    ("change", "field"),
+    ("change", "field", "code"),
     [
-        ({"ends_at": "before"}, "ends_at"),
-        ({"starts_at": "past"}, "starts_at"),
-        ({"frequency": "daily"}, "frequency"),
-        ({"frequency": Frequency.WEEKLY, "count": 3, "until": "soon"}, "count"),
-        ({"frequency": Frequency.WEEKLY, "interval": 13}, "interval"),
-        ({"capacity": 0}, "capacity"),
-        ({"title": "   "}, "title"),
-        ({"category": "other"}, "category"),
+        ({"ends_at": "before"}, "ends_at", "ends_before_start"),
+        ({"starts_at": "past"}, "starts_at", "start_in_past"),
+        ({"frequency": "daily"}, "frequency", "frequency_invalid"),
+        ({"frequency": Frequency.WEEKLY, "count": 3, "until": "soon"}, "count", "until_and_count"),
+        ({"frequency": Frequency.WEEKLY, "interval": 13}, "interval", "interval_out_of_range"),
+        ({"capacity": 0}, "capacity", "capacity_out_of_range"),
+        ({"title": "   "}, "title", "required"),
+        ({"category": "other"}, "category", "category_invalid"),
     ],
 )
-def test_planning_refuses_bad_input_and_stores_nothing(cast, plan, change, field):
+def test_planning_refuses_bad_input_and_stores_nothing(cast, plan, change, field, code):
     day = next_weekday(1)
     values = dict(change)
     if values.get("ends_at") == "before":
@@ -204,6 +205,7 @@ def test_planning_refuses_bad_input_and_stores_nothing(cast, plan, change, field
 
     with pytest.raises(DomainError) as raised:
         plan(**values)
+    assert raised.value.code == code
 
     assert raised.value.field == field
     assert Activity.objects.count() == 0
@@ -237,8 +239,9 @@ def test_a_member_proposes_and_a_coordinator_approves(cast, categories):
     proposal.refresh_from_db()
     assert proposal.status == Activity.Status.PLANNED
     assert proposal.occurrences.count() == 4
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.activity_approve(actor=cast.coordinator, activity=proposal)
+    assert raised.value.code == "activity_not_proposed"
 
 
 # --- sign-ups -----------------------------------------------------------------------------
@@ -263,8 +266,9 @@ def test_a_member_cannot_sign_up_twice_for_the_same_date(cast, weekly):
     occurrence = weekly.occurrences.first()
     services.signup_create(actor=cast.vrager, occurrence=occurrence, member=cast.vrager_member)
 
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.signup_create(actor=cast.vrager, occurrence=occurrence, member=cast.vrager_member)
+    assert raised.value.code == "already_signed_up"
     assert SignUp.objects.count() == 1
 
 
@@ -314,15 +318,18 @@ def test_nobody_signs_up_for_a_cancelled_or_past_date(cast, weekly):
     first, second = weekly.occurrences.all()[:2]
     services.occurrence_cancel(actor=cast.coordinator, occurrence=first, reason="Ziek")
 
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.signup_create(actor=cast.vrager, occurrence=first, member=cast.vrager_member)
+    assert raised.value.code == "occurrence_cancelled"
     with (
         time_machine.travel(second.starts_at + dt.timedelta(minutes=1)),
-        pytest.raises(DomainError),
+        pytest.raises(DomainError) as raised,
     ):
         services.signup_create(actor=cast.vrager, occurrence=second, member=cast.vrager_member)
-    with pytest.raises(DomainError):
+    assert raised.value.code == "occurrence_started"
+    with pytest.raises(DomainError) as raised:
         services.signup_create(actor=cast.outsider, occurrence=second, member=cast.outsider_member)
+    assert raised.value.code == "signup_outsider"
     assert SignUp.objects.count() == 0
 
 
@@ -438,8 +445,9 @@ def test_cancelling_an_activity_cancels_its_coming_dates_and_tells_everyone(
 
     assert weekly.occurrences.filter(status="scheduled").count() == 0
     assert sorted(m.to[0] for m in mail.outbox) == sorted([cast.drager.email, cast.vrager.email])
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.activity_cancel(actor=cast.coordinator, activity=weekly)
+    assert raised.value.code == "activity_already_cancelled"
 
 
 # --- attendance ---------------------------------------------------------------------------
@@ -453,10 +461,11 @@ def test_the_organiser_records_who_came_after_the_date(cast, weekly):
     stayed_away = services.signup_create(
         actor=cast.vrager, occurrence=occurrence, member=cast.vrager_member
     )
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.attendance_record(
             actor=cast.coordinator, occurrence=occurrence, present=[came.pk], walk_ins=0
         )
+    assert raised.value.code == "occurrence_not_started"
 
     with time_machine.travel(occurrence.ends_at + dt.timedelta(hours=1)):
         services.attendance_record(

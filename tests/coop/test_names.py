@@ -60,6 +60,7 @@ def test_an_invisible_character_anywhere_in_a_name_is_refused(name, char, at):
     at = min(at, len(name))
     with pytest.raises(DomainError) as refused:
         clean_name(name[:at] + char + name[at:])
+    assert refused.value.code == "name_forbidden_characters"
     assert refused.value.field == "name"
 
 

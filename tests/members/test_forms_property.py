@@ -320,6 +320,7 @@ def test_registering_refuses_a_second_active_member_with_the_same_address_in_any
             group="drager",
             joined_on=timezone.localdate(),
         )
+    assert raised.value.code == "member_email_taken"
 
     assert raised.value.field == "email"
     assert counts() == before

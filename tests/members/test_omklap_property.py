@@ -102,7 +102,7 @@ def test_the_moment_form_and_service_store_valid_input_or_change_nothing(cast, d
     try:
         with transaction.atomic():
             if not form.is_valid():
-                raise DomainError("form")
+                raise DomainError("form", code="form_invalid")
             omklap_moment_record(actor=cast.care_worker, moment=moment, **form.service_kwargs())
     except DomainError:
         assert stored(moment) == before
@@ -148,7 +148,7 @@ def test_the_decision_form_and_service_store_valid_input_or_change_nothing(cast,
     try:
         with transaction.atomic():
             if not form.is_valid():
-                raise DomainError("form")
+                raise DomainError("form", code="form_invalid")
             decision = omklap_decision_propose(
                 actor=cast.care_worker, side="care", contract=contract, **form.cleaned_data
             )

@@ -124,17 +124,18 @@ def test_only_an_omklap_tenancy_gets_an_omklap_contract(cast):
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "field"),
+    ("kwargs", "field", "code"),
     [
-        ({"length_months": 0}, "length_months"),
-        ({"length_months": 121}, "length_months"),
-        ({"conditions": ["wear a hat"]}, "conditions"),
-        ({"starts_on": dt.date(2000, 1, 1)}, "starts_on"),
+        ({"length_months": 0}, "length_months", "length_out_of_range"),
+        ({"length_months": 121}, "length_months", "length_out_of_range"),
+        ({"conditions": ["wear a hat"]}, "conditions", "conditions_invalid"),
+        ({"starts_on": dt.date(2000, 1, 1)}, "starts_on", "contract_before_tenancy"),
     ],
 )
-def test_it_refuses_a_contract_with_bad_terms(cast, kwargs, field):
+def test_it_refuses_a_contract_with_bad_terms(cast, kwargs, field, code):
     with pytest.raises(DomainError) as refused:
         start_contract(cast, **kwargs)
+    assert refused.value.code == code
     assert refused.value.field == field
     assert not OmklapContract.objects.exists()
 
@@ -180,25 +181,26 @@ def test_recording_a_moment_stores_it_and_logs_the_write_of_care_data(cast):
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "field"),
+    ("kwargs", "field", "code"),
     [
-        ({"outcome": "great"}, "outcome"),
-        ({"participants": "  "}, "participants"),
-        ({"card": "yellow"}, "card_reason"),
-        ({"card_reason": "te laat"}, "card"),
-        ({"card": "green", "card_reason": "x"}, "card"),
-        ({"assessments": {"rent_paid": "excellent"}}, "rent_paid"),
-        ({"care_notes": "x" * 10_001}, "care_notes"),
-        ({"care_notes": "nul \x00 byte"}, "care_notes"),
-        ({"held_on": timezone.localdate() + dt.timedelta(days=1)}, "held_on"),
+        ({"outcome": "great"}, "outcome", "outcome_invalid"),
+        ({"participants": "  "}, "participants", "required"),
+        ({"card": "yellow"}, "card_reason", "warning_reason_missing"),
+        ({"card_reason": "te laat"}, "card", "warning_reason_without_card"),
+        ({"card": "green", "card_reason": "x"}, "card", "card_invalid"),
+        ({"assessments": {"rent_paid": "excellent"}}, "rent_paid", "assessment_invalid"),
+        ({"care_notes": "x" * 10_001}, "care_notes", "text_too_long"),
+        ({"care_notes": "nul \x00 byte"}, "care_notes", "text_forbidden_characters"),
+        ({"held_on": timezone.localdate() + dt.timedelta(days=1)}, "held_on", "moment_not_held"),
     ],
 )
-def test_a_bad_recording_changes_nothing(cast, kwargs, field):
+def test_a_bad_recording_changes_nothing(cast, kwargs, field, code):
     contract = start_contract(cast)
     moment = contract.moments.order_by("due_on").first()
 
     with pytest.raises(DomainError) as refused:
         record_moment(cast, moment, **kwargs)
+    assert refused.value.code == code
 
     assert refused.value.field == field
     moment.refresh_from_db()
@@ -217,6 +219,7 @@ def test_a_moment_can_be_added_by_hand_within_the_contract(cast):
         omklap_moment_add(
             actor=cast.care_worker, contract=contract, due_on=contract.ends_on + dt.timedelta(1)
         )
+    assert refused.value.code == "moment_outside_contract"
     assert refused.value.field == "due_on"
     assert contract.moments.count() == 5
 
@@ -336,17 +339,22 @@ def test_a_proposal_needs_held_moments_of_this_contract_and_a_valid_date(cast):
     contract = contract_with_a_held_moment(cast)
     unheld = list(contract.moments.filter(held_on__isnull=True)[:1])
 
-    for kwargs, field in (
-        ({"moments": []}, "moments"),
-        ({"moments": unheld}, "moments"),
-        ({"effective_on": contract.starts_on}, "effective_on"),
-        ({"kind": "extend", "new_ends_on": contract.ends_on}, "new_ends_on"),
-        ({"kind": "demolish"}, "kind"),
-        ({"reasons": "   "}, "reasons"),
-        ({"new_group": "king"}, "new_group"),
+    for kwargs, field, code in (
+        ({"moments": []}, "moments", "decision_moments_invalid"),
+        ({"moments": unheld}, "moments", "decision_moments_invalid"),
+        ({"effective_on": contract.starts_on}, "effective_on", "decision_date_before_start"),
+        (
+            {"kind": "extend", "new_ends_on": contract.ends_on},
+            "new_ends_on",
+            "extension_out_of_range",
+        ),
+        ({"kind": "demolish"}, "kind", "decision_kind_invalid"),
+        ({"reasons": "   "}, "reasons", "required"),
+        ({"new_group": "king"}, "new_group", "group_invalid"),
     ):
         with pytest.raises(DomainError) as refused:
             propose(cast, contract, **kwargs)
+        assert refused.value.code == code, kwargs
         assert refused.value.field == field, kwargs
     assert not OmklapDecision.objects.exists()
 

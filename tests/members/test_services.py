@@ -58,11 +58,12 @@ def assert_audit(entry, *, action, actor, association, target) -> None:
     assert entry.target_id == str(target.pk)
 
 
-def refused(call, **kwargs) -> DomainError:
-    """Run a service that must refuse; assert the database is exactly as before."""
+def refused(call, code: str, /, **kwargs) -> DomainError:
+    """Run a service that must refuse with ``code``; assert the database is exactly as before."""
     before = db_state()
     with pytest.raises(DomainError) as raised:
         call(**kwargs)
+    assert raised.value.code == code
     assert db_state() == before
     return raised.value
 
@@ -159,6 +160,7 @@ def test_it_records_a_registration_without_actor_as_a_system_action(cast, today)
 def test_it_refuses_to_register_a_member_in_an_unknown_group(cast, today):
     error = refused(
         services.member_register,
+        "group_invalid",
         actor=cast.board,
         association=cast.association,
         name="Nina Nieuw",
@@ -173,6 +175,7 @@ def test_it_refuses_to_register_a_member_in_an_unknown_group(cast, today):
 def test_it_refuses_a_second_active_member_with_the_same_email_address(cast, today):
     error = refused(
         services.member_register,
+        "member_email_taken",
         actor=cast.board,
         association=cast.association,
         name="Vera Tweede",
@@ -250,6 +253,7 @@ def test_it_refuses_a_group_change_before_a_later_change(cast, today):
 
     error = refused(
         services.member_set_group,
+        "group_change_later_exists",
         actor=cast.board,
         member=member,
         group="regular",
@@ -291,6 +295,7 @@ def test_a_change_on_the_day_of_joining_replaces_the_first_group(cast, joined):
 def test_it_refuses_a_change_to_the_group_the_member_is_already_in(cast, today):
     error = refused(
         services.member_set_group,
+        "group_unchanged",
         actor=cast.board,
         member=cast.vrager_member,
         group="vrager",
@@ -303,6 +308,7 @@ def test_it_refuses_a_change_to_the_group_the_member_is_already_in(cast, today):
 def test_it_refuses_a_group_that_starts_before_the_member_joined(cast, joined):
     error = refused(
         services.member_set_group,
+        "group_before_joining",
         actor=cast.board,
         member=cast.vrager_member,
         group="drager",
@@ -315,6 +321,7 @@ def test_it_refuses_a_group_that_starts_before_the_member_joined(cast, joined):
 def test_it_refuses_an_unknown_group_change(cast, today):
     error = refused(
         services.member_set_group,
+        "group_invalid",
         actor=cast.board,
         member=cast.vrager_member,
         group="",
@@ -356,18 +363,31 @@ def test_a_member_may_leave_on_the_day_their_tenancy_ends(cast, today):
 
 
 def test_it_refuses_to_let_a_member_with_a_current_tenancy_leave(cast, today):
-    refused(services.member_leave, actor=cast.board, member=cast.vrager_member, left_on=today)
+    refused(
+        services.member_leave,
+        "member_has_current_tenancy",
+        actor=cast.board,
+        member=cast.vrager_member,
+        left_on=today,
+    )
 
 
 def test_it_refuses_to_let_a_member_leave_twice(cast, newcomer, today):
     services.member_leave(actor=cast.board, member=newcomer, left_on=today)
 
-    refused(services.member_leave, actor=cast.board, member=newcomer, left_on=today)
+    refused(
+        services.member_leave,
+        "member_already_left",
+        actor=cast.board,
+        member=newcomer,
+        left_on=today,
+    )
 
 
 def test_it_refuses_a_leaving_date_before_joining(cast, newcomer):
     error = refused(
         services.member_leave,
+        "leaves_before_joining",
         actor=cast.board,
         member=newcomer,
         left_on=newcomer.joined_on - dt.timedelta(days=1),
@@ -404,6 +424,7 @@ def test_it_lets_an_empty_unit_to_a_member(cast, newcomer, today):
 def test_it_refuses_a_second_current_tenancy_for_a_unit(cast, newcomer, today):
     error = refused(
         services.tenancy_start,
+        "unit_already_let",
         actor=cast.board,
         member=newcomer,
         unit=cast.units[0],
@@ -423,6 +444,7 @@ def test_it_refuses_a_tenancy_that_overlaps_a_dated_tenancy(cast, newcomer, toda
 
     error = refused(
         services.tenancy_start,
+        "unit_already_let",
         actor=cast.board,
         member=newcomer,
         unit=cast.units[0],
@@ -452,6 +474,7 @@ def test_it_refuses_a_tenancy_before_a_future_tenancy_of_the_unit(cast, newcomer
 
     refused(
         services.tenancy_start,
+        "unit_already_let",
         actor=cast.board,
         member=newcomer,
         unit=cast.units[1],
@@ -481,6 +504,7 @@ def test_it_refuses_a_unit_of_another_association(cast, newcomer, today):
 
     error = refused(
         services.tenancy_start,
+        "unit_of_other_association",
         actor=cast.board,
         member=newcomer,
         unit=empty_unit,
@@ -496,6 +520,7 @@ def test_it_refuses_a_tenancy_for_a_member_who_left(cast, newcomer, today):
 
     error = refused(
         services.tenancy_start,
+        "member_left",
         actor=cast.board,
         member=left,
         unit=cast.units[1],
@@ -509,6 +534,7 @@ def test_it_refuses_a_tenancy_for_a_member_who_left(cast, newcomer, today):
 def test_it_refuses_an_unknown_kind_of_tenancy(cast, newcomer, today):
     error = refused(
         services.tenancy_start,
+        "tenancy_kind_invalid",
         actor=cast.board,
         member=newcomer,
         unit=cast.units[1],
@@ -545,6 +571,7 @@ def test_it_refuses_to_end_a_tenancy_twice(cast, today):
 
     refused(
         services.tenancy_end,
+        "already_ended",
         actor=cast.board,
         tenancy=tenancy,
         ends_on=today + dt.timedelta(days=1),
@@ -555,7 +582,11 @@ def test_it_refuses_to_end_a_tenancy_on_or_before_its_start(cast):
     tenancy = cast.vrager_member.tenancies.get()
 
     error = refused(
-        services.tenancy_end, actor=cast.board, tenancy=tenancy, ends_on=tenancy.starts_on
+        services.tenancy_end,
+        "ends_before_start",
+        actor=cast.board,
+        tenancy=tenancy,
+        ends_on=tenancy.starts_on,
     )
 
     assert error.field == "ends_on"
@@ -584,6 +615,7 @@ def test_it_gives_a_member_a_role(cast, today):
 def test_it_refuses_a_board_member_on_the_selection_committee(cast, today):
     error = refused(
         services.role_assign,
+        "roles_exclusive",
         actor=cast.board,
         member=cast.board_member,
         role=Role.SELECTION,
@@ -596,6 +628,7 @@ def test_it_refuses_a_board_member_on_the_selection_committee(cast, today):
 def test_it_refuses_a_selection_committee_member_on_the_board(cast, today):
     error = refused(
         services.role_assign,
+        "roles_exclusive",
         actor=cast.board,
         member=selection_member(cast),
         role=Role.BOARD,
@@ -629,6 +662,7 @@ def test_the_coordinator_role_goes_together_with_the_board(cast, today):
 def test_it_refuses_a_role_the_member_already_holds(cast, today):
     error = refused(
         services.role_assign,
+        "role_already_held",
         actor=cast.board,
         member=cast.board_member,
         role=Role.BOARD,
@@ -643,6 +677,7 @@ def test_it_refuses_a_role_for_a_member_who_left(cast, newcomer, today):
 
     refused(
         services.role_assign,
+        "member_left",
         actor=cast.board,
         member=newcomer,
         role=Role.COORDINATOR,
@@ -653,6 +688,7 @@ def test_it_refuses_a_role_for_a_member_who_left(cast, newcomer, today):
 def test_it_refuses_an_unknown_role(cast, today):
     error = refused(
         services.role_assign,
+        "role_invalid",
         actor=cast.board,
         member=cast.vrager_member,
         role="treasurer",
@@ -687,6 +723,7 @@ def test_it_refuses_to_end_a_role_twice(cast, today):
 
     refused(
         services.role_end,
+        "already_ended",
         actor=cast.board,
         assignment=assignment,
         ends_on=today + dt.timedelta(days=1),
@@ -697,7 +734,11 @@ def test_it_refuses_to_end_a_role_on_or_before_its_start(cast):
     assignment = cast.board_member.roles.get(role=Role.BOARD)
 
     error = refused(
-        services.role_end, actor=cast.board, assignment=assignment, ends_on=assignment.starts_on
+        services.role_end,
+        "ends_before_start",
+        actor=cast.board,
+        assignment=assignment,
+        ends_on=assignment.starts_on,
     )
 
     assert error.field == "ends_on"
@@ -779,13 +820,15 @@ def test_no_invitation_mail_leaves_when_the_transaction_rolls_back(
 def test_it_refuses_to_invite_a_member_who_left(cast, newcomer, today):
     services.member_leave(actor=cast.board, member=newcomer, left_on=today)
 
-    refused(services.invitation_send, actor=cast.board, member=newcomer)
+    refused(services.invitation_send, "invite_inactive_member", actor=cast.board, member=newcomer)
 
     assert mail.outbox == []
 
 
 def test_it_refuses_to_invite_a_member_who_has_an_account(cast):
-    refused(services.invitation_send, actor=cast.board, member=cast.drager_member)
+    refused(
+        services.invitation_send, "member_has_account", actor=cast.board, member=cast.drager_member
+    )
 
 
 def test_it_refuses_to_invite_a_member_without_email_address(cast, today):
@@ -798,7 +841,9 @@ def test_it_refuses_to_invite_a_member_without_email_address(cast, today):
         joined_on=today,
     )
 
-    error = refused(services.invitation_send, actor=cast.board, member=member)
+    error = refused(
+        services.invitation_send, "member_without_email", actor=cast.board, member=member
+    )
 
     assert error.field == "email"
 
@@ -816,14 +861,16 @@ def test_it_refuses_to_invite_an_address_that_already_has_an_account(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        error = refused(services.invitation_send, actor=cast.board, member=member)
+        error = refused(
+            services.invitation_send, "account_email_taken", actor=cast.board, member=member
+        )
 
     assert error.field == "email"
     assert mail.outbox == []
 
 
 def test_it_refuses_a_second_invitation_while_one_is_open(cast, invitation):
-    refused(services.invitation_send, actor=cast.board, member=invitation.member)
+    refused(services.invitation_send, "invitation_open", actor=cast.board, member=invitation.member)
 
 
 def test_a_member_can_be_invited_again_after_the_invitation_was_revoked(cast, invitation):
@@ -858,8 +905,9 @@ def test_resending_issues_a_new_link_and_restarts_the_expiry(
     new_token = token_from(mail.outbox[1])
     assert new_token != old_token
     assert services.invitation_for_token(new_token) == invitation
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.invitation_for_token(old_token)
+    assert raised.value.code == "invitation_invalid"
     assert_audit(
         last_audit(),
         action="invitation.resent",
@@ -875,7 +923,12 @@ def test_it_refuses_to_resend_a_revoked_invitation(
     services.invitation_revoke(actor=cast.board, invitation=invitation)
 
     with django_capture_on_commit_callbacks(execute=True):
-        refused(services.invitation_resend, actor=cast.board, invitation=invitation)
+        refused(
+            services.invitation_resend,
+            "invitation_revoked",
+            actor=cast.board,
+            invitation=invitation,
+        )
 
     assert mail.outbox == []
 
@@ -884,7 +937,9 @@ def test_it_refuses_to_resend_an_accepted_invitation(cast, invitation):
     user = make_user("nina@example.org")
     services.invitation_accept(invitation=invitation, user=user)
 
-    refused(services.invitation_resend, actor=cast.board, invitation=invitation)
+    refused(
+        services.invitation_resend, "invitation_accepted", actor=cast.board, invitation=invitation
+    )
 
 
 # --- invitation_revoke -----------------------------------------------------------------------
@@ -902,8 +957,9 @@ def test_revoking_an_invitation_stops_its_link_at_once(
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
     assert not invitation.is_pending
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.invitation_for_token(token)
+    assert raised.value.code == "invitation_revoked"
     assert_audit(
         last_audit(),
         action="invitation.revoked",
@@ -916,21 +972,26 @@ def test_revoking_an_invitation_stops_its_link_at_once(
 def test_it_refuses_to_revoke_an_invitation_twice(cast, invitation):
     services.invitation_revoke(actor=cast.board, invitation=invitation)
 
-    refused(services.invitation_revoke, actor=cast.board, invitation=invitation)
+    refused(
+        services.invitation_revoke, "invitation_revoked", actor=cast.board, invitation=invitation
+    )
 
 
 def test_it_refuses_to_revoke_an_accepted_invitation(cast, invitation):
     services.invitation_accept(invitation=invitation, user=make_user("nina@example.org"))
 
-    refused(services.invitation_revoke, actor=cast.board, invitation=invitation)
+    refused(
+        services.invitation_revoke, "invitation_accepted", actor=cast.board, invitation=invitation
+    )
 
 
 # --- invitation_for_token --------------------------------------------------------------------
 
 
 def test_it_refuses_an_unknown_invitation_link(cast, invitation):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.invitation_for_token("not-a-token")
+    assert raised.value.code == "invitation_invalid"
 
 
 def test_it_refuses_an_invitation_link_after_it_expired(
@@ -944,8 +1005,9 @@ def test_it_refuses_an_invitation_link_after_it_expired(
 
     time_machine.move_to(invitation.expires_at, tick=False)
 
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.invitation_for_token(token)
+    assert raised.value.code == "invitation_expired"
 
 
 def test_it_refuses_the_link_of_an_accepted_invitation(
@@ -955,8 +1017,9 @@ def test_it_refuses_the_link_of_an_accepted_invitation(
         invitation = services.invitation_send(actor=cast.board, member=newcomer)
     services.invitation_accept(invitation=invitation, user=make_user("nina@example.org"))
 
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.invitation_for_token(token_from(mail.outbox[0]))
+    assert raised.value.code == "invitation_accepted"
 
 
 # --- invitation_accept -----------------------------------------------------------------------
@@ -985,28 +1048,30 @@ def test_accepting_an_invitation_links_the_new_account_to_the_member(cast, invit
 def test_it_refuses_an_account_with_another_email_address(cast, invitation):
     user = make_user("iemand-anders@example.org")
 
-    refused(services.invitation_accept, invitation=invitation, user=user)
+    refused(
+        services.invitation_accept, "invitation_email_mismatch", invitation=invitation, user=user
+    )
 
 
 def test_it_refuses_to_accept_an_expired_invitation(cast, invitation, time_machine):
     user = make_user("nina@example.org")
     time_machine.move_to(invitation.expires_at + dt.timedelta(minutes=1), tick=False)
 
-    refused(services.invitation_accept, invitation=invitation, user=user)
+    refused(services.invitation_accept, "invitation_expired", invitation=invitation, user=user)
 
 
 def test_it_refuses_to_accept_a_revoked_invitation(cast, invitation):
     services.invitation_revoke(actor=cast.board, invitation=invitation)
     user = make_user("nina@example.org")
 
-    refused(services.invitation_accept, invitation=invitation, user=user)
+    refused(services.invitation_accept, "invitation_revoked", invitation=invitation, user=user)
 
 
 def test_it_refuses_to_accept_an_invitation_twice(cast, invitation):
     user = make_user("nina@example.org")
     services.invitation_accept(invitation=invitation, user=user)
 
-    refused(services.invitation_accept, invitation=invitation, user=user)
+    refused(services.invitation_accept, "invitation_accepted", invitation=invitation, user=user)
 
 
 # --- member_invite ---------------------------------------------------------------------------
@@ -1044,6 +1109,7 @@ def test_inviting_a_new_resident_registers_and_invites_them_in_one_step(
 def test_it_refuses_to_invite_a_new_resident_without_email_address(cast, today):
     error = refused(
         services.member_invite,
+        "invitation_without_email",
         actor=cast.board,
         association=cast.association,
         name="Nina Nieuw",
@@ -1061,6 +1127,7 @@ def test_an_invitation_refused_after_registration_registers_nobody(
     with django_capture_on_commit_callbacks(execute=True):
         error = refused(
             services.member_invite,
+            "account_email_taken",
             actor=cast.board,
             association=cast.association,
             name="Kees Corporatie",
@@ -1076,6 +1143,7 @@ def test_an_invitation_refused_after_registration_registers_nobody(
 def test_it_refuses_to_invite_a_new_resident_in_an_unknown_group(cast, today):
     refused(
         services.member_invite,
+        "group_invalid",
         actor=cast.board,
         association=cast.association,
         name="Nina Nieuw",
@@ -1112,6 +1180,7 @@ def test_it_links_a_user_to_an_organisation(cast, today):
 def test_it_refuses_a_second_open_link_to_the_same_organisation(cast, today):
     refused(
         services.staff_link_add,
+        "staff_already_linked",
         actor=None,
         organisation=cast.care,
         user=cast.care_worker,
@@ -1167,6 +1236,7 @@ def test_a_second_care_worker_may_guide_the_same_resident(cast, today):
 def test_it_refuses_a_worker_who_does_not_work_for_a_care_organisation(cast, today, worker):
     refused(
         services.care_assign,
+        "not_a_care_worker",
         actor=None,
         member=cast.drager_member,
         worker=getattr(cast, worker),
@@ -1179,6 +1249,7 @@ def test_it_refuses_a_care_worker_whose_link_ended(cast, today):
 
     refused(
         services.care_assign,
+        "not_a_care_worker",
         actor=None,
         member=cast.drager_member,
         worker=cast.other_care_worker,
@@ -1189,6 +1260,7 @@ def test_it_refuses_a_care_worker_whose_link_ended(cast, today):
 def test_it_refuses_to_assign_the_same_care_worker_twice(cast, today):
     refused(
         services.care_assign,
+        "care_worker_already_assigned",
         actor=None,
         member=cast.vrager_member,
         worker=cast.care_worker,

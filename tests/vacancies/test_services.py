@@ -80,6 +80,7 @@ def test_a_unit_has_one_open_vacancy_at_a_time(cast, vacancy):
         services.vacancy_report(
             actor=cast.board, unit=vacancy.unit, available_from=timezone.localdate()
         )
+    assert refusal.value.code == "vacancy_already_open"
     assert refusal.value.field == "unit"
     assert Vacancy.objects.filter(unit=vacancy.unit).count() == 1
 
@@ -93,13 +94,14 @@ def test_an_omklap_unit_is_never_filled_by_co_optation(cast):
             available_from=timezone.localdate(),
             route=Route.COOPTATION,
         )
+    assert refusal.value.code == "omklap_unit_cooptation"
     assert refusal.value.field == "route"
     assert not Vacancy.objects.exists()
     vacancy = services.vacancy_report(
         actor=cast.board, unit=omklap, available_from=timezone.localdate()
     )
     assert vacancy.route == Route.CARE_NOMINATION
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.vacancy_open_applications(
             actor=cast.selection,
             vacancy=vacancy,
@@ -107,32 +109,39 @@ def test_an_omklap_unit_is_never_filled_by_co_optation(cast):
             closes_at=timezone.now() + dt.timedelta(days=7),
             volunteer_priority=False,
         )
+    assert raised.value.code == "vacancy_not_cooptation"
 
 
 def test_a_vacancy_report_refuses_an_unknown_route_and_an_old_date(cast):
     unit = cast.units[3]
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.vacancy_report(
             actor=cast.board, unit=unit, available_from=timezone.localdate(), route="auction"
         )
-    with pytest.raises(DomainError):
+    assert raised.value.code == "route_invalid"
+    with pytest.raises(DomainError) as raised:
         services.vacancy_report(
             actor=cast.board,
             unit=unit,
             available_from=timezone.localdate() - dt.timedelta(days=400),
         )
+    assert raised.value.code == "date_too_far_back"
     assert not Vacancy.objects.exists()
 
 
 @pytest.mark.parametrize(
-    "closes_in",
+    "closes_in, code",
     [
-        pytest.param(dt.timedelta(minutes=-1), id="in-the-past"),
-        pytest.param(dt.timedelta(0), id="now"),
-        pytest.param(dt.timedelta(days=services.MAX_APPLICATION_DAYS, minutes=1), id="too-far"),
+        pytest.param(dt.timedelta(minutes=-1), "closes_in_past", id="in-the-past"),
+        pytest.param(dt.timedelta(0), "closes_in_past", id="now"),
+        pytest.param(
+            dt.timedelta(days=services.MAX_APPLICATION_DAYS, minutes=1),
+            "applications_too_long",
+            id="too-far",
+        ),
     ],
 )
-def test_applications_need_a_closing_date_in_the_near_future(cast, closes_in):
+def test_applications_need_a_closing_date_in_the_near_future(cast, closes_in, code):
     vacancy = services.vacancy_report(
         actor=cast.board, unit=cast.units[3], available_from=timezone.localdate()
     )
@@ -146,6 +155,7 @@ def test_applications_need_a_closing_date_in_the_near_future(cast, closes_in):
             volunteer_priority=False,
             now=now,
         )
+    assert refusal.value.code == code
     assert refusal.value.field == "closes_at"
     vacancy.refresh_from_db()
     assert (vacancy.status, vacancy.profile, vacancy.applications_close_at) == (
@@ -166,6 +176,7 @@ def test_leaving_a_candidate_off_the_shortlist_needs_a_reason(cast):
             services.candidate_shortlist(
                 actor=cast.selection, candidate=candidate, shortlisted=False, reason=reason
             )
+        assert refusal.value.code == "required"
         assert refusal.value.field == "reason"
     candidate.refresh_from_db()
     assert (candidate.status, candidate.decision_reason) == (Candidate.Status.APPLIED, "")
@@ -174,15 +185,17 @@ def test_leaving_a_candidate_off_the_shortlist_needs_a_reason(cast):
 def test_the_shortlist_is_final_only_after_the_closing_date_and_every_decision(cast):
     vacancy = make_vacancy(cast, shortlist=False)
     fenna, joost, amira = vacancy.candidates.order_by("applied_at")
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.shortlist_finalise(actor=cast.selection, vacancy=vacancy)
+    assert raised.value.code == "applications_still_open"
     after_closing = vacancy.applications_close_at + dt.timedelta(minutes=1)
     services.candidate_shortlist(actor=cast.selection, candidate=fenna, shortlisted=True)
     services.candidate_shortlist(
         actor=cast.selection, candidate=joost, shortlisted=False, reason="Geen klik met de gang."
     )
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.shortlist_finalise(actor=cast.selection, vacancy=vacancy, now=after_closing)
+    assert raised.value.code == "candidates_undecided"
     assert Vacancy.objects.get(pk=vacancy.pk).status == Vacancy.Status.OPEN
     assert not Candidate.objects.filter(rejection_sent_at__isnull=False).exists()
     services.candidate_shortlist(
@@ -220,10 +233,11 @@ def test_the_final_shortlist_tells_every_candidate_not_taken_why(
 
 def test_a_final_shortlist_takes_no_more_changes(cast, vacancy):
     candidate = vacancy.candidates.first()
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.candidate_shortlist(
             actor=cast.selection, candidate=candidate, shortlisted=False, reason="Toch niet."
         )
+    assert raised.value.code == "shortlist_final"
     assert Candidate.objects.get(pk=candidate.pk).status == Candidate.Status.SHORTLISTED
 
 
@@ -232,44 +246,69 @@ def test_a_final_shortlist_takes_no_more_changes(cast, vacancy):
 
 def test_a_round_needs_a_final_shortlist(cast):
     vacancy = make_vacancy(cast, shortlist=False)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         _schedule(cast, vacancy)
+    assert raised.value.code == "shortlist_not_final"
     assert not VotingRound.objects.exists()
 
 
 @pytest.mark.parametrize(
-    ("overrides", "field"),
+    ("overrides", "field", "code"),
     [
-        pytest.param({"method": "plurality"}, "method", id="method"),
-        pytest.param({"tie_break": "coin"}, "tie_break", id="tie-break"),
-        pytest.param({"quorum_percent": 101}, "quorum_percent", id="quorum-over-100"),
-        pytest.param({"quorum_percent": -1}, "quorum_percent", id="quorum-negative"),
-        pytest.param({"quorum_percent": "50"}, "quorum_percent", id="quorum-text"),
-        pytest.param({"quorum_percent": 50.5}, "quorum_percent", id="quorum-float"),
+        pytest.param({"method": "plurality"}, "method", "method_invalid", id="method"),
+        pytest.param({"tie_break": "coin"}, "tie_break", "tie_break_invalid", id="tie-break"),
+        pytest.param(
+            {"quorum_percent": 101}, "quorum_percent", "quorum_out_of_range", id="quorum-over-100"
+        ),
+        pytest.param(
+            {"quorum_percent": -1}, "quorum_percent", "quorum_out_of_range", id="quorum-negative"
+        ),
+        pytest.param(
+            {"quorum_percent": "50"}, "quorum_percent", "quorum_out_of_range", id="quorum-text"
+        ),
+        pytest.param(
+            {"quorum_percent": 50.5}, "quorum_percent", "quorum_out_of_range", id="quorum-float"
+        ),
     ],
 )
-def test_a_round_refuses_an_invalid_setting(cast, vacancy, overrides, field):
+def test_a_round_refuses_an_invalid_setting(cast, vacancy, overrides, field, code):
     with pytest.raises(DomainError) as refusal:
         _schedule(cast, vacancy, **overrides)
+    assert refusal.value.code == code
     assert refusal.value.field == field
     assert not VotingRound.objects.exists()
     assert Vacancy.objects.get(pk=vacancy.pk).status == Vacancy.Status.SHORTLISTED
 
 
 @pytest.mark.parametrize(
-    ("starts_in", "ends_in"),
+    ("starts_in", "ends_in", "code"),
     [
-        pytest.param(dt.timedelta(0), dt.timedelta(minutes=59), id="59-minutes"),
-        pytest.param(dt.timedelta(days=1), dt.timedelta(days=1, minutes=30), id="later-too-short"),
-        pytest.param(dt.timedelta(hours=-5), dt.timedelta(minutes=30), id="past-start-short"),
-        pytest.param(dt.timedelta(0), dt.timedelta(days=-1), id="ends-before-start"),
-        pytest.param(dt.timedelta(0), dt.timedelta(days=61), id="too-long"),
+        pytest.param(dt.timedelta(0), dt.timedelta(minutes=59), "round_too_short", id="59-minutes"),
+        pytest.param(
+            dt.timedelta(days=1),
+            dt.timedelta(days=1, minutes=30),
+            "round_too_short",
+            id="later-too-short",
+        ),
+        pytest.param(
+            dt.timedelta(hours=-5),
+            dt.timedelta(minutes=30),
+            "round_too_short",
+            id="past-start-short",
+        ),
+        pytest.param(
+            dt.timedelta(0), dt.timedelta(days=-1), "round_too_short", id="ends-before-start"
+        ),
+        pytest.param(dt.timedelta(0), dt.timedelta(days=61), "round_too_long", id="too-long"),
     ],
 )
-def test_a_round_runs_at_least_an_hour_and_at_most_sixty_days(cast, vacancy, starts_in, ends_in):
+def test_a_round_runs_at_least_an_hour_and_at_most_sixty_days(
+    cast, vacancy, starts_in, ends_in, code
+):
     now = timezone.now()
     with pytest.raises(DomainError) as refusal:
         _schedule(cast, vacancy, starts_at=now + starts_in, ends_at=now + ends_in, now=now)
+    assert refusal.value.code == code
     assert refusal.value.field == "ends_at"
     assert not VotingRound.objects.exists()
 
@@ -316,8 +355,9 @@ def test_a_future_round_waits_and_the_settings_are_fixed(cast, vacancy):
     )
     assert set(voting_round.candidates.all()) == set(vacancy.candidates.all())
     # A second round while one is scheduled is refused.
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         _schedule(cast, vacancy)
+    assert raised.value.code == "shortlist_not_final"
     assert VotingRound.objects.count() == 1
 
 
@@ -326,24 +366,28 @@ def test_a_future_round_waits_and_the_settings_are_fixed(cast, vacancy):
 
 def test_a_recusal_comes_before_the_vote_and_needs_a_reason(cast, voting_round):
     fenna = candidates_of(voting_round)[0]
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.recusal_declare(voting_round=voting_round, member=cast.drager_member, reason=" ")
+    assert raised.value.code == "required"
     services.ballot_cast(voting_round=voting_round, member=cast.drager_member, choices=_yes(fenna))
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.recusal_declare(
             voting_round=voting_round, member=cast.drager_member, reason="Mijn neef."
         )
+    assert raised.value.code == "already_voted"
     services.recusal_declare(
         voting_round=voting_round, member=cast.vrager_member, reason="Mijn neef."
     )
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.recusal_declare(
             voting_round=voting_round, member=cast.vrager_member, reason="Nogmaals."
         )
-    with pytest.raises(DomainError):
+    assert raised.value.code == "already_recused"
+    with pytest.raises(DomainError) as raised:
         services.recusal_declare(
             voting_round=voting_round, member=cast.outsider_member, reason="Ik hoor er niet bij."
         )
+    assert raised.value.code == "not_in_electorate"
     assert list(Recusal.objects.values_list("member_id", flat=True)) == [cast.vrager_member.pk]
 
 
@@ -382,17 +426,18 @@ def test_without_recusals_the_same_turnout_misses_the_quorum(cast, vacancy):
     assert not Nomination.objects.exists()
 
 
-def _refused_cast(voting_round, member, *, now=None, closed=False):
+def _refused_cast(voting_round, member, code, *, now=None, closed=False):
     fenna = candidates_of(voting_round)[0]
     before = (VoteRecord.objects.count(), Ballot.objects.count())
     error = services.RoundClosed if closed else DomainError
-    with pytest.raises(error):
+    with pytest.raises(error) as raised:
         services.ballot_cast(voting_round=voting_round, member=member, choices=_yes(fenna), now=now)
+    assert raised.value.code == code
     assert (VoteRecord.objects.count(), Ballot.objects.count()) == before
 
 
 def test_a_cast_is_refused_for_a_member_of_another_association(cast, voting_round):
-    _refused_cast(voting_round, cast.outsider_member)
+    _refused_cast(voting_round, cast.outsider_member, "not_in_electorate")
 
 
 def test_a_cast_is_refused_for_a_member_who_joined_after_the_opening(cast, voting_round):
@@ -404,12 +449,12 @@ def test_a_cast_is_refused_for_a_member_who_joined_after_the_opening(cast, votin
         group="regular",
         joined_on=timezone.localdate(),
     )
-    _refused_cast(voting_round, newcomer)
+    _refused_cast(voting_round, newcomer, "not_in_electorate")
 
 
 def test_a_cast_is_refused_for_a_recused_member(cast, voting_round):
     services.recusal_declare(voting_round=voting_round, member=cast.drager_member, reason="Zus.")
-    _refused_cast(voting_round, cast.drager_member)
+    _refused_cast(voting_round, cast.drager_member, "recused")
 
 
 def test_a_cast_is_refused_before_the_opening(cast, vacancy):
@@ -417,13 +462,14 @@ def test_a_cast_is_refused_before_the_opening(cast, vacancy):
     voting_round = _schedule(
         cast, vacancy, starts_at=now + dt.timedelta(days=1), ends_at=now + dt.timedelta(days=2)
     )
-    _refused_cast(voting_round, cast.drager_member, closed=True)
+    _refused_cast(voting_round, cast.drager_member, "round_not_open", closed=True)
 
 
 def test_a_cast_is_refused_after_the_end_and_after_the_close(cast, voting_round):
     _refused_cast(
         voting_round,
         cast.drager_member,
+        "round_closed",
         now=voting_round.ends_at + dt.timedelta(seconds=1),
         closed=True,
     )
@@ -432,6 +478,7 @@ def test_a_cast_is_refused_after_the_end_and_after_the_close(cast, voting_round)
     _refused_cast(
         voting_round,
         cast.drager_member,
+        "round_closed",
         now=voting_round.ends_at - dt.timedelta(hours=1),
         closed=True,
     )
@@ -439,19 +486,26 @@ def test_a_cast_is_refused_after_the_end_and_after_the_close(cast, voting_round)
 
 def test_a_cast_refuses_malformed_choices_and_stores_nothing(cast, voting_round):
     before = (VoteRecord.objects.count(), Ballot.objects.count())
-    for choices in ({"answers": {"999999": "yes"}}, {"answers": {"1": "maybe"}}, None, []):
-        with pytest.raises(DomainError):
+    for choices, code in (
+        ({"answers": {"999999": "yes"}}, "ballot_unknown_candidate"),
+        ({"answers": {"1": "maybe"}}, "ballot_answer_invalid"),
+        (None, "ballot_unreadable"),
+        ([], "ballot_unreadable"),
+    ):
+        with pytest.raises(DomainError) as raised:
             services.ballot_cast(
                 voting_round=voting_round, member=cast.drager_member, choices=choices
             )
+        assert raised.value.code == code, choices
     assert (VoteRecord.objects.count(), Ballot.objects.count()) == before
 
 
 def test_a_round_closes_at_its_set_time_not_before(cast, voting_round):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.voting_round_close(
             round_id=voting_round.pk, now=voting_round.ends_at - dt.timedelta(minutes=1)
         )
+    assert raised.value.code == "round_still_open"
     assert VotingRound.objects.get(pk=voting_round.pk).status == VotingRound.Status.OPEN
 
 
@@ -503,20 +557,22 @@ def test_confirming_a_nomination_makes_the_candidate_a_member_with_a_tenancy(
 
 def test_a_confirmation_refuses_an_unknown_group_or_an_early_start(cast, vacancy):
     nomination = _nominated(cast, vacancy)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.nomination_confirm(
             actor=cast.corporation_staff,
             nomination=nomination,
             group="vip",
             starts_on=vacancy.available_from,
         )
-    with pytest.raises(DomainError):
+    assert raised.value.code == "group_invalid"
+    with pytest.raises(DomainError) as raised:
         services.nomination_confirm(
             actor=cast.corporation_staff,
             nomination=nomination,
             group="regular",
             starts_on=vacancy.available_from - dt.timedelta(days=1),
         )
+    assert raised.value.code == "tenancy_before_available"
     assert Nomination.objects.get(pk=nomination.pk).status == Nomination.Status.PENDING
     assert not Member.objects.filter(name="Fenna de Vries").exists()
 
@@ -524,8 +580,9 @@ def test_a_confirmation_refuses_an_unknown_group_or_an_early_start(cast, vacancy
 def test_a_refusal_needs_a_reason_and_the_next_in_the_ranking_follows(cast, vacancy):
     nomination = _nominated(cast, vacancy)
     fenna, joost, amira = candidates_of(nomination.round)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.nomination_refuse(actor=cast.corporation_staff, nomination=nomination, reason="")
+    assert raised.value.code == "required"
     assert Nomination.objects.get(pk=nomination.pk).status == Nomination.Status.PENDING
     services.nomination_refuse(
         actor=cast.corporation_staff, nomination=nomination, reason="Inkomen te hoog."
@@ -540,8 +597,9 @@ def test_a_refusal_needs_a_reason_and_the_next_in_the_ranking_follows(cast, vaca
     third = services.nomination_next(actor=cast.board, vacancy=vacancy)
     assert third.candidate_id == amira.pk
     services.nomination_refuse(actor=cast.corporation_staff, nomination=third, reason="Te laat.")
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.nomination_next(actor=cast.board, vacancy=vacancy)
+    assert raised.value.code == "ranking_exhausted"
     assert Nomination.objects.filter(status=Nomination.Status.PENDING).count() == 0
 
 
@@ -565,13 +623,14 @@ def test_after_a_refusal_the_board_can_open_a_new_round(cast):
 def test_a_nomination_is_decided_once(cast, vacancy):
     nomination = _nominated(cast, vacancy)
     services.nomination_refuse(actor=cast.corporation_staff, nomination=nomination, reason="Nee.")
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.nomination_confirm(
             actor=cast.corporation_staff,
             nomination=nomination,
             group="regular",
             starts_on=vacancy.available_from,
         )
+    assert raised.value.code == "nomination_decided"
     assert Nomination.objects.get(pk=nomination.pk).status == Nomination.Status.REFUSED
 
 
@@ -616,8 +675,9 @@ def test_every_governance_step_leaves_an_audit_entry(cast, vacancy):
 
 def test_withdrawing_a_vacancy_is_audited_and_refused_during_a_vote(cast, vacancy):
     open_round(cast, vacancy)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as raised:
         services.vacancy_withdraw(actor=cast.board, vacancy=vacancy, reason="Sloop.")
+    assert raised.value.code == "vacancy_in_decision"
     assert Vacancy.objects.get(pk=vacancy.pk).status == Vacancy.Status.VOTING
     other = services.vacancy_report(
         actor=cast.board,

@@ -61,36 +61,112 @@ def test_clean_choices_keeps_a_partial_ranking_in_order():
 
 
 @pytest.mark.parametrize(
-    ("method", "raw"),
+    ("method", "raw", "code"),
     [
-        pytest.param(tally.METHOD_YES_NO, {"answers": {"999": "yes"}}, id="yes_no-unknown"),
-        pytest.param(tally.METHOD_YES_NO, {"answers": {str(A): "maybe"}}, id="yes_no-bad-answer"),
-        pytest.param(tally.METHOD_YES_NO, {"answers": {str(A): 1}}, id="yes_no-answer-int"),
-        pytest.param(tally.METHOD_YES_NO, {"answers": {str(A): None}}, id="yes_no-answer-none"),
-        pytest.param(tally.METHOD_YES_NO, {"answers": [str(A)]}, id="yes_no-list"),
-        pytest.param(tally.METHOD_YES_NO, {"answers": "yes"}, id="yes_no-string"),
-        pytest.param(tally.METHOD_YES_NO, {}, id="yes_no-missing"),
-        pytest.param(tally.METHOD_APPROVAL, {"approved": ["999"]}, id="approval-unknown"),
-        pytest.param(tally.METHOD_APPROVAL, {"approved": str(A)}, id="approval-string"),
-        pytest.param(tally.METHOD_APPROVAL, {"approved": {str(A): True}}, id="approval-dict"),
-        pytest.param(tally.METHOD_APPROVAL, {"approved": [[A]]}, id="approval-nested"),
-        pytest.param(tally.METHOD_APPROVAL, {"approved": [None]}, id="approval-none"),
-        pytest.param(tally.METHOD_APPROVAL, {"ranking": [A]}, id="approval-wrong-key"),
-        pytest.param(tally.METHOD_RANKED, {"ranking": [A, B, A]}, id="ranked-duplicate"),
-        pytest.param(tally.METHOD_RANKED, {"ranking": [A, str(A)]}, id="ranked-duplicate-mixed"),
-        pytest.param(tally.METHOD_RANKED, {"ranking": [A, 999]}, id="ranked-unknown"),
-        pytest.param(tally.METHOD_RANKED, {"ranking": {"1": A}}, id="ranked-dict"),
-        pytest.param(tally.METHOD_RANKED, {"ranking": None}, id="ranked-none"),
-        pytest.param(tally.METHOD_RANKED, {"ranking": [1.5]}, id="ranked-float"),
-        pytest.param("plurality", {"ranking": [A]}, id="unknown-method"),
-        pytest.param(tally.METHOD_RANKED, None, id="not-a-dict-none"),
-        pytest.param(tally.METHOD_APPROVAL, [str(A)], id="not-a-dict-list"),
-        pytest.param(tally.METHOD_YES_NO, "yes", id="not-a-dict-string"),
+        pytest.param(
+            tally.METHOD_YES_NO,
+            {"answers": {"999": "yes"}},
+            "ballot_unknown_candidate",
+            id="yes_no-unknown",
+        ),
+        pytest.param(
+            tally.METHOD_YES_NO,
+            {"answers": {str(A): "maybe"}},
+            "ballot_answer_invalid",
+            id="yes_no-bad-answer",
+        ),
+        pytest.param(
+            tally.METHOD_YES_NO,
+            {"answers": {str(A): 1}},
+            "ballot_answer_invalid",
+            id="yes_no-answer-int",
+        ),
+        pytest.param(
+            tally.METHOD_YES_NO,
+            {"answers": {str(A): None}},
+            "ballot_answer_invalid",
+            id="yes_no-answer-none",
+        ),
+        pytest.param(
+            tally.METHOD_YES_NO, {"answers": [str(A)]}, "ballot_unknown_candidate", id="yes_no-list"
+        ),
+        pytest.param(
+            tally.METHOD_YES_NO, {"answers": "yes"}, "ballot_unknown_candidate", id="yes_no-string"
+        ),
+        pytest.param(tally.METHOD_YES_NO, {}, "ballot_unknown_candidate", id="yes_no-missing"),
+        pytest.param(
+            tally.METHOD_APPROVAL,
+            {"approved": ["999"]},
+            "ballot_unknown_candidate",
+            id="approval-unknown",
+        ),
+        pytest.param(
+            tally.METHOD_APPROVAL,
+            {"approved": str(A)},
+            "ballot_unknown_candidate",
+            id="approval-string",
+        ),
+        pytest.param(
+            tally.METHOD_APPROVAL,
+            {"approved": {str(A): True}},
+            "ballot_unknown_candidate",
+            id="approval-dict",
+        ),
+        pytest.param(
+            tally.METHOD_APPROVAL,
+            {"approved": [[A]]},
+            "ballot_unknown_candidate",
+            id="approval-nested",
+        ),
+        pytest.param(
+            tally.METHOD_APPROVAL,
+            {"approved": [None]},
+            "ballot_unknown_candidate",
+            id="approval-none",
+        ),
+        pytest.param(
+            tally.METHOD_APPROVAL,
+            {"ranking": [A]},
+            "ballot_unknown_candidate",
+            id="approval-wrong-key",
+        ),
+        pytest.param(
+            tally.METHOD_RANKED,
+            {"ranking": [A, B, A]},
+            "ballot_rank_repeated",
+            id="ranked-duplicate",
+        ),
+        pytest.param(
+            tally.METHOD_RANKED,
+            {"ranking": [A, str(A)]},
+            "ballot_rank_repeated",
+            id="ranked-duplicate-mixed",
+        ),
+        pytest.param(
+            tally.METHOD_RANKED,
+            {"ranking": [A, 999]},
+            "ballot_unknown_candidate",
+            id="ranked-unknown",
+        ),
+        pytest.param(
+            tally.METHOD_RANKED, {"ranking": {"1": A}}, "ballot_unknown_candidate", id="ranked-dict"
+        ),
+        pytest.param(
+            tally.METHOD_RANKED, {"ranking": None}, "ballot_unknown_candidate", id="ranked-none"
+        ),
+        pytest.param(
+            tally.METHOD_RANKED, {"ranking": [1.5]}, "ballot_unknown_candidate", id="ranked-float"
+        ),
+        pytest.param("plurality", {"ranking": [A]}, "method_invalid", id="unknown-method"),
+        pytest.param(tally.METHOD_RANKED, None, "ballot_unreadable", id="not-a-dict-none"),
+        pytest.param(tally.METHOD_APPROVAL, [str(A)], "ballot_unreadable", id="not-a-dict-list"),
+        pytest.param(tally.METHOD_YES_NO, "yes", "ballot_unreadable", id="not-a-dict-string"),
     ],
 )
-def test_clean_choices_refuses_malformed_ballots(method, raw):
-    with pytest.raises(DomainError):
+def test_clean_choices_refuses_malformed_ballots(method, raw, code):
+    with pytest.raises(DomainError) as raised:
         tally.clean_choices(method, IDS, raw)
+    assert raised.value.code == code
 
 
 _json = st.recursive(

@@ -103,13 +103,14 @@ def test_the_tick_opens_a_round_at_its_start_with_the_members_of_that_moment(
     assert not Elector.objects.filter(round=opened, member=late).exists()
     with (
         time_machine.travel(scheduled.starts_at + dt.timedelta(hours=1), tick=False),
-        pytest.raises(DomainError),
+        pytest.raises(DomainError) as raised,
     ):
         services.ballot_cast(
             voting_round=opened,
             member=late,
             choices={"answers": {str(candidates_of(opened)[0].pk): "yes"}},
         )
+    assert raised.value.code == "not_in_electorate"
     # A second tick finds nothing left to open.
     assert (
         _tick(scheduled.starts_at + dt.timedelta(minutes=1), django_capture_on_commit_callbacks)[
