@@ -149,6 +149,8 @@ def test_feeds_say_how_long_to_cache_them_and_answer_head(client, cast, plan):
     assert calendar["X-PUBLISHED-TTL"].to_ical() == b"PT1H"
 
 
+# The feeds are read in January 2027 too: a series long past drops out of the feed.
+@pytest.mark.frozen_at("2027-01-04T09:00+00:00")
 def test_changed_events_carry_a_higher_sequence_and_their_last_change(client, cast, plan):
     with time_machine.travel(dt.datetime(2027, 1, 4, 9, tzinfo=dt.UTC), tick=False):
         series = plan(frequency=Frequency.WEEKLY, count=4, visibility=Visibility.PUBLIC)
