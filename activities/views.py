@@ -20,14 +20,15 @@ from django.views.decorators.http import (
 
 from activities import feeds, selectors, services
 from activities.access import (
-    coordinates,
+    ActivityNeed,
+    CalendarNeed,
     get_activity_for,
     get_calendar_for,
     get_category_for,
     get_contribution_for,
     get_occurrence_for,
     get_own_signup_for,
-    may_manage,
+    may_coordinate,
     own_member,
 )
 from activities.forms import (
@@ -64,7 +65,7 @@ def _calendar_context(request, association: Association, view: str) -> dict:
         "categories": selectors.categories(association),
         "category": category,
         "query": f"&category={category}" if category else "",
-        "can_plan": coordinates(viewer, association.pk),
+        "can_plan": may_coordinate(viewer, association.pk),
     }
 
 
@@ -237,8 +238,8 @@ def activity_detail(request, pk: int):
             "activity": activity,
             "occurrences": occurrences,
             "organisers": list(activity.organisers.order_by("name")),
-            "can_manage": may_manage(viewer, activity),
-            "can_approve": coordinates(viewer, activity.association_id)
+            "can_manage": activity.access.may_manage,
+            "can_approve": activity.access.may_approve
             and activity.status == Activity.Status.PROPOSED,
         },
     )
@@ -248,10 +249,10 @@ def activity_detail(request, pk: int):
 @portal_view
 def activity_edit(request, pk: int):
     viewer = viewer_for(request)
-    activity = get_activity_for(viewer, pk, need="manage")
+    activity = get_activity_for(viewer, pk, need=ActivityNeed.MANAGE)
     if activity.status == Activity.Status.CANCELLED:
         raise Http404
-    coordinator = coordinates(viewer, activity.association_id)
+    coordinator = activity.access.may_approve
     form = _activity_form(
         request,
         activity.association,
@@ -280,7 +281,7 @@ def activity_edit(request, pk: int):
 @portal_view
 def activity_cancel(request, pk: int):
     viewer = viewer_for(request)
-    activity = get_activity_for(viewer, pk, need="manage")
+    activity = get_activity_for(viewer, pk, need=ActivityNeed.MANAGE)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -301,7 +302,7 @@ def activity_cancel(request, pk: int):
 @portal_view
 def activity_approve(request, pk: int):
     viewer = viewer_for(request)
-    activity = get_activity_for(viewer, pk, need="approve")
+    activity = get_activity_for(viewer, pk, need=ActivityNeed.APPROVE)
     try:
         services.activity_approve(actor=request.user, activity=activity)
     except DomainError as error:
@@ -316,7 +317,7 @@ def activity_approve(request, pk: int):
 def activity_hours(request, pk: int):
     """Log the organisers' hours for one date of an activity in one step."""
     viewer = viewer_for(request)
-    activity = get_activity_for(viewer, pk, need="manage")
+    activity = get_activity_for(viewer, pk, need=ActivityNeed.MANAGE)
     held = activity.occurrences.filter(
         status=Occurrence.Status.SCHEDULED, starts_at__lte=timezone.now()
     ).order_by("-starts_at")[:50]
@@ -351,7 +352,7 @@ def occurrence_detail(request, pk: int):
     viewer = viewer_for(request)
     occurrence = get_occurrence_for(viewer, pk)
     activity = occurrence.activity
-    can_manage = may_manage(viewer, activity)
+    can_manage = activity.access.may_manage
     signups = selectors.occurrence_signups(occurrence)
     mine = next((s for s in signups if s.member_id == viewer.member.pk), None)
     confirmed = [s for s in signups if s.status == SignUp.Status.CONFIRMED]
@@ -424,7 +425,7 @@ def occurrence_signup_cancel(request, pk: int):
 @portal_view
 def occurrence_cancel(request, pk: int):
     viewer = viewer_for(request)
-    occurrence = get_occurrence_for(viewer, pk, need="manage")
+    occurrence = get_occurrence_for(viewer, pk, need=ActivityNeed.MANAGE)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -447,7 +448,7 @@ def occurrence_cancel(request, pk: int):
 @portal_view
 def occurrence_move(request, pk: int):
     viewer = viewer_for(request)
-    occurrence = get_occurrence_for(viewer, pk, need="manage")
+    occurrence = get_occurrence_for(viewer, pk, need=ActivityNeed.MANAGE)
     start = timezone.localtime(occurrence.starts_at)
     form = WhenForm(
         request.POST or None,
@@ -480,7 +481,7 @@ def occurrence_move(request, pk: int):
 @portal_view
 def occurrence_attendance(request, pk: int):
     viewer = viewer_for(request)
-    occurrence = get_occurrence_for(viewer, pk, need="manage")
+    occurrence = get_occurrence_for(viewer, pk, need=ActivityNeed.MANAGE)
     signups = occurrence.signups.filter(status=SignUp.Status.CONFIRMED).select_related("member")
     form = AttendanceForm(
         request.POST or None,
@@ -594,7 +595,7 @@ def hours_log(request):
 def association_hours(request, slug: str):
     """The board sees every member's hours in a month against their commitment."""
     viewer = viewer_for(request)
-    association = get_calendar_for(viewer, slug, need="board")
+    association = get_calendar_for(viewer, slug, need=CalendarNeed.MEMBERS_HOURS)
     month = _month_param(request.GET.get("month", ""))
     return render(
         request,
@@ -613,7 +614,7 @@ def association_hours(request, slug: str):
 @portal_view
 def hours_review(request, slug: str):
     viewer = viewer_for(request)
-    association = get_calendar_for(viewer, slug, need="coordinate")
+    association = get_calendar_for(viewer, slug, need=CalendarNeed.COORDINATE)
     return render(
         request,
         "activities/hours_review.html",
@@ -666,7 +667,7 @@ def hours_reject(request, pk: int):
 @portal_view
 def category_list(request, slug: str):
     viewer = viewer_for(request)
-    association = get_calendar_for(viewer, slug, need="coordinate")
+    association = get_calendar_for(viewer, slug, need=CalendarNeed.COORDINATE)
     form = CategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum, StrEnum
 from typing import Literal
 
 from allauth.mfa.models import Authenticator
@@ -23,7 +24,21 @@ from members.models import (
     Role,
 )
 
-Need = Literal["view", "manage"]
+
+def checked_need[E: Enum](need: object, kind: type[E]) -> E:
+    """The ``need=`` of a fetch-and-authorise helper, which must be one of ``kind``'s members.
+
+    Anything else is a programming error: it raises rather than fall through to a weaker
+    (or any other) check, and a plain string is refused too, so a typo cannot slip by."""
+    if not isinstance(need, kind):
+        raise TypeError(f"need must be one of {kind.__name__}'s members, not {need!r}")
+    return need
+
+
+class AssociationNeed(StrEnum):
+    VIEW = "view"  # its members and its corporation's staff
+    MANAGE = "manage"  # its board
+
 
 _SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
@@ -53,9 +68,14 @@ class Viewer:
             pk for pk, o in self.organisations.items() if o.kind == Organisation.Kind.CORPORATION
         }
 
-    def manages(self, association: Association) -> bool:
+    @property
+    def may_manage_own_association(self) -> bool:
+        """The board manages its own association (its members, invitations and contracts)."""
+        return self.member is not None and Role.BOARD in self.roles
+
+    def may_manage(self, association: Association) -> bool:
         """The board of an association manages it."""
-        return self.association_id == association.pk and Role.BOARD in self.roles
+        return self.association_id == association.pk and self.may_manage_own_association
 
     @property
     def needs_second_factor(self) -> bool:
@@ -155,8 +175,11 @@ def viewer_for(request) -> Viewer:
     return viewer
 
 
-def get_association_for(viewer: Viewer, slug: str, *, need: Need = "view") -> Association:
+def get_association_for(
+    viewer: Viewer, slug: str, *, need: AssociationNeed = AssociationNeed.VIEW
+) -> Association:
     """Members and their corporation's staff may view an association; its board manages it."""
+    need = checked_need(need, AssociationNeed)
     own = viewer.member.association if viewer.member is not None else None
     if own is not None and own.slug == slug:
         association = own  # loaded with the viewer: no query
@@ -164,11 +187,14 @@ def get_association_for(viewer: Viewer, slug: str, *, need: Need = "view") -> As
         association = Association.objects.select_related("corporation").filter(slug=slug).first()
     if association is None:
         raise Http404
-    is_member = viewer.association_id == association.pk
-    if need == "manage":
-        allowed = viewer.manages(association)
-    else:
-        allowed = is_member or association.corporation_id in viewer.corporation_ids
+    match need:
+        case AssociationNeed.VIEW:
+            allowed = (
+                viewer.association_id == association.pk
+                or association.corporation_id in viewer.corporation_ids
+            )
+        case AssociationNeed.MANAGE:
+            allowed = viewer.may_manage(association)
     if not allowed:
         raise Http404
     return association
@@ -188,7 +214,7 @@ def get_invitation_for(viewer: Viewer, pk: int) -> Invitation:
     if (
         invitation is None
         or invitation.association_id != viewer.association_id
-        or not viewer.has_role(Role.BOARD)
+        or not viewer.may_manage_own_association
     ):
         raise Http404
     return invitation
@@ -203,12 +229,20 @@ def get_invitation_for(viewer: Viewer, pk: int) -> Invitation:
 #   resident     their own contract, moments with outcomes, decisions, who read their file;
 #   board        that the contract exists and its stage, nothing more.
 Standing = Literal["care", "corporation", "resident", "board"]
-ContractNeed = Literal["view", "care", "decide", "access_log"]
-_NEEDS: dict[str, frozenset[str]] = {
-    "view": frozenset({"care", "corporation", "resident", "board"}),
-    "care": frozenset({"care"}),
-    "decide": frozenset({"care", "corporation"}),
-    "access_log": frozenset({"care", "resident"}),
+
+
+class ContractNeed(StrEnum):
+    VIEW = "view"
+    CARE = "care"
+    DECIDE = "decide"
+    ACCESS_LOG = "access_log"
+
+
+_NEEDS: dict[ContractNeed, frozenset[str]] = {
+    ContractNeed.VIEW: frozenset({"care", "corporation", "resident", "board"}),
+    ContractNeed.CARE: frozenset({"care"}),
+    ContractNeed.DECIDE: frozenset({"care", "corporation"}),
+    ContractNeed.ACCESS_LOG: frozenset({"care", "resident"}),
 }
 
 
@@ -218,7 +252,7 @@ class ContractAccess:
     standing: Standing
 
     @property
-    def sees_care_data(self) -> bool:
+    def may_see_care_data(self) -> bool:
         return self.standing == "care"
 
     @property
@@ -238,14 +272,17 @@ def _standing(viewer: Viewer, contract: OmklapContract) -> Standing | None:
         return "corporation"
     if viewer.member is not None and viewer.member.pk == contract.tenancy.member_id:
         return "resident"
-    if viewer.manages(association):
+    if viewer.may_manage(association):
         return "board"
     return None
 
 
-def get_contract_for(viewer: Viewer, pk: int, *, need: ContractNeed = "view") -> ContractAccess:
+def get_contract_for(
+    viewer: Viewer, pk: int, *, need: ContractNeed = ContractNeed.VIEW
+) -> ContractAccess:
     """One query: the contract with its resident, unit and association, and whether its care
     organisation is (still) assigned to the resident. 404 for missing and refused alike."""
+    need = checked_need(need, ContractNeed)
     if viewer.user is None:
         raise Http404
     assigned = CareAssignment.objects.current().filter(
@@ -284,7 +321,7 @@ def get_decision_for(access: ContractAccess, pk: int) -> OmklapDecision:
 
 
 def get_corporation_for(viewer: Viewer, slug: str) -> Organisation:
-    """A corporation's own staff only."""
+    """A corporation's own staff only (its associations' nominations, its contracts)."""
     organisation = get_organisation_for(viewer, slug)
     if organisation.kind != Organisation.Kind.CORPORATION:
         raise Http404

@@ -17,6 +17,7 @@ from coop.http import form_error, portal_view
 from coop.models import Organisation
 from members import selectors, services
 from members.access import (
+    AssociationNeed,
     get_association_for,
     get_invitation_for,
     get_organisation_for,
@@ -73,7 +74,7 @@ def association_detail(request, slug: str):
             "association": association,
             "mix": mix,
             "buildings": buildings,
-            "can_manage": viewer.manages(association),
+            "can_manage": viewer.may_manage(association),
             "sees_vacancies": viewer.association_id == association.pk
             and (viewer.has_role(Role.BOARD) or viewer.has_role(Role.SELECTION)),
         },
@@ -84,7 +85,7 @@ def association_detail(request, slug: str):
 @portal_view
 def association_members(request, slug: str):
     viewer = viewer_for(request)
-    association = get_association_for(viewer, slug, need="manage")
+    association = get_association_for(viewer, slug, need=AssociationNeed.MANAGE)
     form = InviteMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

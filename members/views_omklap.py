@@ -17,7 +17,9 @@ from coop.exceptions import DomainError
 from coop.http import form_error, portal_view
 from members import selectors_omklap, services_omklap
 from members.access import (
+    AssociationNeed,
     ContractAccess,
+    ContractNeed,
     get_association_for,
     get_care_organisation_for,
     get_contract_for,
@@ -71,7 +73,7 @@ def contract_detail(request, pk: int):
         "back_label": back_label,
     }
     if access.standing != "board":
-        if access.sees_care_data:
+        if access.may_see_care_data:
             moments = services_omklap.care_data_read(actor=request.user, contract=contract)
         else:
             moments = selectors_omklap.contract_moments(contract)
@@ -95,7 +97,7 @@ def contract_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @portal_view
 def moment_record(request, pk: int, moment_pk: int):
-    access = get_contract_for(viewer_for(request), pk, need="care")
+    access = get_contract_for(viewer_for(request), pk, need=ContractNeed.CARE)
     moment = get_moment_for(access, moment_pk)
     if request.method == "POST":
         form = MomentRecordForm(request.POST)
@@ -129,7 +131,7 @@ def moment_record(request, pk: int, moment_pk: int):
 @require_http_methods(["GET", "POST"])
 @portal_view
 def moment_add(request, pk: int):
-    access = get_contract_for(viewer_for(request), pk, need="care")
+    access = get_contract_for(viewer_for(request), pk, need=ContractNeed.CARE)
     form = MomentAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,7 +154,7 @@ def moment_add(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @portal_view
 def decision_propose(request, pk: int):
-    access = get_contract_for(viewer_for(request), pk, need="decide")
+    access = get_contract_for(viewer_for(request), pk, need=ContractNeed.DECIDE)
     contract = access.contract
     form = DecisionProposeForm(
         request.POST or None, contract=contract, initial={"kind": request.GET.get("kind")}
@@ -184,7 +186,7 @@ def decision_propose(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @portal_view
 def decision_sign(request, pk: int, decision_pk: int):
-    access = get_contract_for(viewer_for(request), pk, need="decide")
+    access = get_contract_for(viewer_for(request), pk, need=ContractNeed.DECIDE)
     decision = get_decision_for(access, decision_pk)
     if request.method == "POST":
         try:
@@ -209,7 +211,7 @@ def decision_sign(request, pk: int, decision_pk: int):
 @require_http_methods(["GET", "POST"])
 @portal_view
 def decision_withdraw(request, pk: int, decision_pk: int):
-    access = get_contract_for(viewer_for(request), pk, need="decide")
+    access = get_contract_for(viewer_for(request), pk, need=ContractNeed.DECIDE)
     decision = get_decision_for(access, decision_pk)
     form = DecisionWithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -233,7 +235,7 @@ def decision_withdraw(request, pk: int, decision_pk: int):
 @require_GET
 @portal_view
 def access_log(request, pk: int):
-    access = get_contract_for(viewer_for(request), pk, need="access_log")
+    access = get_contract_for(viewer_for(request), pk, need=ContractNeed.ACCESS_LOG)
     return render(
         request,
         "members/omklap/access_log.html",
@@ -258,7 +260,7 @@ def my_contract(request):
 @require_GET
 @portal_view
 def association_contracts(request, slug: str):
-    association = get_association_for(viewer_for(request), slug, need="manage")
+    association = get_association_for(viewer_for(request), slug, need=AssociationNeed.MANAGE)
     return render(
         request,
         "members/omklap/association_contracts.html",

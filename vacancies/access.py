@@ -8,14 +8,18 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 
-from coop.models import Association, Organisation
+from coop.models import Association
 from members import access as members_access
-from members.access import Viewer
+from members.access import Viewer, checked_need
+
+# One copy, in members; re-exported for the corporation's nominations page.
+from members.access import get_corporation_for as get_corporation_for
 from members.models import Role
 from vacancies.models import (
     Candidate,
@@ -27,48 +31,77 @@ from vacancies.models import (
     VotingRound,
 )
 
-VacancyNeed = Literal["view", "manage", "select"]
+
+class VacancyNeed(StrEnum):
+    VIEW = "view"  # the association's board and selection committee, its corporation's staff
+    MANAGE = "manage"  # its board: report vacancies, set up rounds
+    SELECT = "select"  # its selection committee: profile, candidates, shortlist
+
+
+class NominationNeed(StrEnum):
+    VIEW = "view"  # the corporation's staff and the association's board
+    DECIDE = "decide"  # the corporation's staff
+
+
+@dataclass(frozen=True)
+class VacancyAccess:
+    """What the viewer may do with an association's vacancies (no query: roles are loaded)."""
+
+    viewer: Viewer
+    association: Association
+
+    @property
+    def _own(self) -> bool:
+        return self.viewer.association_id == self.association.pk
+
+    @property
+    def may_view(self) -> bool:
+        if self._own:
+            return self.may_manage or self.may_select
+        return self.association.corporation_id in self.viewer.corporation_ids
+
+    @property
+    def may_manage(self) -> bool:
+        return self._own and self.viewer.has_role(Role.BOARD)
+
+    @property
+    def may_select(self) -> bool:
+        return self._own and self.viewer.has_role(Role.SELECTION)
+
+    def may(self, need: VacancyNeed) -> bool:
+        match checked_need(need, VacancyNeed):
+            case VacancyNeed.VIEW:
+                return self.may_view
+            case VacancyNeed.MANAGE:
+                return self.may_manage
+            case VacancyNeed.SELECT:
+                return self.may_select
+        raise ValueError(f"unhandled need {need!r}")
 
 
 def _own_association(viewer: Viewer, association_id: int) -> bool:
     return viewer.association_id == association_id
 
 
-def _allowed(viewer: Viewer, association: Association, need: VacancyNeed) -> bool:
-    """view: the association's board and selection committee, and its corporation's staff;
-    manage: its board; select: its selection committee."""
-    own = _own_association(viewer, association.pk)
-    if need == "view":
-        if own:
-            return viewer.has_role(Role.BOARD) or viewer.has_role(Role.SELECTION)
-        return association.corporation_id in viewer.corporation_ids
-    role = Role.BOARD if need == "manage" else Role.SELECTION
-    return own and viewer.has_role(role)
-
-
-def get_association_for(viewer: Viewer, slug: str, *, need: VacancyNeed = "view") -> Association:
+def get_association_for(
+    viewer: Viewer, slug: str, *, need: VacancyNeed = VacancyNeed.VIEW
+) -> Association:
     """An association's vacancies, for those who may see (or manage) them."""
+    need = checked_need(need, VacancyNeed)
     association = members_access.get_association_for(viewer, slug)
-    if not _allowed(viewer, association, need):
+    if not VacancyAccess(viewer, association).may(need):
         raise Http404
     return association
 
 
-def get_corporation_for(viewer: Viewer, slug: str) -> Organisation:
-    """A corporation's nominations are seen by its own staff only."""
-    organisation = members_access.get_organisation_for(viewer, slug)
-    if organisation.kind != Organisation.Kind.CORPORATION:
-        raise Http404
-    return organisation
-
-
-def get_vacancy_for(viewer: Viewer, pk: int, *, need: VacancyNeed = "view") -> Vacancy:
+def get_vacancy_for(viewer: Viewer, pk: int, *, need: VacancyNeed = VacancyNeed.VIEW) -> Vacancy:
+    need = checked_need(need, VacancyNeed)
     vacancy = (
         Vacancy.objects.select_related("association__corporation", "unit__building__association")
         .filter(pk=pk)
         .first()
     )
-    if vacancy is None or not _allowed(viewer, vacancy.association, need):
+    if vacancy is None or not VacancyAccess(viewer, vacancy.association).may(need):
         raise Http404
     return vacancy
 
@@ -80,7 +113,7 @@ def get_candidate_for(viewer: Viewer, pk: int) -> Candidate:
         .filter(pk=pk)
         .first()
     )
-    if candidate is None or not _allowed(viewer, candidate.vacancy.association, "select"):
+    if candidate is None or not VacancyAccess(viewer, candidate.vacancy.association).may_select:
         raise Http404
     return candidate
 
@@ -111,15 +144,18 @@ def get_round_for(viewer: Viewer, pk: int) -> VotingRound:
         raise Http404
     if not _own_association(viewer, voting_round.vacancy.association_id):
         raise Http404
-    if viewer.has_role(Role.BOARD) or voting_round.status == VotingRound.Status.SCHEDULED:
+    if viewer.may_manage_own_association or voting_round.status == VotingRound.Status.SCHEDULED:
         return voting_round
     if not voting_round.is_elector:
         raise Http404
     return voting_round
 
 
-def get_nomination_for(viewer: Viewer, pk: int, *, need: Literal["view", "decide"] = "view"):
+def get_nomination_for(
+    viewer: Viewer, pk: int, *, need: NominationNeed = NominationNeed.VIEW
+) -> Nomination:
     """The corporation decides on a nomination; the association's board follows it."""
+    need = checked_need(need, NominationNeed)
     nomination = (
         Nomination.objects.select_related(
             "vacancy__association__corporation", "vacancy__unit__building", "candidate", "round"
@@ -129,10 +165,22 @@ def get_nomination_for(viewer: Viewer, pk: int, *, need: Literal["view", "decide
     )
     if nomination is None:
         raise Http404
-    corporation_staff = nomination.vacancy.association.corporation_id in viewer.corporation_ids
-    board = _own_association(viewer, nomination.vacancy.association_id) and viewer.has_role(
-        Role.BOARD
-    )
-    if not (corporation_staff or (need == "view" and board)):
+    if not _may_nomination(viewer, nomination, need):
         raise Http404
     return nomination
+
+
+def may_decide_nomination(viewer: Viewer, nomination: Nomination) -> bool:
+    """The corporation's staff confirm or refuse a nomination."""
+    return nomination.vacancy.association.corporation_id in viewer.corporation_ids
+
+
+def _may_nomination(viewer: Viewer, nomination: Nomination, need: NominationNeed) -> bool:
+    match checked_need(need, NominationNeed):
+        case NominationNeed.VIEW:
+            return may_decide_nomination(viewer, nomination) or viewer.may_manage(
+                nomination.vacancy.association
+            )
+        case NominationNeed.DECIDE:
+            return may_decide_nomination(viewer, nomination)
+    raise ValueError(f"unhandled need {need!r}")

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coop.exceptions import DomainError
 from coop.http import form_error, portal_view
 from members.access import viewer_for
-from members.models import Role
 from members.selectors import unit_outlook
 from vacancies import access, services
 from vacancies.forms import (
@@ -60,7 +59,7 @@ def vacancy_list(request, slug: str):
         {
             "association": association,
             "vacancies": vacancies,
-            "can_report": viewer.manages(association),
+            "can_report": access.VacancyAccess(viewer, association).may_manage,
         },
     )
 
@@ -69,7 +68,7 @@ def vacancy_list(request, slug: str):
 @portal_view
 def vacancy_report(request, slug: str):
     viewer = viewer_for(request)
-    association = access.get_association_for(viewer, slug, need="manage")
+    association = access.get_association_for(viewer, slug, need=access.VacancyNeed.MANAGE)
     form = VacancyReportForm(request.POST or None, association=association)
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,8 +108,9 @@ def vacancy_detail(request, pk: int):
     viewer = viewer_for(request)
     vacancy = access.get_vacancy_for(viewer, pk)
     own = viewer.association_id == vacancy.association_id
-    is_board = own and viewer.has_role(Role.BOARD)
-    is_selection = own and viewer.has_role(Role.SELECTION)
+    vacancy_access = access.VacancyAccess(viewer, vacancy.association)
+    is_board = vacancy_access.may_manage
+    is_selection = vacancy_access.may_select
     candidates = list(_candidates_with_nomination(vacancy))
     nominations = sorted(
         (c for c in candidates if c.nomination_pk), key=lambda c: c.nomination_at, reverse=True
@@ -150,7 +150,7 @@ def vacancy_detail(request, pk: int):
 @portal_view
 def vacancy_profile(request, pk: int):
     viewer = viewer_for(request)
-    vacancy = access.get_vacancy_for(viewer, pk, need="select")
+    vacancy = access.get_vacancy_for(viewer, pk, need=access.VacancyNeed.SELECT)
     initial = {
         "profile": vacancy.profile,
         "volunteer_priority": vacancy.volunteer_priority,
@@ -180,7 +180,7 @@ def vacancy_profile(request, pk: int):
 @portal_view
 def vacancy_withdraw(request, pk: int):
     viewer = viewer_for(request)
-    vacancy = access.get_vacancy_for(viewer, pk, need="manage")
+    vacancy = access.get_vacancy_for(viewer, pk, need=access.VacancyNeed.MANAGE)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -204,7 +204,7 @@ def vacancy_withdraw(request, pk: int):
 @portal_view
 def shortlist_finalise(request, pk: int):
     viewer = viewer_for(request)
-    vacancy = access.get_vacancy_for(viewer, pk, need="select")
+    vacancy = access.get_vacancy_for(viewer, pk, need=access.VacancyNeed.SELECT)
     error = None
     if request.method == "POST":
         try:
@@ -236,7 +236,7 @@ def shortlist_finalise(request, pk: int):
 @portal_view
 def round_new(request, pk: int):
     viewer = viewer_for(request)
-    vacancy = access.get_vacancy_for(viewer, pk, need="manage")
+    vacancy = access.get_vacancy_for(viewer, pk, need=access.VacancyNeed.MANAGE)
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -266,7 +266,7 @@ def round_new(request, pk: int):
 @portal_view
 def nomination_next(request, pk: int):
     viewer = viewer_for(request)
-    vacancy = access.get_vacancy_for(viewer, pk, need="manage")
+    vacancy = access.get_vacancy_for(viewer, pk, need=access.VacancyNeed.MANAGE)
     try:
         services.nomination_next(actor=request.user, vacancy=vacancy)
     except DomainError as error:
@@ -362,7 +362,7 @@ def _ballot_page(request, voting_round: VotingRound, *, form=None, error="", sta
         and not voting_round.voted
         and not voting_round.recused
         and (voting_round.is_elector or voting_round.status == VotingRound.Status.SCHEDULED),
-        "is_board": viewer.has_role(Role.BOARD),
+        "is_board": viewer.may_manage_own_association,
     }
     if closed:
         context.update(_result(voting_round, candidates))
@@ -479,7 +479,7 @@ def recusal_declare(request, pk: int):
 def nomination_detail(request, pk: int):
     viewer = viewer_for(request)
     nomination = access.get_nomination_for(viewer, pk)
-    decides = nomination.vacancy.association.corporation_id in viewer.corporation_ids
+    decides = access.may_decide_nomination(viewer, nomination)
     action = request.POST.get("action") if request.method == "POST" else None
     if request.method == "POST" and (not decides or action not in ("confirm", "refuse")):
         raise Http404
