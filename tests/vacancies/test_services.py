@@ -486,9 +486,10 @@ def test_a_cast_is_refused_after_the_end_and_after_the_close(cast, voting_round)
 
 def test_a_cast_refuses_malformed_choices_and_stores_nothing(cast, voting_round):
     before = (VoteRecord.objects.count(), Ballot.objects.count())
+    on_ballot = str(candidates_of(voting_round)[0].pk)
     for choices, code in (
         ({"answers": {"999999": "yes"}}, "ballot_unknown_candidate"),
-        ({"answers": {"1": "maybe"}}, "ballot_answer_invalid"),
+        ({"answers": {on_ballot: "maybe"}}, "ballot_answer_invalid"),
         (None, "ballot_unreadable"),
         ([], "ballot_unreadable"),
     ):
