@@ -266,3 +266,13 @@ def hours_this_month(member: Member) -> Decimal:
         .aggregate(total=Sum("hours"))["total"]
     )
     return total or ZERO
+
+
+def dashboard_summary(member: Member) -> dict:
+    """The activities card on the member's dashboard: the next three sign-ups and the hours
+    confirmed this month against the commitment (two queries)."""
+    return {
+        "signups": list(my_signups(member, limit=3)),
+        "hours": hours_this_month(member),
+        "commitment": commitment(member),
+    }

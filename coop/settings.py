@@ -96,7 +96,7 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
-ROOT_URLCONF = "coop.urls"
+ROOT_URLCONF = "coop.site.urls"
 WSGI_APPLICATION = "coop.wsgi.application"
 
 TEMPLATES = [
@@ -342,7 +342,7 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
-# Wagtail's admin (``/admin/`` only, coop/urls.py) runs inline scripts (its date pickers), its
+# Wagtail's admin (``/admin/`` only, coop/site/urls.py) runs inline scripts (its date pickers), its
 # rich-text editor adds style elements, it shows data: images and frames its own page preview.
 COOP_ADMIN_CSP = {
     **SECURE_CSP,

@@ -5,7 +5,6 @@ from members import views, views_omklap
 app_name = "portal"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("associations/<slug:slug>/", views.association_detail, name="association_detail"),
     path(
         "associations/<slug:slug>/members/",

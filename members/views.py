@@ -1,4 +1,4 @@
-"""The member portal: dashboard, association pages, invitations, organisation pages."""
+"""The member portal: association pages, invitations, organisation pages."""
 
 from __future__ import annotations
 
@@ -27,30 +27,6 @@ from members.adapters import SESSION_INVITATION, SESSION_INVITATION_EMAIL
 from members.forms import InviteMemberForm
 from members.models import AssociationRole, Invitation, Member, Role
 from members.selectors import MixLine
-from vacancies.selectors import rounds_for_member
-
-
-@require_GET
-@portal_view
-def dashboard(request):
-    viewer = viewer_for(request)
-    member = viewer.member
-    home = selectors.current_home(member) if member else None
-    return render(
-        request,
-        "members/dashboard.html",
-        {
-            "viewer": viewer,
-            "member": member,
-            "association": member.association if member else None,
-            "home": home,
-            "roles": [Role(r).label for r in sorted(viewer.roles)],
-            "organisations": sorted(viewer.organisations.values(), key=lambda o: o.name),
-            "rounds": list(rounds_for_member(member)) if member else [],
-            "sees_vacancies": viewer.has_role(Role.BOARD) or viewer.has_role(Role.SELECTION),
-            "now": timezone.now(),
-        },
-    )
 
 
 @require_GET

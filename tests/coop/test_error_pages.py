@@ -19,7 +19,7 @@ def broken_view(request):
 # Served in place of the project's URLs by the test that needs a failing page.
 urlpatterns = [
     path("broken/", broken_view),
-    path("", include("coop.urls")),
+    path("", include("coop.site.urls")),
 ]
 
 
