@@ -18,14 +18,16 @@ def assert_flat_query_count(
     fetch: Callable[[], object],
     grow_to: Callable[[int], None],
     *,
-    ceiling: int,
+    queries: int | dict[str, int],
     small: int = 10,
     large: int = 500,
 ) -> int:
-    """The page needs the same number of queries with ``small`` and ``large`` rows.
+    """The page needs exactly ``queries`` queries, with ``small`` and with ``large`` rows.
 
     ``grow_to(n)`` makes sure there are ``n`` rows of the kind the page lists; ``fetch``
-    loads the page and must answer 200.
+    loads the page and must answer 200. The count is exact, not a maximum, so a page cannot
+    drift from 5 to 8 queries unnoticed; ``queries`` is a dict by database vendor where
+    SQLite and PostgreSQL differ.
     """
     grow_to(small)
     fetch()  # warm-up: content types, site root and similar per-process caches
@@ -37,5 +39,11 @@ def assert_flat_query_count(
     assert n_small == n_large, (
         f"{n_small} queries with {small} rows but {n_large} with {large}:\n" + "\n".join(sql_large)
     )
-    assert n_small <= ceiling, f"{n_small} queries, ceiling {ceiling}:\n" + "\n".join(sql_small)
+    expected = expected_queries(queries)
+    assert n_small == expected, f"{n_small} queries, expected {expected}:\n" + "\n".join(sql_small)
     return n_small
+
+
+def expected_queries(queries: int | dict[str, int]) -> int:
+    """The exact count for the database under test (``{"sqlite": 6, "postgresql": 7}``)."""
+    return queries if isinstance(queries, int) else queries[connection.vendor]
