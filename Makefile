@@ -48,6 +48,7 @@ run: messages
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # Debian packages the tests use: gettext (translation test) and Chromium (browser tests).
 # As root they are installed with apt-get; otherwise the tests that need them are skipped with a
