@@ -47,3 +47,20 @@ def assert_flat_query_count(
 def expected_queries(queries: int | dict[str, int]) -> int:
     """The exact count for the database under test (``{"sqlite": 6, "postgresql": 7}``)."""
     return queries if isinstance(queries, int) else queries[connection.vendor]
+
+
+def roles_granted(cast, helper: Callable[..., object], *args, **kwargs) -> set[str]:
+    """The cast's roles for whom a fetch-and-authorise helper answers (rather than 404)."""
+    from django.http import Http404
+
+    from members.access import load_viewer
+    from tests.conftest import ROLES
+
+    granted = set()
+    for role in ROLES:
+        try:
+            helper(load_viewer(cast.user(role)), *args, **kwargs)
+        except Http404:
+            continue
+        granted.add(role)
+    return granted

@@ -4,7 +4,6 @@ not the helper's own raises instead of falling through to plain member access.""
 from __future__ import annotations
 
 import pytest
-from django.http import Http404
 
 from activities.access import (
     ActivityAccess,
@@ -19,19 +18,9 @@ from activities.models import Activity
 from members.access import load_viewer
 from tests.activities.conftest import member_of
 from tests.conftest import ROLES
+from tests.helpers import roles_granted
 
 MEMBERS = {"vrager", "drager", "board", "selection", "coordinator"}
-
-
-def _granted(cast, helper, *args, **kwargs) -> set[str]:
-    granted = set()
-    for role in ROLES:
-        try:
-            helper(load_viewer(cast.user(role)), *args, **kwargs)
-        except Http404:
-            continue
-        granted.add(role)
-    return granted
 
 
 @pytest.mark.parametrize(
@@ -43,7 +32,7 @@ def _granted(cast, helper, *args, **kwargs) -> set[str]:
     ],
 )
 def test_each_calendar_need_grants_exactly_its_roles(cast, need, allowed):
-    assert _granted(cast, get_calendar_for, cast.association.slug, need=need) == allowed
+    assert roles_granted(cast, get_calendar_for, cast.association.slug, need=need) == allowed
 
 
 def test_the_calendar_access_flags(cast):
@@ -66,14 +55,14 @@ def test_the_calendar_access_flags(cast):
 def test_each_activity_need_grants_exactly_its_roles(cast, plan, need, allowed):
     activity = plan(organisers=[member_of(cast.coordinator), member_of(cast.vrager)])
     occurrence = activity.occurrences.first()
-    assert _granted(cast, get_activity_for, activity.pk, need=need) == allowed
-    assert _granted(cast, get_occurrence_for, occurrence.pk, need=need) == allowed
+    assert roles_granted(cast, get_activity_for, activity.pk, need=need) == allowed
+    assert roles_granted(cast, get_occurrence_for, occurrence.pk, need=need) == allowed
 
 
 def test_a_proposal_is_seen_by_its_organisers_and_the_coordinators_only(cast, plan):
     activity = plan(organisers=[member_of(cast.vrager)])
     Activity.objects.filter(pk=activity.pk).update(status=Activity.Status.PROPOSED)
-    assert _granted(cast, get_activity_for, activity.pk) == {"coordinator", "vrager"}
+    assert roles_granted(cast, get_activity_for, activity.pk) == {"coordinator", "vrager"}
 
 
 def test_the_activity_access_asks_whether_the_viewer_organises_once(

@@ -4,25 +4,13 @@ the helper's own raises instead of becoming another check."""
 from __future__ import annotations
 
 import pytest
-from django.http import Http404
 
 from members.access import AssociationNeed, load_viewer
 from tests.conftest import ROLES
+from tests.helpers import roles_granted
 from tests.vacancies.access_rows import _nomination
 from vacancies import access
 from vacancies.access import NominationNeed, VacancyAccess, VacancyNeed
-
-
-def _granted(cast, helper, *args, **kwargs) -> set[str]:
-    granted = set()
-    for role in ROLES:
-        try:
-            helper(load_viewer(cast.user(role)), *args, **kwargs)
-        except Http404:
-            continue
-        granted.add(role)
-    return granted
-
 
 VACANCY_NEEDS = [
     (VacancyNeed.VIEW, {"board", "selection", "corporation_staff"}),
@@ -33,8 +21,10 @@ VACANCY_NEEDS = [
 
 @pytest.mark.parametrize(("need", "allowed"), VACANCY_NEEDS)
 def test_each_vacancy_need_grants_exactly_its_roles(cast, vacancy, need, allowed):
-    assert _granted(cast, access.get_vacancy_for, vacancy.pk, need=need) == allowed
-    assert _granted(cast, access.get_association_for, cast.association.slug, need=need) == allowed
+    assert roles_granted(cast, access.get_vacancy_for, vacancy.pk, need=need) == allowed
+    assert (
+        roles_granted(cast, access.get_association_for, cast.association.slug, need=need) == allowed
+    )
 
 
 @pytest.mark.parametrize(("need", "allowed"), VACANCY_NEEDS)
@@ -70,7 +60,7 @@ def test_an_unknown_vacancy_need_raises(cast, vacancy, need):
 )
 def test_each_nomination_need_grants_exactly_its_roles(cast, need, allowed):
     nomination = _nomination(cast)
-    assert _granted(cast, access.get_nomination_for, nomination.pk, need=need) == allowed
+    assert roles_granted(cast, access.get_nomination_for, nomination.pk, need=need) == allowed
     decides = {
         role
         for role in ROLES
