@@ -15,3 +15,10 @@ def test_the_activities_card_links_the_members_hours_for_the_board_only(cast, cl
     resident = _dashboard(client_for, "drager")
     assert reverse("activities:my_hours") in resident
     assert hours not in resident
+
+
+def test_the_member_register_is_on_the_dashboard_of_the_board_only(cast, client_for):
+    register = reverse("portal:association_members", args=[cast.association.slug])
+    assert register in _dashboard(client_for, "board")
+    for role in ("selection", "coordinator", "drager", "vrager"):
+        assert register not in _dashboard(client_for, role)
