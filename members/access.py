@@ -136,8 +136,8 @@ def load_viewer(user) -> Viewer:
         member.user = user  # the same account: no query when a service reads member.user
         roles = frozenset(filter(None, (member.current_roles or "").split(",")))
     links = list(
-        StaffLink.objects.filter(user=user, started_on__lte=today)
-        .exclude(ended_on__lte=today)
+        StaffLink.objects.current(today)
+        .filter(user=user)
         .select_related("organisation")
         # Staff without a membership learn whether they have a second factor here too.
         .annotate(has_second_factor=_has_second_factor(user), reaches_admin=_reaches_admin(user))

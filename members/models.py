@@ -12,7 +12,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coop.models import AppendOnlyModel, Association, Organisation, Unit
+from coop.models import AppendOnlyModel, Association, Organisation, PeriodQuerySet, Unit
 
 
 class MixGroup(models.TextChoices):
@@ -25,15 +25,6 @@ class Role(models.TextChoices):
     BOARD = "board", _("board")
     SELECTION = "selection", _("selection committee")
     COORDINATOR = "coordinator", _("activity coordinator")
-
-
-class PeriodQuerySet(models.QuerySet):
-    """Rows valid from ``starts_on`` up to (not including) ``ends_on``."""
-
-    def current(self, on: dt.date | None = None):
-        on = on or timezone.localdate()
-        # filter + exclude compiles faster than an OR of Q objects and means the same.
-        return self.filter(starts_on__lte=on).exclude(ends_on__lte=on)
 
 
 class MemberQuerySet(models.QuerySet):

@@ -497,21 +497,21 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Member:
 
 @transaction.atomic
 def staff_link_add(
-    *, actor: User | None, organisation: Organisation, user: User, started_on: dt.date
+    *, actor: User | None, organisation: Organisation, user: User, starts_on: dt.date
 ) -> StaffLink:
     """Record that a user works for a corporation or care organisation."""
-    if StaffLink.objects.filter(
-        organisation=organisation, user=user, ended_on__isnull=True
-    ).exists():
+    links = StaffLink.objects.filter(organisation=organisation, user=user)
+    # A link still open (the constraint allows one) or in force on the first day refuses.
+    if (links.current(starts_on) | links.open()).exists():
         raise DomainError(
             _("This person already works for this organisation."), code="staff_already_linked"
         )
-    link = StaffLink.objects.create(organisation=organisation, user=user, started_on=started_on)
+    link = StaffLink.objects.create(organisation=organisation, user=user, starts_on=starts_on)
     audit_record(
         actor=actor,
         action="staff.linked",
         target=link,
-        data={"organisation": organisation.pk, "started_on": started_on.isoformat()},
+        data={"organisation": organisation.pk, "starts_on": starts_on.isoformat()},
     )
     return link
 
@@ -528,8 +528,9 @@ def care_assign(
     member = _locked_active_member(member)
     _not_before_joining(member, starts_on, field="starts_on")
     link = (
-        StaffLink.objects.select_related("organisation")
-        .filter(user=worker, ended_on__isnull=True, organisation__kind=Organisation.Kind.CARE)
+        StaffLink.objects.current()
+        .filter(user=worker, organisation__kind=Organisation.Kind.CARE)
+        .select_related("organisation")
         .first()
     )
     if link is None:

@@ -155,11 +155,7 @@ def care_data_read(
 
 
 def _works_for(user: User, organisation_id: int, on: dt.date) -> bool:
-    return (
-        StaffLink.objects.filter(user=user, organisation_id=organisation_id, started_on__lte=on)
-        .exclude(ended_on__lte=on)
-        .exists()
-    )
+    return StaffLink.objects.current(on).filter(user=user, organisation_id=organisation_id).exists()
 
 
 def _side_organisation_id(contract: OmklapContract, side: str) -> int:
@@ -648,8 +644,8 @@ def omklap_reminders_send(*, today: dt.date | None = None) -> int:
     corporation_ids = {c.tenancy.unit.building.association.corporation_id for c in ending}
     corporation_staff: dict[int, list[User]] = defaultdict(list)
     for link in (
-        StaffLink.objects.filter(organisation_id__in=corporation_ids, started_on__lte=today)
-        .exclude(ended_on__lte=today)
+        StaffLink.objects.current(today)
+        .filter(organisation_id__in=corporation_ids)
         .select_related("user")
     ):
         corporation_staff[link.organisation_id].append(link.user)

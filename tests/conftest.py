@@ -406,9 +406,9 @@ def cast(db) -> Cast:
     # The outsider sits on the other association's board, so they need a second factor too.
     add_totp(outsider)
 
-    StaffLink.objects.create(organisation=care, user=care_worker, started_on=joined)
-    StaffLink.objects.create(organisation=other_care, user=other_care_worker, started_on=joined)
-    StaffLink.objects.create(organisation=corporation, user=corporation_staff, started_on=joined)
+    StaffLink.objects.create(organisation=care, user=care_worker, starts_on=joined)
+    StaffLink.objects.create(organisation=other_care, user=other_care_worker, starts_on=joined)
+    StaffLink.objects.create(organisation=corporation, user=corporation_staff, starts_on=joined)
     CareAssignment.objects.create(
         member=vrager_member, organisation=care, worker=care_worker, starts_on=joined
     )

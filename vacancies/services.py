@@ -97,8 +97,8 @@ def _board_addresses(association, on: dt.date) -> list[tuple[str, str]]:
 
 def _corporation_addresses(association, on: dt.date) -> list[tuple[str, str]]:
     links = (
-        StaffLink.objects.filter(organisation_id=association.corporation_id, started_on__lte=on)
-        .exclude(ended_on__lte=on)
+        StaffLink.objects.current(on)
+        .filter(organisation_id=association.corporation_id)
         .select_related("user")
     )
     return [(link.user.email, link.user.language or "nl") for link in links]

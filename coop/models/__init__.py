@@ -1,6 +1,7 @@
 from coop.models.audit import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet, AuditEntry
 from coop.models.core import Association, Building, Organisation, StaffLink, Unit, User
 from coop.models.pages import ContentPage, HomePage, NewsIndexPage, NewsPage
+from coop.models.periods import PeriodQuerySet
 
 __all__ = [
     "AppendOnlyError",
@@ -14,6 +15,7 @@ __all__ = [
     "NewsIndexPage",
     "NewsPage",
     "Organisation",
+    "PeriodQuerySet",
     "StaffLink",
     "Unit",
     "User",

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from coop.models.periods import PeriodQuerySet
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -83,7 +85,7 @@ class Organisation(models.Model):
 
 
 class StaffLink(models.Model):
-    """A user working for an organisation: a care worker or corporation staff."""
+    """A user working for an organisation (a care worker or corporation staff) for a period."""
 
     organisation = models.ForeignKey(
         Organisation,
@@ -97,8 +99,10 @@ class StaffLink(models.Model):
         related_name="staff_links",
         verbose_name=_("user"),
     )
-    started_on = models.DateField(_("started on"))
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+
+    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("staff link")
@@ -106,11 +110,11 @@ class StaffLink(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "user"],
-                condition=Q(ended_on__isnull=True),
+                condition=Q(ends_on__isnull=True),
                 name="stafflink_one_open_link_per_user_and_organisation",
             ),
             models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=F("starts_on")),
                 name="stafflink_ends_after_start",
             ),
         ]

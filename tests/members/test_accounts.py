@@ -317,7 +317,7 @@ def _staff_without_totp(organisation, email: str) -> User:
     StaffLink.objects.create(
         organisation=organisation,
         user=user,
-        started_on=timezone.localdate() - dt.timedelta(days=30),
+        starts_on=timezone.localdate() - dt.timedelta(days=30),
     )
     return user
 

@@ -111,7 +111,7 @@ def test_a_colleague_in_the_same_care_organisation_sees_the_notes_on_its_behalf(
     from coop.models import StaffLink
 
     colleague = make_user("collega@example.org", second_factor=True)
-    StaffLink.objects.create(organisation=cast.care, user=colleague, started_on="2020-01-01")
+    StaffLink.objects.create(organisation=cast.care, user=colleague, starts_on="2020-01-01")
     client.force_login(colleague)
 
     assert CARE_NOTE in page_for(client, contract)

@@ -63,7 +63,7 @@ def test_racing_sign_offs_apply_a_conversion_once(cast):
     staff = [cast.corporation_staff]
     for i in range(1, THREADS):
         user = make_user(f"corporatie{i}@example.org", second_factor=True)
-        StaffLink.objects.create(organisation=cast.corporation, user=user, started_on="2020-01-01")
+        StaffLink.objects.create(organisation=cast.corporation, user=user, starts_on="2020-01-01")
         staff.append(user)
 
     results = race(

@@ -1160,11 +1160,11 @@ def test_it_links_a_user_to_an_organisation(cast, today):
     user = make_user("medewerker@example.org")
 
     link = services.staff_link_add(
-        actor=cast.corporation_staff, organisation=cast.corporation, user=user, started_on=today
+        actor=cast.corporation_staff, organisation=cast.corporation, user=user, starts_on=today
     )
 
     link.refresh_from_db()
-    assert (link.organisation, link.user, link.started_on, link.ended_on) == (
+    assert (link.organisation, link.user, link.starts_on, link.ends_on) == (
         cast.corporation,
         user,
         today,
@@ -1174,7 +1174,7 @@ def test_it_links_a_user_to_an_organisation(cast, today):
     assert_audit(
         entry, action="staff.linked", actor=cast.corporation_staff, association=None, target=link
     )
-    assert entry.data == {"organisation": cast.corporation.pk, "started_on": today.isoformat()}
+    assert entry.data == {"organisation": cast.corporation.pk, "starts_on": today.isoformat()}
 
 
 def test_it_refuses_a_second_open_link_to_the_same_organisation(cast, today):
@@ -1184,19 +1184,19 @@ def test_it_refuses_a_second_open_link_to_the_same_organisation(cast, today):
         actor=None,
         organisation=cast.care,
         user=cast.care_worker,
-        started_on=today,
+        starts_on=today,
     )
 
 
 def test_a_user_may_work_for_the_organisation_again_after_the_link_ended(cast, today):
-    StaffLink.objects.filter(user=cast.care_worker, organisation=cast.care).update(ended_on=today)
+    StaffLink.objects.filter(user=cast.care_worker, organisation=cast.care).update(ends_on=today)
 
     link = services.staff_link_add(
-        actor=None, organisation=cast.care, user=cast.care_worker, started_on=today
+        actor=None, organisation=cast.care, user=cast.care_worker, starts_on=today
     )
 
     assert StaffLink.objects.filter(user=cast.care_worker, organisation=cast.care).count() == 2
-    assert link.ended_on is None
+    assert link.ends_on is None
 
 
 # --- care_assign -----------------------------------------------------------------------------
@@ -1245,7 +1245,7 @@ def test_it_refuses_a_worker_who_does_not_work_for_a_care_organisation(cast, tod
 
 
 def test_it_refuses_a_care_worker_whose_link_ended(cast, today):
-    StaffLink.objects.filter(user=cast.other_care_worker).update(ended_on=today)
+    StaffLink.objects.filter(user=cast.other_care_worker).update(ends_on=today)
 
     refused(
         services.care_assign,

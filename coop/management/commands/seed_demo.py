@@ -663,7 +663,7 @@ class SmallSeeder:
         self.admin = self.users["admin"]
         corporation = self.organisation(*CORPORATION, kind=Organisation.Kind.CORPORATION)
         care = self.organisation(*CARE, kind=Organisation.Kind.CARE)
-        self.staff_link(care, self.users["care_worker"], started_on=self.days_ago(1200))
+        self.staff_link(care, self.users["care_worker"], starts_on=self.days_ago(1200))
         self.staff_link(corporation, self.users["corporation_staff"], self.days_ago(1500))
         for spec in ASSOCIATIONS:
             association = self.association(spec, corporation)
@@ -710,12 +710,10 @@ class SmallSeeder:
         self.created += created
         return organisation
 
-    def staff_link(self, organisation: Organisation, user: User, started_on: dt.date) -> None:
-        if not StaffLink.objects.filter(
-            organisation=organisation, user=user, ended_on__isnull=True
-        ).exists():
+    def staff_link(self, organisation: Organisation, user: User, starts_on: dt.date) -> None:
+        if not StaffLink.objects.current().filter(organisation=organisation, user=user).exists():
             services.staff_link_add(
-                actor=self.admin, organisation=organisation, user=user, started_on=started_on
+                actor=self.admin, organisation=organisation, user=user, starts_on=starts_on
             )
             self.created += 1
 
@@ -1364,7 +1362,7 @@ def _bench_logins(data: BenchData) -> None:
     StaffLink.objects.create(
         organisation=data.corporation,
         user=users[BENCH_STAFF_LOGIN.email],
-        started_on=data.today - dt.timedelta(days=365),
+        starts_on=data.today - dt.timedelta(days=365),
     )
 
 
@@ -1557,7 +1555,7 @@ def _bench_omklap(data: BenchData) -> None:
     EmailAddress.objects.create(user=worker, email=worker.email, verified=True, primary=True)
     TOTP.activate(worker, DEMO_TOTP_SECRET)
     StaffLink.objects.create(
-        organisation=care, user=worker, started_on=data.today - dt.timedelta(days=2500)
+        organisation=care, user=worker, starts_on=data.today - dt.timedelta(days=2500)
     )
     omklap = list(
         Tenancy.objects.filter(member__in=data.members, kind=Tenancy.Kind.OMKLAP).order_by("pk")
