@@ -52,23 +52,6 @@ logger = logging.getLogger(__name__)
 # Helpers
 
 
-def _clean_description(value: str) -> str:
-    value = value.replace("\r\n", "\n").strip()
-    if "\x00" in value:
-        raise DomainError(
-            _("The text contains characters that are not allowed."),
-            code="text_forbidden_characters",
-            field="description",
-        )
-    if len(value) > 4000:
-        raise DomainError(
-            _("Use at most %(max)s characters.") % {"max": 4000},
-            code="text_too_long",
-            field="description",
-        )
-    return value
-
-
 def _instants(starts_at: dt.datetime, ends_at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     """Start and end as UTC instants.
 
@@ -221,7 +204,9 @@ def _check(association: Association, data: ActivityData, *, new: bool) -> dict:
     now = timezone.now()
     title = clean_text(data.title, field="title", max_length=120, required=True)
     location = clean_text(data.location, field="location", max_length=200, required=True)
-    description = _clean_description(data.description)
+    description = clean_text(
+        data.description, field="description", max_length=4000, required=False, multiline=True
+    )
     if data.category is None or data.category.association_id != association.pk:
         raise DomainError(
             _("Choose one of the association's categories."),

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from coop.exceptions import DomainError
 
 _BLANK_LINES = re.compile(r"\n{3,}")
-# Control characters other than tab and newline have no place in what people write.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters (C0 and C1) other than tab and newline have no place in what people write.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean_text(
@@ -21,22 +21,24 @@ def clean_text(
 ) -> str:
     """Trimmed text within ``max_length``; DomainError naming ``field`` otherwise.
 
-    One-line fields collapse all whitespace; multi-line fields keep paragraphs.
+    One-line fields collapse all whitespace; multi-line fields keep their line breaks, tabs and
+    indentation (spaces at line ends and more than one blank line in a row go). Control
+    characters are refused in both, before any whitespace is folded away.
     """
     if not isinstance(value, str):
         raise DomainError(_("Enter text."), code="text_not_a_string", field=field)
-    if multiline:
-        lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        value = _BLANK_LINES.sub("\n\n", "\n".join(" ".join(line.split()) for line in lines))
-        value = value.strip()
-    else:
-        value = " ".join(value.split())
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     if _CONTROL.search(value):
         raise DomainError(
             _("The text contains characters that are not allowed."),
             code="text_forbidden_characters",
             field=field,
         )
+    if multiline:
+        value = "\n".join(line.rstrip() for line in value.split("\n"))
+        value = _BLANK_LINES.sub("\n\n", value).strip()
+    else:
+        value = " ".join(value.split())
     if required and not value:
         raise DomainError(_("This field is required."), code="required", field=field)
     if len(value) > max_length:

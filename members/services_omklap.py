@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coop.cleaning import clean_text as _clean_text
 from coop.exceptions import DomainError
 from coop.mail import send_email_on_commit
 from coop.models import Organisation, StaffLink, User
@@ -38,7 +39,7 @@ from members.models import (
     Tenancy,
     WarningCard,
 )
-from members.services import _clean_text, member_set_group, tenancy_end, tenancy_start
+from members.services import member_set_group, tenancy_end, tenancy_start
 
 MAX_LENGTH_MONTHS = 120
 NOTES_MAX = 10_000
@@ -52,26 +53,6 @@ Side = OmklapDecision.Side
 
 # --------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _clean_notes(value: str, *, field: str, max_length: int, required: bool) -> str:
-    """Free text that keeps its line breaks (care notes, reasons)."""
-    value = value.replace("\r\n", "\n").strip()
-    if "\x00" in value:
-        raise DomainError(
-            _("The text contains characters that are not allowed."),
-            code="text_forbidden_characters",
-            field=field,
-        )
-    if required and not value:
-        raise DomainError(_("This field is required."), code="required", field=field)
-    if len(value) > max_length:
-        raise DomainError(
-            _("Use at most %(max)s characters.") % {"max": max_length},
-            code="text_too_long",
-            field=field,
-        )
-    return value
 
 
 def moment_schedule(
@@ -375,8 +356,8 @@ def omklap_moment_record(
         setattr(moment, domain, assessments.get(domain, ""))
     moment.card = card
     moment.card_reason = card_reason
-    moment.care_notes = _clean_notes(
-        care_notes, field="care_notes", max_length=NOTES_MAX, required=False
+    moment.care_notes = _clean_text(
+        care_notes, field="care_notes", max_length=NOTES_MAX, required=False, multiline=True
     )
     moment.recorded_by = actor
     moment.recorded_at = timezone.now()
@@ -422,7 +403,9 @@ def omklap_decision_propose(
         raise DomainError(
             _("Choose convert, extend or end."), code="decision_kind_invalid", field="kind"
         )
-    reasons = _clean_notes(reasons, field="reasons", max_length=REASONS_MAX, required=True)
+    reasons = _clean_text(
+        reasons, field="reasons", max_length=REASONS_MAX, required=True, multiline=True
+    )
     moment_ids = {m.pk for m in moments}
     linked = list(contract.moments.filter(pk__in=moment_ids, held_on__isnull=False))
     if not moment_ids or len(linked) != len(moment_ids):

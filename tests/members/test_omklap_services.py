@@ -191,6 +191,11 @@ def test_recording_a_moment_stores_it_and_logs_the_write_of_care_data(cast):
         ({"assessments": {"rent_paid": "excellent"}}, "rent_paid", "assessment_invalid"),
         ({"care_notes": "x" * 10_001}, "care_notes", "text_too_long"),
         ({"care_notes": "nul \x00 byte"}, "care_notes", "text_forbidden_characters"),
+        # Control characters every other field refuses: escape, bell, form feed, C1 next line.
+        ({"care_notes": "rood \x1b[31m"}, "care_notes", "text_forbidden_characters"),
+        ({"care_notes": "bel \x07"}, "care_notes", "text_forbidden_characters"),
+        ({"care_notes": "blad\x0cwissel"}, "care_notes", "text_forbidden_characters"),
+        ({"care_notes": "regel\x85regel"}, "care_notes", "text_forbidden_characters"),
         ({"held_on": timezone.localdate() + dt.timedelta(days=1)}, "held_on", "moment_not_held"),
     ],
 )
@@ -206,6 +211,29 @@ def test_a_bad_recording_changes_nothing(cast, kwargs, field, code):
     moment.refresh_from_db()
     assert moment.held_on is None and moment.care_notes == ""
     assert not CareDataAccess.objects.exists()
+
+
+def test_a_care_note_with_a_control_character_is_refused_with_a_clear_error(cast):
+    contract = start_contract(cast)
+    moment = contract.moments.order_by("due_on").first()
+
+    with pytest.raises(DomainError) as refused:
+        record_moment(cast, moment, care_notes="Gesprek\x1b[2J gehad")
+
+    assert str(refused.value.message) == "The text contains characters that are not allowed."
+    assert (refused.value.code, refused.value.field) == ("text_forbidden_characters", "care_notes")
+    moment.refresh_from_db()
+    assert (moment.held_on, moment.care_notes) == (None, "")
+
+
+def test_a_care_note_keeps_its_lines_and_tabs(cast):
+    contract = start_contract(cast)
+    moment = contract.moments.order_by("due_on").first()
+
+    record_moment(cast, moment, care_notes="  Afspraken:\r\n\t- huur  \n\n\n\n\t- tuin\n ")
+
+    moment.refresh_from_db()
+    assert moment.care_notes == "Afspraken:\n\t- huur\n\n\t- tuin"
 
 
 def test_a_moment_can_be_added_by_hand_within_the_contract(cast):
