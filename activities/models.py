@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +50,7 @@ class Category(models.Model):
         ordering = ["association", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["association", "name"], name="category_unique_name_per_association"
+                Lower("name"), "association", name="category_unique_name_per_association"
             ),
             models.UniqueConstraint(
                 fields=["association", "key"],

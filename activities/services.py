@@ -123,14 +123,14 @@ def _signed_up_members(occurrences: Iterable[Occurrence]) -> list[tuple[Member, 
 def categories_ensure(*, association: Association) -> list[Category]:
     """Create the standard categories an association is missing; returns the created ones."""
     have = set(association.activity_categories.exclude(key="").values_list("key", flat=True))
-    names = set(association.activity_categories.values_list("name", flat=True))
+    names = {n.lower() for n in association.activity_categories.values_list("name", flat=True)}
     created = []
     for key, label in DEFAULT_CATEGORIES.items():
         if key in have:
             continue
         with translation.override(None):  # stored in English; shown translated by its key
             name = str(label)
-        if name in names:  # the association made its own category with this name already
+        if name.lower() in names:  # the association made its own category with this name
             continue
         created.append(Category.objects.create(association=association, key=key, name=name))
     return created

@@ -1,8 +1,6 @@
-"""Forms of the member portal; they validate input, the services apply the rules."""
+"""Forms of the member portal; they parse input, the services apply the rules."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django import forms
 from django.utils import timezone
@@ -32,18 +30,3 @@ class InviteMemberForm(forms.Form):
         widget=DateInput(),
         initial=timezone.localdate,
     )
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"]
-        if len(name) < 2:
-            raise forms.ValidationError(_("Enter the member's full name."))
-        return name
-
-    def clean_joined_on(self) -> dt.date:
-        joined_on = self.cleaned_data["joined_on"]
-        today = timezone.localdate()
-        if joined_on > today + dt.timedelta(days=366):
-            raise forms.ValidationError(_("The date lies more than a year ahead."))
-        if joined_on.year < 1950:
-            raise forms.ValidationError(_("Enter a date after 1950."))
-        return joined_on

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +90,13 @@ class Member(models.Model):
                 fields=["user"],
                 condition=Q(status="active"),
                 name="member_one_active_membership_per_user",
+            ),
+            # Invitations and log-ins find a member by address: one active member per address.
+            models.UniqueConstraint(
+                Lower("email"),
+                "association",
+                condition=Q(status="active") & ~Q(email=""),
+                name="member_unique_email_per_association",
             ),
             models.CheckConstraint(
                 condition=(Q(status="active") & Q(left_on__isnull=True))

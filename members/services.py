@@ -56,6 +56,18 @@ def _not_before_joining(member: Member, day: dt.date, *, field: str) -> None:
         )
 
 
+def _sane_joining_day(joined_on: dt.date) -> None:
+    """A joining day before 1950 or more than a year ahead is a typing mistake."""
+    if joined_on > timezone.localdate() + dt.timedelta(days=366):
+        raise DomainError(
+            _("The date lies more than a year ahead."),
+            code="joined_too_far_ahead",
+            field="joined_on",
+        )
+    if joined_on.year < 1950:
+        raise DomainError(_("Enter a date after 1950."), code="joined_too_early", field="joined_on")
+
+
 @transaction.atomic
 def member_register(
     *,
@@ -71,9 +83,12 @@ def member_register(
     if group not in MixGroup.values:
         raise DomainError(_("Choose a valid group."), code="group_invalid", field="group")
     name = _clean_name(name)
+    if len(name) < 2:
+        raise DomainError(_("Enter the member's full name."), code="name_too_short", field="name")
+    _sane_joining_day(joined_on)
     email = _clean_email(email)
     phone = _clean_text(phone, field="phone", max_length=30, required=False)
-    if email and association.members.active().filter(email=email).exists():
+    if email and association.members.active().filter(email__iexact=email).exists():
         raise DomainError(
             _("A member with this e-mail address already exists in this association."),
             code="member_email_taken",
@@ -568,13 +583,21 @@ def member_invite(
     phone: str = "",
     language: str | None = None,
 ) -> Invitation:
-    """Register a new resident and invite them to create an account, in one step."""
+    """Invite a resident to create an account: a member registered with this address and no
+    account yet is invited as they are; anyone else is registered first, in one step."""
     if not email.strip():
         raise DomainError(
             _("An invitation needs an e-mail address."),
             code="invitation_without_email",
             field="email",
         )
+    existing = (
+        association.members.active()
+        .filter(email__iexact=_clean_email(email), user__isnull=True)
+        .first()
+    )
+    if existing is not None:
+        return invitation_send(actor=actor, member=existing, language=language)
     member = member_register(
         actor=actor,
         association=association,

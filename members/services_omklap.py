@@ -436,6 +436,12 @@ def omklap_decision_propose(
                 code="decision_date_before_start",
                 field="effective_on",
             )
+        if effective_on > contract.ends_on + dt.timedelta(days=366):
+            raise DomainError(
+                _("Give a date at most a year after the contract ends."),
+                code="decision_date_too_late",
+                field="effective_on",
+            )
         if kind == OmklapDecision.Kind.END:
             new_group = ""
         new_ends_on = None

@@ -138,6 +138,12 @@ def vacancy_report(
             code="date_too_far_back",
             field="available_from",
         )
+    if available_from > today + dt.timedelta(days=2 * 366):
+        raise DomainError(
+            _("Enter a date within %(years)s years.") % {"years": 2},
+            code="date_too_far_ahead",
+            field="available_from",
+        )
     # Lock the unit: two reports of the same unit must not both pass the check below.
     unit = Unit.objects.select_for_update(of=("self",)).select_related("building").get(pk=unit.pk)
     if Vacancy.objects.open().filter(unit=unit).exists():
@@ -934,6 +940,13 @@ def nomination_confirm(
         raise DomainError(
             _("The tenancy cannot start before the unit is available."),
             code="tenancy_before_available",
+            field="starts_on",
+        )
+    # The new member joins on this day, and a joining day lies at most a year ahead.
+    if starts_on > timezone.localdate() + dt.timedelta(days=366):
+        raise DomainError(
+            _("The date lies more than a year ahead."),
+            code="joined_too_far_ahead",
             field="starts_on",
         )
     candidate = nomination.candidate

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from activities import services
@@ -105,6 +106,26 @@ def test_a_coordinator_adds_and_renames_categories_but_not_to_a_name_in_use(cast
     assert raised.value.code == "category_name_taken"
     assert raised.value.field == "name"
     assert AuditEntry.objects.filter(action="category.renamed").count() == 1
+
+
+def test_the_database_refuses_a_category_name_in_use_in_another_case(cast, categories):
+    Category.objects.create(association=cast.association, name="Fietsreparatie")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Category.objects.create(association=cast.association, name="FIETSREPARATIE")
+
+    Category.objects.create(association=cast.other_association, name="FIETSREPARATIE")
+    assert Category.objects.filter(name__iexact="fietsreparatie").count() == 2
+
+
+def test_standard_categories_skip_a_name_the_association_chose_in_another_case(cast):
+    Category.objects.filter(association=cast.other_association).delete()
+    Category.objects.create(association=cast.other_association, name="Garden")
+
+    created = services.categories_ensure(association=cast.other_association)
+
+    assert "garden" not in {c.key for c in created}
+    assert cast.other_association.activity_categories.filter(name__iexact="garden").count() == 1
 
 
 # --- recurrence ---------------------------------------------------------------------------

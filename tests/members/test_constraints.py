@@ -188,3 +188,37 @@ def test_a_member_may_have_a_revoked_and_a_pending_invitation(cast, today):
 
     assert member.invitations.count() == 2
     assert member.invitations.pending().count() == 1
+
+
+def test_two_active_members_of_one_association_cannot_share_an_address_in_any_case(cast, today):
+    Member.objects.create(
+        association=cast.association, name="Nina", email="nina@example.org", joined_on=today
+    )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Member.objects.create(
+            association=cast.association, name="Nina 2", email="NINA@example.org", joined_on=today
+        )
+
+    assert Member.objects.filter(email__iexact="nina@example.org").count() == 1
+
+
+def test_members_without_address_left_members_and_other_associations_share_freely(cast, today):
+    Member.objects.create(association=cast.association, name="Zonder 1", joined_on=today)
+    Member.objects.create(association=cast.association, name="Zonder 2", joined_on=today)
+    Member.objects.create(
+        association=cast.association,
+        name="Vertrokken",
+        email="nina@example.org",
+        joined_on=today,
+        status=Member.Status.LEFT,
+        left_on=today,
+    )
+    Member.objects.create(
+        association=cast.association, name="Nina", email="nina@example.org", joined_on=today
+    )
+    Member.objects.create(
+        association=cast.other_association, name="Nina", email="nina@example.org", joined_on=today
+    )
+
+    assert Member.objects.filter(email="nina@example.org").count() == 3

@@ -187,6 +187,29 @@ def test_it_refuses_a_second_active_member_with_the_same_email_address(cast, tod
     assert error.field == "email"
 
 
+@pytest.mark.parametrize(
+    "name, joined_in_days, code",
+    [
+        pytest.param("V", 0, "name_too_short", id="one-letter-name"),
+        pytest.param("Vera Verre", 367, "joined_too_far_ahead", id="joins-over-a-year-ahead"),
+        pytest.param("Vera Vroeg", -(365 * 80), "joined_too_early", id="joins-before-1950"),
+    ],
+)
+def test_it_refuses_a_registration_the_invite_form_used_to_catch(
+    cast, today, name, joined_in_days, code
+):
+    refused(
+        services.member_register,
+        code,
+        actor=cast.board,
+        association=cast.association,
+        name=name,
+        email="",
+        group="regular",
+        joined_on=today + dt.timedelta(days=joined_in_days),
+    )
+
+
 def test_it_registers_the_same_address_in_another_association(cast, today):
     member = services.member_register(
         actor=cast.board,

@@ -126,6 +126,13 @@ def test_a_vacancy_report_refuses_an_unknown_route_and_an_old_date(cast):
             available_from=timezone.localdate() - dt.timedelta(days=400),
         )
     assert raised.value.code == "date_too_far_back"
+    with pytest.raises(DomainError) as raised:
+        services.vacancy_report(
+            actor=cast.board,
+            unit=unit,
+            available_from=timezone.localdate() + dt.timedelta(days=3 * 366),
+        )
+    assert raised.value.code == "date_too_far_ahead"
     assert not Vacancy.objects.exists()
 
 
@@ -574,6 +581,21 @@ def test_a_confirmation_refuses_an_unknown_group_or_an_early_start(cast, vacancy
             starts_on=vacancy.available_from - dt.timedelta(days=1),
         )
     assert raised.value.code == "tenancy_before_available"
+    assert Nomination.objects.get(pk=nomination.pk).status == Nomination.Status.PENDING
+    assert not Member.objects.filter(name="Fenna de Vries").exists()
+
+
+def test_a_confirmation_refuses_a_start_more_than_a_year_ahead_without_any_form(cast, vacancy):
+    nomination = _nominated(cast, vacancy)
+    with pytest.raises(DomainError) as raised:
+        services.nomination_confirm(
+            actor=cast.corporation_staff,
+            nomination=nomination,
+            group="regular",
+            starts_on=timezone.localdate() + dt.timedelta(days=367),
+        )
+    assert raised.value.code == "joined_too_far_ahead"
+    assert raised.value.field == "starts_on"
     assert Nomination.objects.get(pk=nomination.pk).status == Nomination.Status.PENDING
     assert not Member.objects.filter(name="Fenna de Vries").exists()
 
