@@ -372,6 +372,11 @@ def test_a_proposal_needs_held_moments_of_this_contract_and_a_valid_date(cast):
         ({"moments": unheld}, "moments", "decision_moments_invalid"),
         ({"effective_on": contract.starts_on}, "effective_on", "decision_date_before_start"),
         (
+            {"effective_on": contract.ends_on + dt.timedelta(days=367)},
+            "effective_on",
+            "decision_date_too_late",
+        ),
+        (
             {"kind": "extend", "new_ends_on": contract.ends_on},
             "new_ends_on",
             "extension_out_of_range",
