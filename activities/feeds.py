@@ -33,6 +33,7 @@ from activities.recurrence import (
     local_instant,
     rule_of,
 )
+from coop.http import absolute_url
 from coop.models import Association
 from members.models import Member
 
@@ -49,12 +50,8 @@ def _host() -> str:
     return urlsplit(settings.WAGTAILADMIN_BASE_URL).hostname or "localhost"
 
 
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def _url(name: str, pk: int) -> str:
-    return _absolute(reverse(f"activities:{name}", args=[pk]))
+    return absolute_url(reverse(f"activities:{name}", args=[pk]))
 
 
 def _vtimezone() -> icalendar.Timezone:
@@ -216,7 +213,7 @@ def association_feed(association: Association, *, public_only: bool) -> bytes:
 def _activity_events(activity: Activity, *, now: dt.datetime, public: bool, slug: str) -> list:
     uid = f"activity-{activity.pk}@{_host()}"
     cancelled = activity.status == Activity.Status.CANCELLED
-    public_url = _absolute(reverse("public_activity", args=[slug, activity.pk]))
+    public_url = absolute_url(reverse("public_activity", args=[slug, activity.pk]))
 
     def link(event, name: str, pk: int) -> None:
         # The public feed is read by people without an account: no log-in page.

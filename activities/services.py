@@ -30,6 +30,7 @@ from activities.models import (
 from activities.recurrence import HORIZON, end_of, rule_of
 from coop.cleaning import clean_text
 from coop.exceptions import DomainError
+from coop.http import absolute_url
 from coop.mail import send_email_on_commit
 from coop.models import Association, User
 from coop.services import audit_record
@@ -79,10 +80,6 @@ def _revise(model, pks: Iterable[int], now: dt.datetime) -> None:
     model.objects.filter(pk__in=list(pks)).update(sequence=F("sequence") + 1, updated_at=now)
 
 
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def _mail_member(member: Member, template: str, context: dict) -> None:
     """E-mail a member in their own language, after the transaction commits."""
     user = member.user
@@ -102,7 +99,7 @@ def _occurrence_context(occurrence: Occurrence) -> dict:
         "occurrence": occurrence,
         "activity": occurrence.activity,
         "starts_at": timezone.localtime(occurrence.starts_at),
-        "url": _absolute(reverse("activities:occurrence_detail", args=[occurrence.pk])),
+        "url": absolute_url(reverse("activities:occurrence_detail", args=[occurrence.pk])),
     }
 
 
@@ -900,7 +897,7 @@ def contribution_reject(*, actor: User, log: ContributionLog, reason: str) -> Co
     _mail_member(
         log.member,
         "contribution_rejected",
-        {"log": log, "url": _absolute(reverse("activities:my_hours"))},
+        {"log": log, "url": absolute_url(reverse("activities:my_hours"))},
     )
     return log
 

@@ -43,7 +43,7 @@ from activities.forms import (
 )
 from activities.models import Activity, Occurrence, SignUp
 from coop.exceptions import DomainError
-from coop.http import form_error, portal_view
+from coop.http import absolute_url, form_error, portal_view
 from coop.models import Association
 from members.access import viewer_for
 from members.models import Member, Role
@@ -517,15 +517,11 @@ def _render_my_calendar(request, member: Member, token: str | None = None):
     context = {
         "member": member,
         "signups": selectors.my_signups(member),
-        "public_feed": request.build_absolute_uri(
-            reverse("ical_public", args=[member.association.slug])
-        ),
+        "public_feed": absolute_url(reverse("ical_public", args=[member.association.slug])),
     }
     if token:
-        context["feed_association"] = request.build_absolute_uri(
-            reverse("ical_members", args=[token])
-        )
-        context["feed_mine"] = request.build_absolute_uri(reverse("ical_member", args=[token]))
+        context["feed_association"] = absolute_url(reverse("ical_members", args=[token]))
+        context["feed_mine"] = absolute_url(reverse("ical_member", args=[token]))
     return render(request, "activities/my_calendar.html", context)
 
 

@@ -1,7 +1,8 @@
-"""Ground-floor helpers every app's views share: the portal decorator and form errors."""
+"""Ground-floor web helpers every app shares: the portal decorator, form errors, full addresses."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.views.decorators.cache import never_cache
 
@@ -16,3 +17,12 @@ def portal_view(view):
 def form_error(form, error: DomainError) -> None:
     """Show a refused service call on the form, on its field when the form has that field."""
     form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def absolute_url(path: str) -> str:
+    """The full address of a site path, on the configured site address (BASE_URL).
+
+    E-mails and calendar feeds leave the request behind, and a request's own host can be an
+    internal name behind the proxy: every full address starts from the one setting.
+    """
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path

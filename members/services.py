@@ -16,6 +16,7 @@ from coop.cleaning import clean_email as _clean_email
 from coop.cleaning import clean_name as _clean_name
 from coop.cleaning import clean_text as _clean_text
 from coop.exceptions import DomainError
+from coop.http import absolute_url
 from coop.mail import send_email_on_commit
 from coop.models import Association, Organisation, StaffLink, Unit, User
 from coop.services import audit_record
@@ -358,7 +359,7 @@ def _send_invitation(invitation: Invitation, token: str, language: str) -> None:
             "invitation": invitation,
             "association": invitation.association,
             "member": invitation.member,
-            "accept_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path,
+            "accept_url": absolute_url(path),
             "days": settings.COOP_INVITATION_DAYS,
         },
     )

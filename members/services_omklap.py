@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from coop.cleaning import clean_text as _clean_text
 from coop.exceptions import DomainError
+from coop.http import absolute_url
 from coop.mail import send_email_on_commit
 from coop.models import Organisation, StaffLink, User
 from coop.services import audit_record
@@ -575,8 +576,7 @@ def omklap_decision_withdraw(
 
 
 def _contract_url(contract_id: int) -> str:
-    path = reverse("portal:contract_detail", args=[contract_id])
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return absolute_url(reverse("portal:contract_detail", args=[contract_id]))
 
 
 def _remind(

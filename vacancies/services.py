@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from coop.cleaning import clean_email, clean_name, clean_text
 from coop.exceptions import DomainError
+from coop.http import absolute_url
 from coop.mail import send_email_on_commit
 from coop.models import StaffLink, Unit, User
 from coop.services import audit_record
@@ -66,10 +67,6 @@ def _locked_round(voting_round: VotingRound) -> VotingRound:
         .select_related("vacancy__association", "vacancy__unit__building")
         .get(pk=voting_round.pk)
     )
-
-
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def _mail_people(template: str, people: Iterable[tuple[str, str]], context: dict) -> None:
@@ -544,7 +541,7 @@ def voting_round_open(*, round_id: int, now: dt.datetime | None = None) -> Votin
     context = {
         "round": voting_round,
         "vacancy": voting_round.vacancy,
-        "url": _absolute(reverse("vacancies:round_detail", args=[voting_round.pk])),
+        "url": absolute_url(reverse("vacancies:round_detail", args=[voting_round.pk])),
     }
     _mail_people("vacancies/email/round_opened", _member_addresses(electorate), context)
     return voting_round
@@ -670,7 +667,7 @@ def ballot_cast(
                 "round": voting_round,
                 "vacancy": voting_round.vacancy,
                 "receipt": receipt,
-                "url": _absolute(reverse("vacancies:round_detail", args=[voting_round.pk])),
+                "url": absolute_url(reverse("vacancies:round_detail", args=[voting_round.pk])),
             },
             language=member.user.language or settings.LANGUAGE_CODE,
             only_if=lambda: _receipt_stands(round_id=voting_round.pk, seal=seal, receipt=receipt),
@@ -732,7 +729,7 @@ def voting_round_remind(*, round_id: int, now: dt.datetime | None = None) -> int
         {
             "round": voting_round,
             "vacancy": voting_round.vacancy,
-            "url": _absolute(reverse("vacancies:round_detail", args=[voting_round.pk])),
+            "url": absolute_url(reverse("vacancies:round_detail", args=[voting_round.pk])),
         },
     )
     voting_round.reminded_at = now
@@ -847,7 +844,7 @@ def voting_round_close(*, round_id: int, now: dt.datetime | None = None) -> Voti
         {
             "round": voting_round,
             "vacancy": vacancy,
-            "url": _absolute(reverse("vacancies:round_detail", args=[voting_round.pk])),
+            "url": absolute_url(reverse("vacancies:round_detail", args=[voting_round.pk])),
         },
     )
     return voting_round
@@ -909,7 +906,7 @@ def _nominate(vacancy: Vacancy, voting_round: VotingRound, candidate_id: int, *,
         _corporation_addresses(vacancy.association, timezone.localdate(now)),
         {
             "vacancy": vacancy,
-            "url": _absolute(reverse("vacancies:nomination_detail", args=[nomination.pk])),
+            "url": absolute_url(reverse("vacancies:nomination_detail", args=[nomination.pk])),
         },
     )
     return nomination
