@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "members",
     "vacancies",
     "activities",
+    # The corporation's compliance pages (the top floor: reads every app).
+    "coop.site.compliance.apps.ComplianceConfig",
     "allauth",
     "allauth.account",
     "allauth.mfa",
