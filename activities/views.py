@@ -173,9 +173,8 @@ def calendar_list(request, slug: str):
 
 
 def _activity_form(request, association: Association, *, coordinator: bool, **kwargs):
+    # Only reads: an association gets its standard categories when it is set up.
     categories = association.activity_categories.all()
-    if not categories.exists():
-        services.categories_ensure(association=association)
     members = (
         Member.objects.active().filter(association=association).order_by("name")
         if coordinator

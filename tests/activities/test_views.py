@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -78,6 +80,27 @@ def test_a_member_proposes_and_the_coordinator_approves_through_the_pages(
 
     activity.refresh_from_db()
     assert activity.status == "planned"
+
+
+@pytest.mark.parametrize("role", ["coordinator", "vrager"])
+def test_the_activity_form_page_only_reads(cast, client_for, role):
+    # An association without categories (the standard ones come with association_create).
+    client = client_for(role)
+    url = reverse("activities:activity_create", args=[cast.association.slug])
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response.status_code == 200
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        # The session and the cache are no data of the association.
+        and not any(table in q["sql"] for table in ('"django_session"', '"coop_cache"'))
+    ]
+    assert writes == []
+    assert Category.objects.count() == 0
 
 
 def test_a_refused_activity_form_answers_400_and_stores_nothing(cast, categories, client_for):

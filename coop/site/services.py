@@ -1,0 +1,48 @@
+"""State changes that reach into several apps: setting up an association."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from activities.services import categories_ensure
+from coop.cleaning import clean_text
+from coop.exceptions import DomainError
+from coop.models import Association, Organisation, User
+from coop.services import audit_record
+
+
+@transaction.atomic
+def association_create(
+    *,
+    actor: User | None,
+    name: str,
+    slug: str,
+    kind: str,
+    corporation: Organisation,
+    **settings: Any,
+) -> Association:
+    """Set up an association with what every association starts with: the standard categories."""
+    name = clean_text(name, field="name", max_length=200, required=True)
+    if kind not in Association.Kind.values:
+        raise DomainError(_("Choose a valid kind."), code="association_kind_invalid", field="kind")
+    if Association.objects.filter(slug=slug).exists():
+        raise DomainError(
+            _("Another association already uses this address."),
+            code="association_slug_taken",
+            field="slug",
+        )
+    association = Association.objects.create(
+        name=name, slug=slug, kind=kind, corporation=corporation, **settings
+    )
+    categories = categories_ensure(association=association)
+    audit_record(
+        actor=actor,
+        action="association.created",
+        target=association,
+        association=association,
+        data={"categories": len(categories)},
+    )
+    return association
