@@ -9,7 +9,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -31,7 +30,7 @@ from activities.recurrence import HORIZON, end_of, rule_of
 from coop.cleaning import clean_text
 from coop.exceptions import DomainError
 from coop.http import absolute_url
-from coop.mail import send_email_on_commit
+from coop.mail import mail_on_commit
 from coop.models import Association, User
 from coop.services import audit_record
 from members.models import Member, hash_token
@@ -80,27 +79,17 @@ def _revise(model, pks: Iterable[int], now: dt.datetime) -> None:
     model.objects.filter(pk__in=list(pks)).update(sequence=F("sequence") + 1, updated_at=now)
 
 
-def _mail_member(member: Member, template: str, context: dict) -> None:
-    """E-mail a member in their own language, after the transaction commits."""
-    user = member.user
-    to = (user.email if user else "") or member.email
-    if not to:
-        return
-    send_email_on_commit(
-        template=f"activities/email/{template}",
-        to=to,
-        language=(user.language if user else None) or settings.LANGUAGE_CODE,
-        context={"member": member, **context},
-    )
-
-
-def _occurrence_context(occurrence: Occurrence) -> dict:
-    return {
+def _mail_about(member: Member, occurrence: Occurrence, template: str, **extra) -> None:
+    """Tell a member about one date of an activity."""
+    context = {
+        "member": member,
         "occurrence": occurrence,
         "activity": occurrence.activity,
         "starts_at": timezone.localtime(occurrence.starts_at),
         "url": absolute_url(reverse("activities:occurrence_detail", args=[occurrence.pk])),
+        **extra,
     }
+    mail_on_commit(member, template=f"activities/email/{template}", context=context)
 
 
 def _signed_up_members(occurrences: Iterable[Occurrence]) -> list[tuple[Member, Occurrence]]:
@@ -414,7 +403,7 @@ def activity_cancel(*, actor: User, activity: Activity, reason: str = "") -> Act
     _revise(Occurrence, [o.pk for o in coming], now)
     for member, occurrence in _signed_up_members(coming):
         occurrence.cancel_reason = reason
-        _mail_member(member, "occurrence_cancelled", _occurrence_context(occurrence))
+        _mail_about(member, occurrence, "occurrence_cancelled")
     audit_record(
         actor=actor,
         action="activity.cancelled",
@@ -476,7 +465,7 @@ def _sync_occurrences(activity: Activity, *, now: dt.datetime) -> None:
     _revise(Occurrence, revised + [o.pk for o in kept], timezone.now())
     for member, occurrence in _signed_up_members(kept):
         occurrence.cancel_reason = reason
-        _mail_member(member, "occurrence_cancelled", _occurrence_context(occurrence))
+        _mail_about(member, occurrence, "occurrence_cancelled")
 
 
 def occurrences_extend(*, now: dt.datetime | None = None) -> int:
@@ -534,7 +523,7 @@ def occurrence_cancel(*, actor: User, occurrence: Occurrence, reason: str = "") 
     _revise(Occurrence, [occurrence.pk], now)
     _revise(Activity, [occurrence.activity_id], now)
     for member, _occurrence in _signed_up_members([occurrence]):
-        _mail_member(member, "occurrence_cancelled", _occurrence_context(occurrence))
+        _mail_about(member, occurrence, "occurrence_cancelled")
     audit_record(
         actor=actor,
         action="occurrence.cancelled",
@@ -570,11 +559,7 @@ def occurrence_move(
     occurrence.save(update_fields=["starts_at", "ends_at"])
     _revise(Occurrence, [occurrence.pk], now)
     for member, _occurrence in _signed_up_members([occurrence]):
-        _mail_member(
-            member,
-            "occurrence_moved",
-            {**_occurrence_context(occurrence), "previous": timezone.localtime(previous)},
-        )
+        _mail_about(member, occurrence, "occurrence_moved", previous=timezone.localtime(previous))
     audit_record(
         actor=actor,
         action="occurrence.moved",
@@ -636,7 +621,7 @@ def _fill_places(occurrence: Occurrence) -> list[SignUp]:
     SignUp.objects.filter(pk__in=[s.pk for s in promoted]).update(status=SignUp.Status.CONFIRMED)
     for signup in promoted:
         signup.status = SignUp.Status.CONFIRMED
-        _mail_member(signup.member, "signup_promoted", _occurrence_context(occurrence))
+        _mail_about(signup.member, occurrence, "signup_promoted")
     return promoted
 
 
@@ -709,7 +694,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
     )
     SignUp.objects.filter(pk__in=[s.pk for s in due]).update(reminded_at=now)
     for signup in due:
-        _mail_member(signup.member, "reminder", _occurrence_context(signup.occurrence))
+        _mail_about(signup.member, signup.occurrence, "reminder")
     return len(due)
 
 
@@ -894,10 +879,14 @@ def contribution_reject(*, actor: User, log: ContributionLog, reason: str) -> Co
     """A coordinator rejects logged hours with a reason, which the member is told."""
     reason = clean_text(reason, field="reason", max_length=300, required=True)
     log = _decide(log, actor, ContributionLog.Status.REJECTED, reason)
-    _mail_member(
+    mail_on_commit(
         log.member,
-        "contribution_rejected",
-        {"log": log, "url": absolute_url(reverse("activities:my_hours"))},
+        template="activities/email/contribution_rejected",
+        context={
+            "member": log.member,
+            "log": log,
+            "url": absolute_url(reverse("activities:my_hours")),
+        },
     )
     return log
 

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.template import Context, engines
 from django.utils import translation
 
+from coop.models import User
+
 
 def render_email(template: str, context: dict[str, Any], language: str) -> tuple[str, str]:
     """Render ``<template>_subject.txt`` and ``<template>_message.txt`` in ``language``."""
@@ -48,3 +50,31 @@ def send_email_on_commit(
         EmailMessage(subject=subject, body=body, to=[to]).send()
 
     transaction.on_commit(send)
+
+
+def mail_on_commit(
+    *recipients: Any,
+    template: str,
+    context: dict[str, Any],
+    only_if: Callable[[], bool] | None = None,
+) -> int:
+    """E-mail each user or member in their own language after commit; returns how many go out.
+
+    A member with an account is written at the account's address in its language; one without
+    at the address on file in the site's language; one with no address at all is skipped.
+    """
+    queued = 0
+    for recipient in recipients:
+        user = recipient if isinstance(recipient, User) else recipient.user
+        to = (user.email if user else "") or recipient.email
+        if not to:
+            continue
+        send_email_on_commit(
+            template=template,
+            to=to,
+            context=context,
+            language=(user.language if user else "") or settings.LANGUAGE_CODE,
+            only_if=only_if,
+        )
+        queued += 1
+    return queued

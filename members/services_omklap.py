@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from coop.cleaning import clean_text as _clean_text
 from coop.exceptions import DomainError
 from coop.http import absolute_url
-from coop.mail import send_email_on_commit
+from coop.mail import mail_on_commit
 from coop.models import Organisation, StaffLink, User
 from coop.services import audit_record
 from members.models import (
@@ -590,10 +590,9 @@ def _remind(
             )
     except IntegrityError:
         return False
-    send_email_on_commit(
+    mail_on_commit(
+        recipient,
         template=f"members/email/omklap_{kind}",
-        to=recipient.email,
-        language=recipient.language or settings.LANGUAGE_CODE,
         context={
             "recipient": recipient,
             "resident": contract.tenancy.member.name,

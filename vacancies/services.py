@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
-from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 from coop.cleaning import clean_email, clean_name, clean_text
 from coop.exceptions import DomainError
 from coop.http import absolute_url
-from coop.mail import send_email_on_commit
+from coop.mail import mail_on_commit, send_email_on_commit
 from coop.models import StaffLink, Unit, User
 from coop.services import audit_record
 from members.models import AssociationRole, Member, MixGroup, Role, Tenancy
@@ -69,30 +68,16 @@ def _locked_round(voting_round: VotingRound) -> VotingRound:
     )
 
 
-def _mail_people(template: str, people: Iterable[tuple[str, str]], context: dict) -> None:
-    """One e-mail per (address, language) after commit."""
-    for email, language in people:
-        if email:
-            send_email_on_commit(template=template, to=email, context=context, language=language)
-
-
-def _member_addresses(members) -> list[tuple[str, str]]:
-    return [
-        (m.user.email if m.user_id else m.email, (m.user.language if m.user_id else "") or "nl")
-        for m in members
-    ]
-
-
-def _board_addresses(association, on: dt.date) -> list[tuple[str, str]]:
-    board = Member.objects.filter(
+def _role_holders(association, role: Role, on: dt.date):
+    """The association's members who hold ``role`` on a day (each with their account)."""
+    return Member.objects.filter(
         pk__in=AssociationRole.objects.current(on)
         .filter(role=Role.BOARD, member__association=association)
         .values("member_id")
     ).select_related("user")
-    return _member_addresses(board)
 
 
-def _corporation_addresses(association, on: dt.date) -> list[tuple[str, str]]:
+def _corporation_staff(association, on: dt.date) -> list[User]:
     links = (
         StaffLink.objects.current(on)
         .filter(organisation_id=association.corporation_id)
@@ -278,7 +263,7 @@ def candidate_apply(
     motivation: str,
     contribution: str,
     pledged_hours=None,
-    language: str = "nl",
+    language: str = "",
     now: dt.datetime | None = None,
 ) -> Candidate:
     """Someone applies on the public page and gets a confirmation; a repeat from the same
@@ -543,7 +528,7 @@ def voting_round_open(*, round_id: int, now: dt.datetime | None = None) -> Votin
         "vacancy": voting_round.vacancy,
         "url": absolute_url(reverse("vacancies:round_detail", args=[voting_round.pk])),
     }
-    _mail_people("vacancies/email/round_opened", _member_addresses(electorate), context)
+    mail_on_commit(*electorate, template="vacancies/email/round_opened", context=context)
     return voting_round
 
 
@@ -660,7 +645,8 @@ def ballot_cast(
         sealed_choices=ballots.seal_choices(voting_round.pk, key, canonical, size=size),
     )
     if member.user_id:
-        send_email_on_commit(
+        mail_on_commit(
+            member.user,
             template="vacancies/email/ballot_receipt",
             to=member.user.email,
             context={
@@ -669,7 +655,6 @@ def ballot_cast(
                 "receipt": receipt,
                 "url": absolute_url(reverse("vacancies:round_detail", args=[voting_round.pk])),
             },
-            language=member.user.language or settings.LANGUAGE_CODE,
             only_if=lambda: _receipt_stands(round_id=voting_round.pk, seal=seal, receipt=receipt),
         )
     return receipt
@@ -722,11 +707,10 @@ def voting_round_remind(*, round_id: int, now: dt.datetime | None = None) -> int
         .exclude(pk__in=Recusal.objects.filter(round=voting_round).values("member_id"))
         .select_related("user")
     )
-    addresses = _member_addresses(waiting)
-    _mail_people(
-        "vacancies/email/round_reminder",
-        addresses,
-        {
+    reminded = mail_on_commit(
+        *waiting,
+        template="vacancies/email/round_reminder",
+        context={
             "round": voting_round,
             "vacancy": voting_round.vacancy,
             "url": absolute_url(reverse("vacancies:round_detail", args=[voting_round.pk])),
@@ -734,7 +718,7 @@ def voting_round_remind(*, round_id: int, now: dt.datetime | None = None) -> int
     )
     voting_round.reminded_at = now
     voting_round.save(update_fields=["reminded_at"])
-    return len([a for a in addresses if a[0]])
+    return reminded
 
 
 def _opened_ballots(voting_round: VotingRound, rows) -> list[dict]:
@@ -838,10 +822,10 @@ def voting_round_close(*, round_id: int, now: dt.datetime | None = None) -> Voti
         pk__in=Elector.objects.filter(round=voting_round).values("member_id"),
         status=Member.Status.ACTIVE,
     ).select_related("user")
-    _mail_people(
-        "vacancies/email/round_closed",
-        _member_addresses(electors),
-        {
+    mail_on_commit(
+        *electors,
+        template="vacancies/email/round_closed",
+        context={
             "round": voting_round,
             "vacancy": vacancy,
             "url": absolute_url(reverse("vacancies:round_detail", args=[voting_round.pk])),
@@ -901,10 +885,10 @@ def _nominate(vacancy: Vacancy, voting_round: VotingRound, candidate_id: int, *,
         association=vacancy.association,
         data={"candidate": candidate_id, "round": voting_round.pk},
     )
-    _mail_people(
-        "vacancies/email/nomination_sent",
-        _corporation_addresses(vacancy.association, timezone.localdate(now)),
-        {
+    mail_on_commit(
+        *_corporation_staff(vacancy.association, timezone.localdate(now)),
+        template="vacancies/email/nomination_sent",
+        context={
             "vacancy": vacancy,
             "url": absolute_url(reverse("vacancies:nomination_detail", args=[nomination.pk])),
         },
@@ -989,10 +973,10 @@ def nomination_confirm(
             "days_to_confirmation": vacancy.days_to_confirmation,
         },
     )
-    _mail_people(
-        "vacancies/email/nomination_decided",
-        _board_addresses(vacancy.association, vacancy.let_on),
-        {"vacancy": vacancy, "nomination": nomination},
+    mail_on_commit(
+        *_role_holders(vacancy.association, Role.BOARD, vacancy.let_on),
+        template="vacancies/email/nomination_decided",
+        context={"vacancy": vacancy, "nomination": nomination},
     )
     return nomination
 
@@ -1022,10 +1006,10 @@ def nomination_refuse(*, actor: User, nomination: Nomination, reason: str) -> No
         association=vacancy.association,
         data={"candidate": nomination.candidate_id, "reason": reason},
     )
-    _mail_people(
-        "vacancies/email/nomination_decided",
-        _board_addresses(vacancy.association, timezone.localdate()),
-        {"vacancy": vacancy, "nomination": nomination},
+    mail_on_commit(
+        *_role_holders(vacancy.association, Role.BOARD, timezone.localdate()),
+        template="vacancies/email/nomination_decided",
+        context={"vacancy": vacancy, "nomination": nomination},
     )
     return nomination
 
