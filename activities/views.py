@@ -21,6 +21,7 @@ from django.views.decorators.http import (
 from activities import feeds, selectors, services
 from activities.access import (
     ActivityNeed,
+    CalendarAccess,
     CalendarNeed,
     get_activity_for,
     get_calendar_for,
@@ -28,7 +29,6 @@ from activities.access import (
     get_contribution_for,
     get_occurrence_for,
     get_own_signup_for,
-    may_coordinate,
     own_member,
 )
 from activities.forms import (
@@ -46,7 +46,7 @@ from coop.exceptions import DomainError
 from coop.http import absolute_url, form_error, portal_view
 from coop.models import Association
 from members.access import viewer_for
-from members.models import Member, Role
+from members.models import Member
 
 
 def _int_param(request, name: str) -> int | None:
@@ -65,7 +65,7 @@ def _calendar_context(request, association: Association, view: str) -> dict:
         "categories": selectors.categories(association),
         "category": category,
         "query": f"&category={category}" if category else "",
-        "can_plan": may_coordinate(viewer, association.pk),
+        "calendar": CalendarAccess(viewer),
     }
 
 
@@ -167,7 +167,7 @@ def calendar_list(request, slug: str):
     context.update(
         days=[d for d in selectors.days_of(occurrences, today, LIST_DAYS) if d.occurrences],
         list_days=LIST_DAYS,
-        proposals=selectors.proposals(association) if context["can_plan"] else None,
+        proposals=selectors.proposals(association) if context["calendar"].may_coordinate else None,
     )
     return render(request, "activities/calendar_list.html", context)
 
@@ -194,11 +194,11 @@ def activity_create(request, slug: str):
     """Coordinators plan an activity; other members propose one for approval."""
     viewer = viewer_for(request)
     association = get_calendar_for(viewer, slug)
-    coordinator = viewer.has_role(Role.COORDINATOR)
-    form = _activity_form(request, association, coordinator=coordinator)
+    may_plan = CalendarAccess(viewer).may_coordinate
+    form = _activity_form(request, association, coordinator=may_plan)
     if request.method == "POST" and form.is_valid():
         try:
-            if coordinator:
+            if may_plan:
                 activity = services.activity_plan(
                     actor=request.user, association=association, data=form.activity_data()
                 )
@@ -209,7 +209,7 @@ def activity_create(request, slug: str):
         except DomainError as error:
             form_error(form, error)
         else:
-            if coordinator:
+            if may_plan:
                 messages.success(request, _("The activity is on the calendar."))
             else:
                 messages.success(request, _("Thank you! A coordinator will look at your proposal."))
@@ -217,7 +217,7 @@ def activity_create(request, slug: str):
     return render(
         request,
         "activities/activity_form.html",
-        {"form": form, "association": association, "coordinator": coordinator},
+        {"form": form, "association": association, "may_plan": may_plan},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -237,8 +237,8 @@ def activity_detail(request, pk: int):
             "activity": activity,
             "occurrences": occurrences,
             "organisers": list(activity.organisers.order_by("name")),
-            "can_manage": activity.access.may_manage,
-            "can_approve": activity.access.may_approve
+            "access": activity.access,
+            "may_approve": activity.access.may_approve
             and activity.status == Activity.Status.PROPOSED,
         },
     )
@@ -251,11 +251,10 @@ def activity_edit(request, pk: int):
     activity = get_activity_for(viewer, pk, need=ActivityNeed.MANAGE)
     if activity.status == Activity.Status.CANCELLED:
         raise Http404
-    coordinator = activity.access.may_approve
     form = _activity_form(
         request,
         activity.association,
-        coordinator=coordinator,
+        coordinator=activity.access.may_approve,
         initial=ActivityForm.initial_for(activity),
     )
     if request.method == "POST" and form.is_valid():
@@ -351,7 +350,6 @@ def occurrence_detail(request, pk: int):
     viewer = viewer_for(request)
     occurrence = get_occurrence_for(viewer, pk)
     activity = occurrence.activity
-    can_manage = activity.access.may_manage
     signups = selectors.occurrence_signups(occurrence)
     mine = next((s for s in signups if s.member_id == viewer.member.pk), None)
     confirmed = [s for s in signups if s.status == SignUp.Status.CONFIRMED]
@@ -363,13 +361,13 @@ def occurrence_detail(request, pk: int):
             "occurrence": occurrence,
             "activity": activity,
             "mine": mine,
-            "signups": signups if can_manage else None,
+            "signups": signups if activity.access.may_manage else None,
             "confirmed_count": len(confirmed),
             "waiting_count": len(signups) - len(confirmed),
             "places_left": (
                 max(0, activity.capacity - len(confirmed)) if activity.capacity else None
             ),
-            "can_manage": can_manage,
+            "access": activity.access,
             "is_open": (
                 not occurrence.is_cancelled
                 and activity.status == Activity.Status.PLANNED

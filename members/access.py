@@ -175,6 +175,38 @@ def viewer_for(request) -> Viewer:
     return viewer
 
 
+@dataclass(frozen=True)
+class AssociationAccess:
+    """What the viewer may do with one association (no query: the viewer's roles are loaded)."""
+
+    viewer: Viewer
+    association: Association
+
+    @property
+    def is_own(self) -> bool:
+        return self.viewer.association_id == self.association.pk
+
+    @property
+    def may_view(self) -> bool:
+        """Its members and its corporation's staff."""
+        return self.is_own or self.association.corporation_id in self.viewer.corporation_ids
+
+    @property
+    def may_manage(self) -> bool:
+        """Its board: members, invitations, contracts, vacancies and voting rounds."""
+        return self.viewer.may_manage(self.association)
+
+    @property
+    def may_select(self) -> bool:
+        """Its selection committee: vacancy profiles, candidates and shortlists."""
+        return self.is_own and self.viewer.has_role(Role.SELECTION)
+
+    @property
+    def may_work_on_vacancies(self) -> bool:
+        """Its board and its selection committee work on its vacancies from its pages."""
+        return self.may_manage or self.may_select
+
+
 def get_association_for(
     viewer: Viewer, slug: str, *, need: AssociationNeed = AssociationNeed.VIEW
 ) -> Association:
@@ -187,14 +219,12 @@ def get_association_for(
         association = Association.objects.select_related("corporation").filter(slug=slug).first()
     if association is None:
         raise Http404
+    access = AssociationAccess(viewer, association)
     match need:
         case AssociationNeed.VIEW:
-            allowed = (
-                viewer.association_id == association.pk
-                or association.corporation_id in viewer.corporation_ids
-            )
+            allowed = access.may_view
         case AssociationNeed.MANAGE:
-            allowed = viewer.may_manage(association)
+            allowed = access.may_manage
     if not allowed:
         raise Http404
     return association
@@ -254,6 +284,15 @@ class ContractAccess:
     @property
     def may_see_care_data(self) -> bool:
         return self.standing == "care"
+
+    @property
+    def may_follow(self) -> bool:
+        """The board sees only that the contract exists and its stage; the others follow it."""
+        return self.standing != "board"
+
+    @property
+    def may_read_access_log(self) -> bool:
+        return self.standing in _NEEDS[ContractNeed.ACCESS_LOG]
 
     @property
     def side(self) -> str | None:

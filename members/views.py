@@ -17,6 +17,7 @@ from coop.http import form_error, portal_view
 from coop.models import Organisation
 from members import selectors, services
 from members.access import (
+    AssociationAccess,
     AssociationNeed,
     get_association_for,
     get_invitation_for,
@@ -25,7 +26,7 @@ from members.access import (
 )
 from members.adapters import SESSION_INVITATION, SESSION_INVITATION_EMAIL
 from members.forms import InviteMemberForm
-from members.models import AssociationRole, Invitation, Member, Role
+from members.models import AssociationRole, Invitation, Member
 from members.selectors import MixLine
 
 
@@ -50,9 +51,7 @@ def association_detail(request, slug: str):
             "association": association,
             "mix": mix,
             "buildings": buildings,
-            "can_manage": viewer.may_manage(association),
-            "sees_vacancies": viewer.association_id == association.pk
-            and (viewer.has_role(Role.BOARD) or viewer.has_role(Role.SELECTION)),
+            "access": AssociationAccess(viewer, association),
         },
     )
 

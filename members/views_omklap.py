@@ -72,7 +72,7 @@ def contract_detail(request, pk: int):
         "back_url": back_url,
         "back_label": back_label,
     }
-    if access.standing != "board":
+    if access.may_follow:
         if access.may_see_care_data:
             moments = services_omklap.care_data_read(actor=request.user, contract=contract)
         else:
@@ -86,8 +86,8 @@ def contract_detail(request, pk: int):
             moments=moments,
             decisions=decisions,
             pending=pending,
-            can_sign=bool(pending and access.side and not pending.signed_by_side(access.side)),
-            can_propose=bool(
+            may_sign=bool(pending and access.side and not pending.signed_by_side(access.side)),
+            may_propose=bool(
                 access.side and pending is None and contract.stage == OmklapContract.Stage.RUNNING
             ),
         )

@@ -16,11 +16,10 @@ from django.http import Http404
 
 from coop.models import Association
 from members import access as members_access
-from members.access import Viewer, checked_need
+from members.access import AssociationAccess, Viewer, checked_need
 
 # One copy, in members; re-exported for the corporation's nominations page.
 from members.access import get_corporation_for as get_corporation_for
-from members.models import Role
 from vacancies.models import (
     Candidate,
     Elector,
@@ -62,11 +61,31 @@ class VacancyAccess:
 
     @property
     def may_manage(self) -> bool:
-        return self._own and self.viewer.has_role(Role.BOARD)
+        return AssociationAccess(self.viewer, self.association).may_manage
 
     @property
     def may_select(self) -> bool:
-        return self._own and self.viewer.has_role(Role.SELECTION)
+        return AssociationAccess(self.viewer, self.association).may_select
+
+    @property
+    def may_see_candidates(self) -> bool:
+        """The board follows the candidates; the selection committee opens their files."""
+        return self.may_manage or self.may_select
+
+    @property
+    def may_reach_ballots(self) -> bool:
+        """The rounds' ballot pages are for the association's own members."""
+        return self._own
+
+    @property
+    def may_decide_nominations(self) -> bool:
+        """The corporation's staff confirm or refuse a nomination."""
+        return self.association.corporation_id in self.viewer.corporation_ids
+
+    @property
+    def may_see_nominations(self) -> bool:
+        """The corporation's staff decide on nominations; the board follows them."""
+        return self.may_decide_nominations or self.may_manage
 
     def may(self, need: VacancyNeed) -> bool:
         match checked_need(need, VacancyNeed):
@@ -172,15 +191,14 @@ def get_nomination_for(
 
 def may_decide_nomination(viewer: Viewer, nomination: Nomination) -> bool:
     """The corporation's staff confirm or refuse a nomination."""
-    return nomination.vacancy.association.corporation_id in viewer.corporation_ids
+    return VacancyAccess(viewer, nomination.vacancy.association).may_decide_nominations
 
 
 def _may_nomination(viewer: Viewer, nomination: Nomination, need: NominationNeed) -> bool:
+    vacancies = VacancyAccess(viewer, nomination.vacancy.association)
     match checked_need(need, NominationNeed):
         case NominationNeed.VIEW:
-            return may_decide_nomination(viewer, nomination) or viewer.may_manage(
-                nomination.vacancy.association
-            )
+            return vacancies.may_see_nominations
         case NominationNeed.DECIDE:
-            return may_decide_nomination(viewer, nomination)
+            return vacancies.may_decide_nominations
     raise ValueError(f"unhandled need {need!r}")

@@ -59,7 +59,7 @@ def vacancy_list(request, slug: str):
         {
             "association": association,
             "vacancies": vacancies,
-            "can_report": access.VacancyAccess(viewer, association).may_manage,
+            "access": access.VacancyAccess(viewer, association),
         },
     )
 
@@ -107,10 +107,9 @@ def _candidates_with_nomination(vacancy: Vacancy):
 def vacancy_detail(request, pk: int):
     viewer = viewer_for(request)
     vacancy = access.get_vacancy_for(viewer, pk)
-    own = viewer.association_id == vacancy.association_id
     vacancy_access = access.VacancyAccess(viewer, vacancy.association)
-    is_board = vacancy_access.may_manage
-    is_selection = vacancy_access.may_select
+    may_manage = vacancy_access.may_manage
+    may_select = vacancy_access.may_select
     candidates = list(_candidates_with_nomination(vacancy))
     nominations = sorted(
         (c for c in candidates if c.nomination_pk), key=lambda c: c.nomination_at, reverse=True
@@ -124,22 +123,20 @@ def vacancy_detail(request, pk: int):
         {
             "vacancy": vacancy,
             "outlook": unit_outlook(vacancy.unit),
-            "candidates": candidates if (is_board or is_selection) else [],
+            "candidates": candidates if vacancy_access.may_see_candidates else [],
             "nominations": nominations,
             "rounds": rounds,
-            "is_member": own,
-            "is_board": is_board,
-            "is_selection": is_selection,
-            "is_corporation": vacancy.association.corporation_id in viewer.corporation_ids,
-            "can_open_applications": is_selection
+            "access": vacancy_access,
+            # What the vacancy's state lets the viewer do next.
+            "may_open_applications": may_select
             and vacancy.is_cooptation
             and vacancy.status in (status.REPORTED, status.OPEN),
-            "can_finalise": is_selection and vacancy.status == status.OPEN,
-            "can_schedule": is_board and vacancy.status == status.SHORTLISTED and not running,
-            "can_nominate_next": is_board
+            "may_finalise": may_select and vacancy.status == status.OPEN,
+            "may_schedule": may_manage and vacancy.status == status.SHORTLISTED and not running,
+            "may_nominate_next": may_manage
             and vacancy.status == status.SHORTLISTED
             and any(n.nomination_status == Nomination.Status.REFUSED for n in nominations),
-            "can_withdraw": is_board
+            "may_withdraw": may_manage
             and vacancy.status in (status.REPORTED, status.OPEN, status.SHORTLISTED),
             "days_open": _days_open(vacancy, timezone.localdate()),
         },
@@ -331,7 +328,7 @@ def candidate_detail(request, pk: int):
             "vacancy": candidate.vacancy,
             "decision_form": decision,
             "note_form": note,
-            "can_decide": candidate.vacancy.status == Vacancy.Status.OPEN,
+            "may_decide": candidate.vacancy.status == Vacancy.Status.OPEN,
         },
         status=_status(request),
     )
@@ -346,23 +343,23 @@ def _ballot_page(request, voting_round: VotingRound, *, form=None, error="", sta
     candidates = list(voting_round.candidates.order_by("applied_at", "pk"))
     closed = voting_round.status == VotingRound.Status.CLOSED
     now = timezone.now()
-    can_vote = voting_round.is_open_at(now) and voting_round.is_elector and not voting_round.recused
-    if form is None and can_vote:
+    may_vote = voting_round.is_open_at(now) and voting_round.is_elector and not voting_round.recused
+    if form is None and may_vote:
         form = BallotForm(method=voting_round.method, candidates=candidates)
     context = {
         "round": voting_round,
         "vacancy": voting_round.vacancy,
         "candidates": candidates,
-        "form": form if can_vote else None,
+        "form": form if may_vote else None,
         "error": error,
         "closed": closed,
-        "can_vote": can_vote,
-        "can_recuse": not closed
+        "may_vote": may_vote,
+        "may_recuse": not closed
         and now < voting_round.ends_at
         and not voting_round.voted
         and not voting_round.recused
         and (voting_round.is_elector or voting_round.status == VotingRound.Status.SCHEDULED),
-        "is_board": viewer.may_manage_own_association,
+        "access": access.VacancyAccess(viewer, voting_round.vacancy.association),
     }
     if closed:
         context.update(_result(voting_round, candidates))
@@ -479,9 +476,9 @@ def recusal_declare(request, pk: int):
 def nomination_detail(request, pk: int):
     viewer = viewer_for(request)
     nomination = access.get_nomination_for(viewer, pk)
-    decides = access.may_decide_nomination(viewer, nomination)
+    may_decide = access.may_decide_nomination(viewer, nomination)
     action = request.POST.get("action") if request.method == "POST" else None
-    if request.method == "POST" and (not decides or action not in ("confirm", "refuse")):
+    if request.method == "POST" and (not may_decide or action not in ("confirm", "refuse")):
         raise Http404
     confirm_form = NominationConfirmForm(
         request.POST if action == "confirm" else None,
@@ -522,7 +519,7 @@ def nomination_detail(request, pk: int):
             "nomination": nomination,
             "vacancy": nomination.vacancy,
             "candidate": nomination.candidate,
-            "decides": decides,
+            "may_decide": may_decide,
             "confirm_form": confirm_form,
             "refuse_form": refuse_form,
             "today": timezone.localdate(),

@@ -16,7 +16,7 @@ from activities.access import CalendarAccess
 from coop.http import portal_view
 from coop.models import Unit
 from members import selectors as member_selectors
-from members.access import viewer_for
+from members.access import AssociationAccess, viewer_for
 from members.models import Role
 from vacancies.selectors import rounds_for_member
 
@@ -35,7 +35,7 @@ def dashboard(request):
         "roles": [Role(r).label for r in sorted(viewer.roles)],
         "organisations": sorted(viewer.organisations.values(), key=lambda o: o.name),
         "rounds": list(rounds_for_member(member)) if member else [],
-        "sees_vacancies": viewer.has_role(Role.BOARD) or viewer.has_role(Role.SELECTION),
+        "access": AssociationAccess(viewer, member.association) if member else None,
         "now": timezone.now(),
     }
     if member:

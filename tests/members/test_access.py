@@ -7,6 +7,7 @@ import pytest
 from django.http import Http404
 
 from members.access import (
+    AssociationAccess,
     AssociationNeed,
     ContractNeed,
     get_association_for,
@@ -14,6 +15,7 @@ from members.access import (
     load_viewer,
 )
 from tests.conftest import ROLES
+from tests.members.omklap_helpers import start_contract
 
 
 def _may(helper, viewer, *args, **kwargs) -> bool:
@@ -66,3 +68,46 @@ def test_the_viewer_answers_whether_it_may_manage_an_association(cast):
     assert not selection.may_manage_own_association
     assert not selection.may_manage(cast.association)
     assert not load_viewer(cast.corporation_staff).may_manage_own_association
+
+
+@pytest.mark.parametrize(
+    ("flag", "allowed"),
+    [
+        (
+            "may_view",
+            {"vrager", "drager", "board", "selection", "coordinator", "corporation_staff"},
+        ),
+        ("may_manage", {"board"}),
+        ("may_select", {"selection"}),
+        # The association's page and the dashboard link to its vacancies for these two only.
+        ("may_work_on_vacancies", {"board", "selection"}),
+    ],
+)
+def test_each_association_access_flag_holds_for_exactly_its_roles(cast, flag, allowed):
+    granted = {
+        role
+        for role in ROLES
+        if getattr(AssociationAccess(load_viewer(cast.user(role)), cast.association), flag)
+    }
+    assert granted == allowed
+
+
+@pytest.mark.parametrize(
+    ("flag", "allowed"),
+    [
+        ("may_follow", {"vrager", "care_worker", "corporation_staff"}),
+        ("may_read_access_log", {"vrager", "care_worker"}),
+        ("may_see_care_data", {"care_worker"}),
+    ],
+)
+def test_each_contract_access_flag_holds_for_exactly_its_standings(cast, flag, allowed):
+    contract = start_contract(cast)
+    granted = set()
+    for role in ROLES:
+        try:
+            contract_access = get_contract_for(load_viewer(cast.user(role)), contract.pk)
+        except Http404:
+            continue
+        if getattr(contract_access, flag):
+            granted.add(role)
+    assert granted == allowed

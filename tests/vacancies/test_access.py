@@ -42,6 +42,26 @@ def test_the_vacancy_access_flags_agree_with_the_helpers(cast, need, allowed):
     assert granted == allowed
 
 
+@pytest.mark.parametrize(
+    ("flag", "allowed"),
+    [
+        # The board follows the candidates; the selection committee opens their files.
+        ("may_see_candidates", {"board", "selection"}),
+        # Every member of the association reaches the rounds' ballot pages; staff do not.
+        ("may_reach_ballots", {"vrager", "drager", "board", "selection", "coordinator"}),
+        ("may_decide_nominations", {"corporation_staff"}),
+        ("may_see_nominations", {"board", "corporation_staff"}),
+    ],
+)
+def test_each_vacancy_page_flag_holds_for_exactly_its_roles(cast, flag, allowed):
+    granted = {
+        role
+        for role in ROLES
+        if getattr(VacancyAccess(load_viewer(cast.user(role)), cast.association), flag)
+    }
+    assert granted == allowed
+
+
 @pytest.mark.parametrize("need", ["view", "manage", "select", "board", "", AssociationNeed.MANAGE])
 def test_an_unknown_vacancy_need_raises(cast, vacancy, need):
     viewer = load_viewer(cast.board)
