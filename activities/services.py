@@ -111,15 +111,23 @@ def categories_ensure(*, association: Association) -> list[Category]:
     have = set(association.activity_categories.exclude(key="").values_list("key", flat=True))
     names = {n.lower() for n in association.activity_categories.values_list("name", flat=True)}
     created = []
-    for key, label in DEFAULT_CATEGORIES.items():
-        if key in have:
+    for category in default_categories(association):
+        if category.key in have:
             continue
-        with translation.override(None):  # stored in English; shown translated by its key
-            name = str(label)
-        if name.lower() in names:  # the association made its own category with this name
+        if category.name.lower() in names:  # the association made its own category with this name
             continue
-        created.append(Category.objects.create(association=association, key=key, name=name))
+        category.save(force_insert=True)
+        created.append(category)
     return created
+
+
+def default_categories(association: Association) -> list[Category]:
+    """The standard categories of an association, unsaved."""
+    with translation.override(None):  # stored in English; shown translated by its key
+        return [
+            Category(association=association, key=key, name=str(label))
+            for key, label in DEFAULT_CATEGORIES.items()
+        ]
 
 
 def _unique_name(association: Association, name: str, *, exclude: int | None = None) -> str:

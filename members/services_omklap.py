@@ -71,7 +71,8 @@ def moment_schedule(
     return schedule
 
 
-def _create_moments(contract: OmklapContract, *, after: dt.date) -> list[MonitoringMoment]:
+def contract_moments(contract: OmklapContract, *, after: dt.date) -> list[MonitoringMoment]:
+    """A contract's monitoring moments after ``after`` by its association's rules, unsaved."""
     association = contract.tenancy.unit.building.association
     schedule = moment_schedule(
         after=after,
@@ -79,9 +80,11 @@ def _create_moments(contract: OmklapContract, *, after: dt.date) -> list[Monitor
         interval_months=association.monitoring_interval_months,
         final_weeks=association.final_evaluation_weeks,
     )
-    return MonitoringMoment.objects.bulk_create(
-        MonitoringMoment(contract=contract, kind=kind, due_on=due) for kind, due in schedule
-    )
+    return [MonitoringMoment(contract=contract, kind=kind, due_on=due) for kind, due in schedule]
+
+
+def _create_moments(contract: OmklapContract, *, after: dt.date) -> list[MonitoringMoment]:
+    return MonitoringMoment.objects.bulk_create(contract_moments(contract, after=after))
 
 
 def _locked_contract(contract: OmklapContract) -> OmklapContract:

@@ -634,16 +634,9 @@ def ballot_cast(
         Ballot.objects.filter(round=voting_round, seal=seal).delete()
     else:
         VoteRecord.objects.create(round=voting_round, member=member)
-    key = ballots.new_ballot_key()
-    receipt = ballots.new_receipt()
-    size = ballots.padded_size(voting_round.method, candidate_ids)
-    Ballot.objects.create(
-        key=key,
-        round=voting_round,
-        seal=seal,
-        receipt=receipt,
-        sealed_choices=ballots.seal_choices(voting_round.pk, key, canonical, size=size),
-    )
+    ballot = ballot_sealed(voting_round, candidate_ids, canonical, seal=seal)
+    ballot.save(force_insert=True)
+    receipt = ballot.receipt
     if member.user_id:
         mail_on_commit(
             member.user,
@@ -658,6 +651,21 @@ def ballot_cast(
             only_if=lambda: _receipt_stands(round_id=voting_round.pk, seal=seal, receipt=receipt),
         )
     return receipt
+
+
+def ballot_sealed(
+    voting_round: VotingRound, candidate_ids: list[int], choices: dict, *, seal: str
+) -> Ballot:
+    """An unsaved ballot: a random key and receipt, the canonical choices padded and sealed."""
+    key = ballots.new_ballot_key()
+    size = ballots.padded_size(voting_round.method, candidate_ids)
+    return Ballot(
+        key=key,
+        round=voting_round,
+        seal=seal,
+        receipt=ballots.new_receipt(),
+        sealed_choices=ballots.seal_choices(voting_round.pk, key, choices, size=size),
+    )
 
 
 def _cast_under_way(seal: str, *, exclusive: bool) -> None:
@@ -765,6 +773,21 @@ def tally_record(voting_round: VotingRound, ballot_rows, *, turnout: int, recuse
     }
 
 
+# What closing a round writes on it (tally_store), for save(update_fields=...) and bulk_update.
+TALLY_FIELDS = ["tally", "digest", "outcome", "winner", "status", "closed_at"]
+
+
+def tally_store(voting_round: VotingRound, record: dict, *, closed_at: dt.datetime) -> None:
+    """Set a counted record on the round, closed, as verify_tally checks it (unsaved)."""
+    voting_round.tally = {k: v for k, v in record.items() if k != "ballots"}
+    voting_round.digest = tally.digest(record)
+    voting_round.outcome = record["outcome"]
+    elected = record["outcome"] == VotingRound.Outcome.ELECTED
+    voting_round.winner_id = record["result"]["winner"] if elected else None
+    voting_round.status = VotingRound.Status.CLOSED
+    voting_round.closed_at = closed_at
+
+
 @transaction.atomic
 def voting_round_close(*, round_id: int, now: dt.datetime | None = None) -> VotingRound:
     """Close a round at its end time: count, store the tally with its digest, nominate."""
@@ -797,15 +820,8 @@ def voting_round_close(*, round_id: int, now: dt.datetime | None = None) -> Voti
         row.seal = ballots.new_seal_placeholder()
     Ballot.objects.filter(round=voting_round).delete()
     Ballot.objects.bulk_create(rows)
-    stored = {k: v for k, v in record.items() if k != "ballots"}
-    voting_round.tally = stored
-    voting_round.digest = tally.digest(record)
-    voting_round.outcome = record["outcome"]
-    elected = record["outcome"] == VotingRound.Outcome.ELECTED
-    voting_round.winner_id = record["result"]["winner"] if elected else None
-    voting_round.status = VotingRound.Status.CLOSED
-    voting_round.closed_at = now
-    voting_round.save(update_fields=["tally", "digest", "outcome", "winner", "status", "closed_at"])
+    tally_store(voting_round, record, closed_at=now)
+    voting_round.save(update_fields=TALLY_FIELDS)
     vacancy = voting_round.vacancy
     audit_record(
         actor=None,

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from activities.models import Activity, Frequency
-from coop.management.commands.seed_demo import DEMO_ACTIVITIES
+from coop.demo.activities import DEMO_ACTIVITIES
 
 pytestmark = pytest.mark.django_db
 

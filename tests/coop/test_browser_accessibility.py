@@ -24,7 +24,7 @@ from django.core.management import call_command
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
-from coop.management.commands.seed_demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, LOGINS
+from coop.demo.logins import DEMO_PASSWORD, DEMO_TOTP_SECRET, LOGINS
 from coop.models import HomePage
 from tests.conftest import browser_login
 from tests.members.test_accounts import code_for

@@ -13,14 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from wagtail.models import Page, PageLogEntry, Revision, Site
 
-from coop.management.commands.seed_demo import (
-    BENCH_CORPORATION,
-    BENCH_MEMBER_LOGIN,
-    BENCH_STAFF_LOGIN,
-    DEMO_PASSWORD,
-    DEMO_TOTP_SECRET,
-    LOGINS,
-)
+from coop.bench.data import BENCH_CORPORATION, BENCH_MEMBER_LOGIN, BENCH_STAFF_LOGIN
+from coop.demo.logins import DEMO_PASSWORD, DEMO_TOTP_SECRET, LOGINS
 from coop.models import (
     Association,
     AuditEntry,

@@ -7,7 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from coop.management.commands.seed_demo import BENCH_CARE, BENCH_CARE_LOGIN, LOGINS
+from coop.bench.data import BENCH_CARE, BENCH_CARE_LOGIN
+from coop.demo.logins import LOGINS
 from coop.models import AuditEntry, Organisation, User
 from members.access import load_viewer
 from members.models import (

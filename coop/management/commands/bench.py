@@ -39,7 +39,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.crypto import get_random_string
 
-from coop.management.commands.seed_demo import (
+from coop.bench.data import (
     BENCH_CARE,
     BENCH_CARE_LOGIN,
     BENCH_CORPORATION,

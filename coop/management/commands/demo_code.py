@@ -11,7 +11,7 @@ from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from coop.management.commands.seed_demo import DEMO_DOMAIN, is_demo_email
+from coop.demo.logins import DEMO_DOMAIN, is_demo_email
 
 
 class Command(BaseCommand):
