@@ -250,6 +250,18 @@ def get_invitation_for(viewer: Viewer, pk: int) -> Invitation:
     return invitation
 
 
+def get_member_for(viewer: Viewer, pk: int) -> Member:
+    """A member's register entry is managed by the board of their association."""
+    member = Member.objects.select_related("association").filter(pk=pk).first()
+    if (
+        member is None
+        or member.association_id != viewer.association_id
+        or not viewer.may_manage_own_association
+    ):
+        raise Http404
+    return member
+
+
 # --------------------------------------------------------------------------------------------
 # Omklap contracts: who sees what (DESIGN 2.2, QUALITY 5).
 

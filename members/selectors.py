@@ -232,6 +232,11 @@ def unit_outlook(unit: Unit, *, on: dt.date | None = None) -> UnitOutlook:
     )
 
 
+def members_without_account(association: Association):
+    """Active members who have not accepted an invitation yet: they cannot vote online."""
+    return Member.objects.active().filter(association=association, user__isnull=True)
+
+
 def current_home(member: Member, *, on: dt.date | None = None) -> Tenancy | None:
     """The member's current tenancy with its unit and building, if any."""
     return (

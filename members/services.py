@@ -385,11 +385,16 @@ def invitation_send(*, actor: User, member: Member, language: str | None = None)
             code="account_email_taken",
             field="email",
         )
-    if member.invitations.pending().exists():
+    pending = member.invitations.pending().first()
+    if pending is not None and not pending.is_expired:
         raise DomainError(
             _("This member already has an open invitation; resend or revoke it instead."),
             code="invitation_open",
         )
+    if pending is not None:
+        # An expired link cannot be used any more: it is withdrawn for the new one.
+        pending.revoked_at = timezone.now()
+        pending.save(update_fields=["revoked_at"])
     invitation = Invitation(
         association=member.association, member=member, email=member.email, invited_by=actor
     )
@@ -401,6 +406,7 @@ def invitation_send(*, actor: User, member: Member, language: str | None = None)
         action="invitation.sent",
         target=invitation,
         association=member.association,
+        data={"replaces": pending.pk} if pending is not None else None,
     )
     return invitation
 

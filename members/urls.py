@@ -11,6 +11,7 @@ urlpatterns = [
         views.association_members,
         name="association_members",
     ),
+    path("members/<id:pk>/invite/", views.member_invite, name="member_invite"),
     path("invitations/<id:pk>/resend/", views.invitation_resend, name="invitation_resend"),
     path("invitations/<id:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from members.access import (
     AssociationNeed,
     get_association_for,
     get_invitation_for,
+    get_member_for,
     get_organisation_for,
     viewer_for,
 )
@@ -64,7 +65,7 @@ def association_members(request, slug: str):
     form = InviteMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_invite(
+            invitation = services.member_invite(
                 actor=request.user,
                 association=association,
                 language=request.LANGUAGE_CODE,
@@ -73,17 +74,26 @@ def association_members(request, slug: str):
         except DomainError as error:
             form_error(form, error)
         else:
+            if invitation.member.name != form.cleaned_data["name"]:
+                text = _(
+                    "%(name)s was already registered with this address; the invitation was "
+                    "sent to %(email)s."
+                )
+            else:
+                text = _("%(name)s is registered and an invitation was sent to %(email)s.")
             messages.success(
-                request,
-                _("%(name)s is registered and an invitation was sent to %(email)s.")
-                % {"name": form.cleaned_data["name"], "email": form.cleaned_data["email"]},
+                request, text % {"name": invitation.member.name, "email": invitation.email}
             )
             return redirect("portal:association_members", slug=association.slug)
     today = timezone.localdate()
+    open_invitation = Invitation.objects.pending().filter(
+        member=OuterRef("pk"), expires_at__gt=timezone.now()
+    )
     members = (
         Member.objects.active()
         .filter(association=association)
         .with_group_on(today)
+        .annotate(invited=Exists(open_invitation))
         .prefetch_related(
             Prefetch(
                 "roles",
@@ -111,6 +121,27 @@ def association_members(request, slug: str):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@require_POST
+@portal_view
+def member_invite(request, pk: int):
+    """The board invites a registered member without an account (again, after a revoke)."""
+    viewer = viewer_for(request)
+    member = get_member_for(viewer, pk)
+    try:
+        invitation = services.invitation_send(
+            actor=request.user, member=member, language=request.LANGUAGE_CODE
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("An invitation was sent to %(name)s at %(email)s.")
+            % {"name": member.name, "email": invitation.email},
+        )
+    return redirect("portal:association_members", slug=member.association.slug)
 
 
 @require_POST

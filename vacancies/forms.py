@@ -7,12 +7,14 @@ import re
 from collections.abc import Sequence
 
 from django import forms
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from coop.models import Association, Unit
 from coop.widgets import DateInput
-from members.models import MixGroup
+from members.models import MixGroup, Tenancy
 from vacancies.models import Candidate, Route, VotingRound
 
 # The browser's datetime-local input sends local time (Europe/Amsterdam) without a zone.
@@ -39,7 +41,17 @@ def _within_years(value, *, years: int = 2):
 
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
-        return f"{obj.building.name} {obj.number} ({obj.get_kind_display()})"
+        label = f"{obj.building.name} {obj.number} ({obj.get_kind_display()})"
+        tenant = getattr(obj, "tenant_name", None)
+        if tenant is None:
+            return label
+        if obj.tenancy_ends_on is None:
+            return _("%(unit)s: let to %(name)s, no end date") % {"unit": label, "name": tenant}
+        return _("%(unit)s: let to %(name)s until %(end)s") % {
+            "unit": label,
+            "name": tenant,
+            "end": date_format(obj.tenancy_ends_on),
+        }
 
 
 class VacancyReportForm(forms.Form):
@@ -57,9 +69,18 @@ class VacancyReportForm(forms.Form):
 
     def __init__(self, *args, association: Association, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(
-            building__association=association
-        ).select_related("building")
+        # Each unit with its current (or next) tenant and the tenancy's end, in the same query:
+        # a vacancy can only be reported from the day the tenancy ends.
+        let = Tenancy.objects.filter(unit=OuterRef("pk")).exclude(ends_on__lte=timezone.localdate())
+        let = let.order_by("starts_on")
+        self.fields["unit"].queryset = (
+            Unit.objects.filter(building__association=association)
+            .select_related("building")
+            .annotate(
+                tenant_name=Subquery(let.values("member__name")[:1]),
+                tenancy_ends_on=Subquery(let.values("ends_on")[:1]),
+            )
+        )
 
     def clean_available_from(self) -> dt.date:
         return _within_years(self.cleaned_data["available_from"])
@@ -161,9 +182,24 @@ class CandidateNoteForm(forms.Form):
     )
 
 
+# The group a new resident of a unit usually joins: the unit's kind says it.
+GROUP_FOR_UNIT_KIND = {
+    Unit.Kind.REGULAR: MixGroup.REGULAR,
+    Unit.Kind.DRAGER: MixGroup.DRAGER,
+    Unit.Kind.OMKLAP: MixGroup.VRAGER,
+}
+
+
 class NominationConfirmForm(forms.Form):
     group = forms.ChoiceField(label=_("Group of the new resident"), choices=MixGroup.choices)
     starts_on = forms.DateField(label=_("Tenancy starts on"), widget=DateInput())
+
+    def __init__(self, *args, unit: Unit, available_from: dt.date, **kwargs) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"group": GROUP_FOR_UNIT_KIND.get(unit.kind), "starts_on": available_from},
+        )
+        super().__init__(*args, **kwargs)
 
     def clean_starts_on(self) -> dt.date:
         return _within_years(self.cleaned_data["starts_on"])

@@ -11,9 +11,10 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists
+from django.db.models import Exists, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from coop.cleaning import clean_email, clean_name, clean_text
@@ -72,7 +73,7 @@ def _role_holders(association, role: Role, on: dt.date):
     """The association's members who hold ``role`` on a day (each with their account)."""
     return Member.objects.filter(
         pk__in=AssociationRole.objects.current(on)
-        .filter(role=Role.BOARD, member__association=association)
+        .filter(role=role, member__association=association)
         .values("member_id")
     ).select_related("user")
 
@@ -132,6 +133,25 @@ def vacancy_report(
         raise DomainError(
             _("This unit already has an open vacancy."), code="vacancy_already_open", field="unit"
         )
+    # The same overlap rule as tenancy_start: otherwise the whole co-optation runs and the
+    # corporation cannot confirm the nominee. A tenancy that ends by then is fine.
+    let = (
+        unit.tenancies.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=available_from))
+        .select_related("member")
+        .order_by("-starts_on")
+        .first()
+    )
+    if let is not None:
+        if let.ends_on is None:
+            message = _(
+                "%(name)s rents this unit and no end of the tenancy is recorded. Record the end "
+                "of the tenancy (the move-out) first."
+            ) % {"name": let.member.name}
+        else:
+            message = _(
+                "%(name)s rents this unit until %(end)s; the unit is available from that day."
+            ) % {"name": let.member.name, "end": date_format(let.ends_on)}
+        raise DomainError(message, code="unit_let_on_date", field="available_from")
     vacancy = Vacancy.objects.create(
         association_id=unit.building.association_id,
         unit=unit,
@@ -147,6 +167,16 @@ def vacancy_report(
         association=vacancy.association,
         data={"unit": unit.pk, "route": route, "available_from": available_from.isoformat()},
     )
+    if route == Route.COOPTATION:
+        # The selection committee writes the profile next: tell them there is work.
+        mail_on_commit(
+            *_role_holders(vacancy.association, Role.SELECTION, today),
+            template="vacancies/email/vacancy_reported",
+            context={
+                "vacancy": vacancy,
+                "url": absolute_url(reverse("vacancies:vacancy_detail", args=[vacancy.pk])),
+            },
+        )
     return vacancy
 
 
@@ -500,7 +530,8 @@ def voting_round_schedule(
 
 @transaction.atomic
 def voting_round_open(*, round_id: int, now: dt.datetime | None = None) -> VotingRound:
-    """Open a scheduled round: the electorate is the association's members at this moment."""
+    """Open a scheduled round: the electorate is the association's members with an account at
+    this moment (only they can vote online); the others are counted and named in the audit."""
     now = now or timezone.now()
     voting_round = _locked_round(VotingRound(pk=round_id))
     if voting_round.status != VotingRound.Status.SCHEDULED:
@@ -508,9 +539,9 @@ def voting_round_open(*, round_id: int, now: dt.datetime | None = None) -> Votin
     if now < voting_round.starts_at:
         raise DomainError(_("This round opens later."), code="round_not_open")
     association = voting_round.vacancy.association
-    electorate = list(
-        Member.objects.active().filter(association=association).select_related("user")
-    )
+    members = Member.objects.active().filter(association=association)
+    electorate = list(members.filter(user__isnull=False).select_related("user"))
+    without_account = members.filter(user__isnull=True).count()
     Elector.objects.bulk_create(Elector(round=voting_round, member=m) for m in electorate)
     voting_round.status = VotingRound.Status.OPEN
     voting_round.opened_at = now
@@ -521,7 +552,7 @@ def voting_round_open(*, round_id: int, now: dt.datetime | None = None) -> Votin
         action="round.opened",
         target=voting_round,
         association=association,
-        data={"electorate": len(electorate)},
+        data={"electorate": len(electorate), "without_account": without_account},
     )
     context = {
         "round": voting_round,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coop.exceptions import DomainError
 from coop.http import form_error, portal_view
 from members.access import viewer_for
-from members.selectors import unit_outlook
+from members.selectors import members_without_account, unit_outlook
 from vacancies import access, services
 from vacancies.forms import (
     BallotForm,
@@ -254,6 +254,7 @@ def round_new(request, pk: int):
             "shortlist": vacancy.candidates.filter(status=Candidate.Status.SHORTLISTED).order_by(
                 "applied_at", "pk"
             ),
+            "without_account": members_without_account(vacancy.association).count(),
         },
         status=_status(request),
     )
@@ -363,6 +364,10 @@ def _ballot_page(request, voting_round: VotingRound, *, form=None, error="", sta
     }
     if closed:
         context.update(_result(voting_round, candidates))
+    else:
+        context["without_account"] = members_without_account(
+            voting_round.vacancy.association
+        ).count()
     return render(request, "vacancies/round_detail.html", context, status=status)
 
 
@@ -482,7 +487,8 @@ def nomination_detail(request, pk: int):
         raise Http404
     confirm_form = NominationConfirmForm(
         request.POST if action == "confirm" else None,
-        initial={"starts_on": nomination.vacancy.available_from},
+        unit=nomination.vacancy.unit,
+        available_from=nomination.vacancy.available_from,
     )
     refuse_form = NominationRefuseForm(request.POST if action == "refuse" else None)
     form = confirm_form if action == "confirm" else refuse_form

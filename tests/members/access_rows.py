@@ -35,8 +35,25 @@ def _invitation(cast: Cast):
     )
 
 
+def _without_account(cast: Cast, association=None):
+    """A registered resident who has no account yet (and no invitation)."""
+    return member_register(
+        actor=None,
+        association=association or cast.association,
+        name="Zonder Account",
+        email="zonder@example.org",
+        group="regular",
+        joined_on=timezone.localdate(),
+    )
+
+
 ROWS: dict[str, Row] = {
     "portal:dashboard": Row(lambda c: reverse("portal:dashboard"), only(ROLES[1:])),
+    "portal:member_invite": Row(
+        lambda c: reverse("portal:member_invite", args=[_without_account(c).pk]),
+        only(("board",), status_ok=REDIRECT),
+        method="post",
+    ),
     "portal:association_detail": Row(
         lambda c: reverse("portal:association_detail", args=[c.association.slug]),
         only(("vrager", "drager", "board", "selection", "coordinator", "corporation_staff")),
@@ -91,6 +108,13 @@ OBJECT_ROWS: dict[str, Row] = {
         lambda c: reverse("portal:association_detail", args=["does-not-exist"]),
         only(()),
     ),
+    "another association's member to invite": Row(
+        lambda c: reverse(
+            "portal:member_invite", args=[_without_account(c, c.other_association).pk]
+        ),
+        only(("outsider",), status_ok=REDIRECT),
+        method="post",
+    ),
 }
 
 WRONG_METHOD: dict[str, WrongMethod] = {
@@ -103,6 +127,9 @@ WRONG_METHOD: dict[str, WrongMethod] = {
     ),
     "portal:invitation_resend": WrongMethod(
         "get", lambda c: reverse("portal:invitation_resend", args=[_invitation(c).pk])
+    ),
+    "portal:member_invite": WrongMethod(
+        "get", lambda c: reverse("portal:member_invite", args=[_without_account(c).pk])
     ),
     "portal:invitation_revoke": WrongMethod(
         "delete", lambda c: reverse("portal:invitation_revoke", args=[_invitation(c).pk])

@@ -19,6 +19,14 @@ CANDIDATES = (
 )
 
 
+def empty_unit(cast, number: str = "8", kind: str = Unit.Kind.REGULAR) -> Unit:
+    """A unit of the cast's building that nobody rents, so a vacancy can be reported for it."""
+    unit, _ = Unit.objects.get_or_create(
+        building=cast.building, number=number, defaults={"kind": kind, "rent": Decimal("690.00")}
+    )
+    return unit
+
+
 def make_vacancy(cast, *, unit=None, candidates=CANDIDATES, shortlist=True) -> Vacancy:
     """A co-optation vacancy of an empty regular unit, with candidates, shortlisted, final."""
     now = timezone.now()

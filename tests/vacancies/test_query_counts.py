@@ -113,9 +113,10 @@ def test_the_ballot_page_has_a_flat_query_count(cast, client_for, voting_round):
         _add_electors(cast, voting_round, n)
 
     # session, user, viewer (membership with roles, staff links), the round with the
-    # viewer's standing (elector, voted, recused), the candidates on the ballot
-    queries = assert_flat_query_count(lambda: client.get(url), grow, queries=6)
-    assert queries == 6
+    # viewer's standing (elector, voted, recused), the candidates on the ballot, how many
+    # members have no account yet (they cannot vote online)
+    queries = assert_flat_query_count(lambda: client.get(url), grow, queries=7)
+    assert queries == 7
 
 
 def test_the_closed_round_page_has_a_flat_query_count(cast, client_for, voting_round):

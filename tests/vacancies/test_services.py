@@ -10,10 +10,10 @@ import time_machine
 from django.utils import timezone
 
 from coop.exceptions import DomainError
-from coop.models import AuditEntry, Unit
+from coop.models import AuditEntry
 from members.models import Member, MixGroupPeriod, Tenancy
 from members.services import member_register
-from tests.vacancies.conftest import candidates_of, make_vacancy, open_round
+from tests.vacancies.conftest import candidates_of, empty_unit, make_vacancy, open_round
 from vacancies import services
 from vacancies.models import (
     Ballot,
@@ -86,7 +86,7 @@ def test_a_unit_has_one_open_vacancy_at_a_time(cast, vacancy):
 
 
 def test_an_omklap_unit_is_never_filled_by_co_optation(cast):
-    omklap = cast.units[0]
+    omklap = cast.units[1]  # the empty omklap unit
     with pytest.raises(DomainError) as refusal:
         services.vacancy_report(
             actor=cast.board,
@@ -150,7 +150,7 @@ def test_a_vacancy_report_refuses_an_unknown_route_and_an_old_date(cast):
 )
 def test_applications_need_a_closing_date_in_the_near_future(cast, closes_in, code):
     vacancy = services.vacancy_report(
-        actor=cast.board, unit=cast.units[3], available_from=timezone.localdate()
+        actor=cast.board, unit=empty_unit(cast), available_from=timezone.localdate()
     )
     now = timezone.now()
     with pytest.raises(DomainError) as refusal:
@@ -703,9 +703,7 @@ def test_withdrawing_a_vacancy_is_audited_and_refused_during_a_vote(cast, vacanc
     assert raised.value.code == "vacancy_in_decision"
     assert Vacancy.objects.get(pk=vacancy.pk).status == Vacancy.Status.VOTING
     other = services.vacancy_report(
-        actor=cast.board,
-        unit=Unit.objects.get(building=cast.building, number="3"),
-        available_from=timezone.localdate(),
+        actor=cast.board, unit=empty_unit(cast), available_from=timezone.localdate()
     )
     services.vacancy_withdraw(actor=cast.board, vacancy=other, reason="Sloop.")
     assert AuditEntry.objects.get(action="vacancy.withdrawn").data["reason"] == "Sloop."

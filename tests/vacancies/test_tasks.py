@@ -14,6 +14,7 @@ from coop.exceptions import DomainError
 from coop.mail import render_email
 from members.models import Member
 from members.services import member_register
+from tests.conftest import make_user
 from tests.vacancies.conftest import candidates_of
 from vacancies import services, tasks
 from vacancies.models import Elector, VotingRound
@@ -31,8 +32,8 @@ def _to(mailoutbox, template: str, voting_round: VotingRound) -> list[str]:
     return sorted(address for m in mailoutbox if m.subject == subject for address in m.to)
 
 
-def _newcomer(cast, name: str, email: str) -> Member:
-    return member_register(
+def _newcomer(cast, name: str, email: str, *, account: bool = True) -> Member:
+    member = member_register(
         actor=cast.board,
         association=cast.association,
         name=name,
@@ -40,6 +41,9 @@ def _newcomer(cast, name: str, email: str) -> Member:
         group="regular",
         joined_on=timezone.localdate(),
     )
+    if account:  # as if the invitation was accepted
+        Member.objects.filter(pk=member.pk).update(user=make_user(email))
+    return member
 
 
 @pytest.fixture
@@ -78,6 +82,7 @@ def test_the_tick_opens_a_round_at_its_start_with_the_members_of_that_moment(
 ):
     assert scheduled.status == VotingRound.Status.SCHEDULED
     early = _newcomer(cast, "Eva Vroeg", "eva@example.net")
+    offline = _newcomer(cast, "Otto Offline", "otto@example.net", account=False)
     assert (
         _tick(scheduled.starts_at - dt.timedelta(minutes=1), django_capture_on_commit_callbacks)[
             "opened"
@@ -90,14 +95,19 @@ def test_the_tick_opens_a_round_at_its_start_with_the_members_of_that_moment(
     opened = VotingRound.objects.get(pk=scheduled.pk)
     assert opened.status == VotingRound.Status.OPEN
     assert opened.opened_at == scheduled.starts_at
-    active = set(
-        Member.objects.active().filter(association=cast.association).values_list("pk", flat=True)
+    with_account = set(
+        Member.objects.active()
+        .filter(association=cast.association, user__isnull=False)
+        .values_list("pk", flat=True)
     )
     electors = set(Elector.objects.filter(round=opened).values_list("member_id", flat=True))
-    assert electors == active and early.pk in electors
+    assert electors == with_account and early.pk in electors
     assert cast.outsider_member.pk not in electors
-    assert opened.electorate_size == len(active)
+    # Without an account nobody can vote online: not in the electorate, no "vote now" e-mail.
+    assert offline.pk not in electors
+    assert opened.electorate_size == len(with_account)
     assert "eva@example.net" in _to(mailoutbox, "round_opened", opened)
+    assert "otto@example.net" not in _to(mailoutbox, "round_opened", opened)
     # Joining after the opening gives no vote in this round.
     late = _newcomer(cast, "Lars Laat", "lars@example.net")
     assert not Elector.objects.filter(round=opened, member=late).exists()

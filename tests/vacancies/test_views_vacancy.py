@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from coop.models import AuditEntry
 from members.models import Member
-from tests.vacancies.conftest import candidates_of, make_vacancy, open_round
+from tests.vacancies.conftest import candidates_of, empty_unit, make_vacancy, open_round
 from vacancies import services
 from vacancies.models import Candidate, Nomination, Route, Vacancy, VotingRound
 
@@ -49,11 +49,11 @@ def test_the_board_reports_a_vacancy_with_the_default_route(cast, client_for):
     url = reverse("vacancies:vacancy_report", args=[cast.association.slug])
     assert client.get(url).status_code == 200
     available = (timezone.localdate() + dt.timedelta(days=20)).isoformat()
-    response = client.post(url, {"unit": cast.units[0].pk, "available_from": available})
+    response = client.post(url, {"unit": cast.units[1].pk, "available_from": available})
     vacancy = Vacancy.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("vacancies:vacancy_detail", args=[vacancy.pk])
-    assert vacancy.route == Route.CARE_NOMINATION  # unit 1 is an omklap unit
+    assert vacancy.route == Route.CARE_NOMINATION  # unit 2 is an empty omklap unit
     assert AuditEntry.objects.filter(action="vacancy.reported").exists()
 
 
@@ -123,7 +123,7 @@ def test_the_vacancy_page_shows_no_count_before_close(cast, client_for, vacancy)
 def test_a_corporation_allocation_shows_an_explanation_instead_of_the_procedure(cast, client_for):
     vacancy = services.vacancy_report(
         actor=cast.board,
-        unit=cast.units[4],
+        unit=empty_unit(cast),
         available_from=timezone.localdate(),
         route=Route.CORPORATION,
     )
@@ -138,7 +138,7 @@ def test_a_corporation_allocation_shows_an_explanation_instead_of_the_procedure(
 
 def test_the_committee_writes_the_profile_and_opens_applications(cast, client_for):
     vacancy = services.vacancy_report(
-        actor=cast.board, unit=cast.units[3], available_from=timezone.localdate()
+        actor=cast.board, unit=empty_unit(cast), available_from=timezone.localdate()
     )
     client = _en(client_for("selection"))
     url = reverse("vacancies:vacancy_profile", args=[vacancy.pk])
