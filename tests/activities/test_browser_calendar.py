@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from activities.models import Activity, SignUp
 from tests.activities.conftest import next_weekday
@@ -38,15 +39,15 @@ def test_a_coordinator_plans_a_weekly_activity_and_members_sign_up(cast, categor
     browser_login(page, cast.drager.email)
     page.goto(occurrence_url)
     page.get_by_role("button", name="Aanmelden").click()
-    assert page.get_by_text("Je bent aangemeld.").first.is_visible()
+    expect(page.get_by_text("Je bent aangemeld.").first).to_be_visible()
     page.goto(f"{page.base_url}/portal/calendar/mine/")
-    assert page.get_by_role("link", name="Koffieochtend").is_visible()
+    expect(page.get_by_role("link", name="Koffieochtend")).to_be_visible()
 
     page.context.clear_cookies()
     browser_login(page, cast.vrager.email)
     page.goto(occurrence_url)
     page.get_by_role("button", name="Op de wachtlijst").click()
-    assert page.get_by_text("je staat op de wachtlijst").first.is_visible()
+    expect(page.get_by_text("je staat op de wachtlijst").first).to_be_visible()
     assert sorted(SignUp.objects.values_list("member__name", "status")) == [
         (cast.drager_member.name, "confirmed"),
         (cast.vrager_member.name, "waiting"),

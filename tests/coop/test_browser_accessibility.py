@@ -21,6 +21,7 @@ from axe_playwright_python.base import AXE_SCRIPT
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from playwright.sync_api import expect
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
@@ -158,7 +159,8 @@ def log_in(page, role: str, findings: Findings) -> None:
 
     page.context.clear_cookies()
     browser_login(page, login.email, DEMO_PASSWORD, second_factor if login.second_factor else None)
-    assert page.locator("[role=status] li").count() >= 1, "no message after logging in"
+    # A message after logging in.
+    expect(page.locator("[role=status] li").first).to_be_attached()
     audit(page, f"{role} {page.url[len(page.base_url) :]} (just logged in)", findings)
 
 

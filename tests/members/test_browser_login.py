@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import browser_login
 
@@ -14,10 +15,9 @@ pytestmark = [
 
 def test_a_member_logs_in_and_sees_their_dashboard(cast, live_page):
     browser_login(live_page, cast.drager.email)
-    assert live_page.locator("h1").first.is_visible()
-    assert "Kapelgebouw" in live_page.content()
+    expect(live_page.locator("h1").first).to_be_visible()
+    expect(live_page.locator("main")).to_contain_text("Kapelgebouw")
     # The language switch keeps working in the browser: English on request.
     live_page.select_option("#language-select", "en")
     live_page.get_by_role("button", name="Wijzigen").click()
-    live_page.wait_for_load_state()
-    assert live_page.locator("html").get_attribute("lang") == "en"
+    expect(live_page.locator("html")).to_have_attribute("lang", "en")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from members.models import CareDataAccess, MonitoringMoment
 from tests.conftest import browser_login
@@ -36,8 +37,8 @@ def test_a_care_worker_records_a_monitoring_moment(cast, live_page):
     page.get_by_role("button", name="Moment opslaan").click()
 
     page.wait_for_url(f"{page.base_url}/portal/contracts/{contract.pk}/")
-    assert page.get_by_text("Het monitoringsmoment is vastgelegd.").is_visible()
-    assert page.get_by_text("Kookt weer zelf; wil graag vrijwilligerswerk.").is_visible()
+    expect(page.get_by_text("Het monitoringsmoment is vastgelegd.")).to_be_visible()
+    expect(page.get_by_text("Kookt weer zelf; wil graag vrijwilligerswerk.")).to_be_visible()
     moment.refresh_from_db()
     assert moment.held_on == moment.due_on and moment.outcome == "on_track"
     assert moment.rent_paid == "good" and moment.living_independently == "attention"

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.conftest import browser_login
 from tests.vacancies.conftest import candidates_of, make_vacancy, open_round
@@ -30,6 +31,7 @@ def test_a_member_votes_and_finds_their_receipt_among_the_counted(cast, live_pag
     assert fenna.email not in live_page.content()
     live_page.check(f"#id_c{fenna.pk}_0")  # yes
     live_page.locator("form.ballot button[type=submit]").click()
+    expect(live_page.locator("#receipt-code")).to_be_visible()
     receipt = live_page.locator("#receipt-code").inner_text().strip()
     assert Ballot.objects.get(round=voting_round).receipt == receipt
 
@@ -42,6 +44,5 @@ def test_a_member_votes_and_finds_their_receipt_among_the_counted(cast, live_pag
     services.voting_round_close(round_id=voting_round.pk, now=now)
 
     live_page.reload()
-    counted = live_page.locator("ul.receipts").inner_text()
-    assert receipt in counted
-    assert fenna.name in live_page.locator("p.outcome").inner_text()
+    expect(live_page.locator("ul.receipts")).to_contain_text(receipt)
+    expect(live_page.locator("p.outcome")).to_contain_text(fenna.name)
