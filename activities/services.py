@@ -31,7 +31,7 @@ from coop.cleaning import clean_text
 from coop.exceptions import DomainError
 from coop.http import absolute_url
 from coop.mail import mail_on_commit
-from coop.models import Association, User
+from coop.models import Association, AuditAction, User
 from coop.services import audit_record
 from members.models import Member, hash_token
 
@@ -152,7 +152,7 @@ def category_add(*, actor: User, association: Association, name: str) -> Categor
     """Add a category to the association's list."""
     name = _unique_name(association, name)
     category = Category.objects.create(association=association, name=name)
-    audit_record(actor=actor, action="category.added", target=category, association=association)
+    audit_record(actor=actor, action=AuditAction.CATEGORY_ADDED, target=category)
     return category
 
 
@@ -166,7 +166,7 @@ def category_rename(*, actor: User, category: Category, name: str) -> Category:
     category.name = name
     category.key = ""
     category.save(update_fields=["name", "key"])
-    audit_record(actor=actor, action="category.renamed", target=category, association=association)
+    audit_record(actor=actor, action=AuditAction.CATEGORY_RENAMED, target=category)
     return category
 
 
@@ -307,7 +307,7 @@ def activity_plan(*, actor: User, association: Association, data: ActivityData) 
     activity = _create(
         actor=actor, association=association, data=data, status=Activity.Status.PLANNED
     )
-    audit_record(actor=actor, action="activity.planned", target=activity, association=association)
+    audit_record(actor=actor, action=AuditAction.ACTIVITY_PLANNED, target=activity)
     return activity
 
 
@@ -324,7 +324,9 @@ def activity_propose(*, actor: User, member: Member, data: ActivityData) -> Acti
         proposer=member,
     )
     audit_record(
-        actor=actor, action="activity.proposed", target=activity, association=member.association
+        actor=actor,
+        action=AuditAction.ACTIVITY_PROPOSED,
+        target=activity,
     )
     return activity
 
@@ -355,9 +357,8 @@ def activity_approve(*, actor: User, activity: Activity) -> Activity:
     _sync_occurrences(activity, now=timezone.now())
     audit_record(
         actor=actor,
-        action="activity.approved",
+        action=AuditAction.ACTIVITY_APPROVED,
         target=activity,
-        association=activity.association,
     )
     return activity
 
@@ -385,7 +386,9 @@ def activity_update(*, actor: User, activity: Activity, data: ActivityData) -> A
         ):
             _fill_places(occurrence)
     audit_record(
-        actor=actor, action="activity.updated", target=activity, association=activity.association
+        actor=actor,
+        action=AuditAction.ACTIVITY_UPDATED,
+        target=activity,
     )
     return activity
 
@@ -414,9 +417,8 @@ def activity_cancel(*, actor: User, activity: Activity, reason: str = "") -> Act
         _mail_about(member, occurrence, "occurrence_cancelled")
     audit_record(
         actor=actor,
-        action="activity.cancelled",
+        action=AuditAction.ACTIVITY_CANCELLED,
         target=activity,
-        association=activity.association,
         data={"reason": reason, "occurrences": len(coming)},
     )
     return activity
@@ -534,9 +536,8 @@ def occurrence_cancel(*, actor: User, occurrence: Occurrence, reason: str = "") 
         _mail_about(member, occurrence, "occurrence_cancelled")
     audit_record(
         actor=actor,
-        action="occurrence.cancelled",
+        action=AuditAction.OCCURRENCE_CANCELLED,
         target=occurrence,
-        association=occurrence.activity.association,
         data={"reason": reason},
     )
     return occurrence
@@ -570,9 +571,8 @@ def occurrence_move(
         _mail_about(member, occurrence, "occurrence_moved", previous=timezone.localtime(previous))
     audit_record(
         actor=actor,
-        action="occurrence.moved",
+        action=AuditAction.OCCURRENCE_MOVED,
         target=occurrence,
-        association=occurrence.activity.association,
         data={"from": previous.isoformat(), "to": starts_at.isoformat()},
     )
     return occurrence
@@ -868,9 +868,12 @@ def _decide(log: ContributionLog, actor: User, status: str, reason: str = "") ->
     log.save(update_fields=["status", "reason", "decided_by", "decided_at"])
     audit_record(
         actor=actor,
-        action=f"contribution.{status}",
+        action=(
+            AuditAction.CONTRIBUTION_CONFIRMED
+            if status == ContributionLog.Status.CONFIRMED
+            else AuditAction.CONTRIBUTION_REJECTED
+        ),
         target=log,
-        association=log.member.association,
         data={"reason": reason} if reason else None,
     )
     return log

@@ -18,7 +18,7 @@ from coop.cleaning import clean_text as _clean_text
 from coop.exceptions import DomainError
 from coop.http import absolute_url
 from coop.mail import send_email_on_commit
-from coop.models import Association, Organisation, StaffLink, Unit, User
+from coop.models import Association, AuditAction, Organisation, StaffLink, Unit, User
 from coop.services import audit_record
 from members.models import (
     AssociationRole,
@@ -105,9 +105,8 @@ def member_register(
     MixGroupPeriod.objects.create(member=member, group=group, starts_on=joined_on)
     audit_record(
         actor=actor,
-        action="member.registered",
+        action=AuditAction.MEMBER_REGISTERED,
         target=member,
-        association=association,
         data={"group": group, "joined_on": joined_on.isoformat()},
     )
     return member
@@ -154,9 +153,8 @@ def member_set_group(
         period = MixGroupPeriod.objects.create(member=member, group=group, starts_on=starts_on)
     audit_record(
         actor=actor,
-        action="member.group_changed",
+        action=AuditAction.MEMBER_GROUP_CHANGED,
         target=member,
-        association=member.association,
         data={"group": group, "starts_on": starts_on.isoformat()},
     )
     return period
@@ -192,9 +190,8 @@ def member_leave(*, actor: User | None, member: Member, left_on: dt.date) -> Mem
     member.invitations.pending().update(revoked_at=timezone.now())
     audit_record(
         actor=actor,
-        action="member.left",
+        action=AuditAction.MEMBER_LEFT,
         target=member,
-        association=member.association,
         data={"left_on": left_on.isoformat()},
     )
     return member
@@ -240,9 +237,8 @@ def tenancy_start(
         ) from None
     audit_record(
         actor=actor,
-        action="tenancy.started",
+        action=AuditAction.TENANCY_STARTED,
         target=tenancy,
-        association=member.association,
         data={"unit": unit.pk, "kind": kind, "starts_on": starts_on.isoformat()},
     )
     return tenancy
@@ -276,9 +272,8 @@ def tenancy_end(*, actor: User | None, tenancy: Tenancy, ends_on: dt.date) -> Te
     )
     audit_record(
         actor=actor,
-        action="tenancy.ended",
+        action=AuditAction.TENANCY_ENDED,
         target=tenancy,
-        association=tenancy.member.association,
         data={"ends_on": ends_on.isoformat()},
     )
     return tenancy
@@ -313,9 +308,8 @@ def role_assign(
     assigned = AssociationRole.objects.create(member=member, role=role, starts_on=starts_on)
     audit_record(
         actor=actor,
-        action="role.assigned",
+        action=AuditAction.ROLE_ASSIGNED,
         target=member,
-        association=member.association,
         data={"role": role, "starts_on": starts_on.isoformat()},
     )
     return assigned
@@ -333,9 +327,8 @@ def role_end(*, actor: User | None, assignment: AssociationRole, ends_on: dt.dat
     )
     audit_record(
         actor=actor,
-        action="role.ended",
+        action=AuditAction.ROLE_ENDED,
         target=assignment.member,
-        association=assignment.member.association,
         data={"role": assignment.role, "ends_on": ends_on.isoformat()},
     )
 
@@ -403,9 +396,8 @@ def invitation_send(*, actor: User, member: Member, language: str | None = None)
     _send_invitation(invitation, token, language or settings.LANGUAGE_CODE)
     audit_record(
         actor=actor,
-        action="invitation.sent",
+        action=AuditAction.INVITATION_SENT,
         target=invitation,
-        association=member.association,
         data={"replaces": pending.pk} if pending is not None else None,
     )
     return invitation
@@ -437,9 +429,8 @@ def invitation_resend(
     _send_invitation(invitation, token, language or settings.LANGUAGE_CODE)
     audit_record(
         actor=actor,
-        action="invitation.resent",
+        action=AuditAction.INVITATION_RESENT,
         target=invitation,
-        association=invitation.association,
     )
     return invitation
 
@@ -452,9 +443,8 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     invitation.save(update_fields=["revoked_at"])
     audit_record(
         actor=actor,
-        action="invitation.revoked",
+        action=AuditAction.INVITATION_REVOKED,
         target=invitation,
-        association=invitation.association,
     )
     return invitation
 
@@ -510,9 +500,8 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Member:
     invitation.save(update_fields=["accepted_at"])
     audit_record(
         actor=user,
-        action="invitation.accepted",
+        action=AuditAction.INVITATION_ACCEPTED,
         target=invitation,
-        association=invitation.association,
     )
     return member
 
@@ -531,7 +520,7 @@ def staff_link_add(
     link = StaffLink.objects.create(organisation=organisation, user=user, starts_on=starts_on)
     audit_record(
         actor=actor,
-        action="staff.linked",
+        action=AuditAction.STAFF_LINKED,
         target=link,
         data={"organisation": organisation.pk, "starts_on": starts_on.isoformat()},
     )
@@ -570,9 +559,8 @@ def care_assign(
     )
     audit_record(
         actor=actor,
-        action="care.assigned",
+        action=AuditAction.CARE_ASSIGNED,
         target=assignment,
-        association=member.association,
         data={"organisation": link.organisation_id, "starts_on": starts_on.isoformat()},
     )
     return assignment

@@ -21,7 +21,7 @@ from coop.cleaning import clean_text as _clean_text
 from coop.exceptions import DomainError
 from coop.http import absolute_url
 from coop.mail import mail_on_commit
-from coop.models import Organisation, StaffLink, User
+from coop.models import AuditAction, Organisation, StaffLink, User
 from coop.services import audit_record
 from members.models import (
     ASSESSMENT_DOMAINS,
@@ -95,14 +95,10 @@ def _locked_contract(contract: OmklapContract) -> OmklapContract:
     )
 
 
-def _audit(*, actor: User | None, action: str, contract: OmklapContract, data: dict) -> None:
-    audit_record(
-        actor=actor,
-        action=action,
-        target=contract,
-        association=contract.tenancy.unit.building.association,
-        data=data,
-    )
+def _audit(
+    *, actor: User | None, action: AuditAction, contract: OmklapContract, data: dict
+) -> None:
+    audit_record(actor=actor, action=action, target=contract, data=data)
 
 
 def _running(contract: OmklapContract) -> None:
@@ -249,7 +245,7 @@ def omklap_contract_start(
     _create_moments(contract, after=starts_on)
     _audit(
         actor=actor,
-        action="omklap.contract_started",
+        action=AuditAction.OMKLAP_CONTRACT_STARTED,
         contract=contract,
         data={
             "tenancy": tenancy.pk,
@@ -281,7 +277,7 @@ def omklap_moment_add(
     )
     _audit(
         actor=actor,
-        action="omklap.moment_added",
+        action=AuditAction.OMKLAP_MOMENT_ADDED,
         contract=contract,
         data={"due_on": due_on.isoformat()},
     )
@@ -374,7 +370,7 @@ def omklap_moment_record(
     )
     _audit(
         actor=actor,
-        action="omklap.moment_recorded",
+        action=AuditAction.OMKLAP_MOMENT_RECORDED,
         contract=contract,
         data={"moment": moment.pk, "outcome": outcome, "card": card},
     )
@@ -468,7 +464,7 @@ def omklap_decision_propose(
     decision.moments.set(linked)
     _audit(
         actor=actor,
-        action="omklap.decision_proposed",
+        action=AuditAction.OMKLAP_DECISION_PROPOSED,
         contract=contract,
         data={"decision": decision.pk, "kind": kind, "side": side},
     )
@@ -506,7 +502,7 @@ def omklap_decision_sign(*, actor: User, side: str, decision: OmklapDecision) ->
     decision.save()
     _audit(
         actor=actor,
-        action="omklap.decision_signed",
+        action=AuditAction.OMKLAP_DECISION_SIGNED,
         contract=contract,
         data={"decision": decision.pk, "side": side, "status": decision.status},
     )
@@ -567,7 +563,7 @@ def omklap_decision_withdraw(
     decision.save(update_fields=["status", "withdrawn_by", "withdrawn_at", "withdrawal_reason"])
     _audit(
         actor=actor,
-        action="omklap.decision_withdrawn",
+        action=AuditAction.OMKLAP_DECISION_WITHDRAWN,
         contract=contract,
         data={"decision": decision.pk, "side": side},
     )
@@ -696,7 +692,7 @@ def care_data_purge(*, today: dt.date | None = None) -> int:
         )
         _audit(
             actor=None,
-            action="omklap.care_data_erased",
+            action=AuditAction.OMKLAP_CARE_DATA_ERASED,
             contract=contract,
             data={"closed_on": contract.closed_on.isoformat()},
         )

@@ -21,7 +21,7 @@ from coop.cleaning import clean_email, clean_name, clean_text
 from coop.exceptions import DomainError
 from coop.http import absolute_url
 from coop.mail import mail_on_commit, send_email_on_commit
-from coop.models import StaffLink, Unit, User
+from coop.models import AuditAction, StaffLink, Unit, User
 from coop.services import audit_record
 from members.models import AssociationRole, Member, MixGroup, Role, Tenancy
 from members.services import member_register, tenancy_start
@@ -162,9 +162,8 @@ def vacancy_report(
     )
     audit_record(
         actor=actor,
-        action="vacancy.reported",
+        action=AuditAction.VACANCY_REPORTED,
         target=vacancy,
-        association=vacancy.association,
         data={"unit": unit.pk, "route": route, "available_from": available_from.isoformat()},
     )
     if route == Route.COOPTATION:
@@ -222,9 +221,8 @@ def vacancy_open_applications(
     vacancy.save(update_fields=["profile", "applications_close_at", "volunteer_priority", "status"])
     audit_record(
         actor=actor,
-        action="vacancy.opened" if first else "vacancy.profile_changed",
+        action=AuditAction.VACANCY_OPENED if first else AuditAction.VACANCY_PROFILE_CHANGED,
         target=vacancy,
-        association=vacancy.association,
         data={"closes_at": closes_at.isoformat(), "volunteer_priority": volunteer_priority},
     )
     return vacancy
@@ -247,9 +245,8 @@ def vacancy_withdraw(*, actor: User, vacancy: Vacancy, reason: str) -> Vacancy:
     vacancy.save(update_fields=["status", "closed_on"])
     audit_record(
         actor=actor,
-        action="vacancy.withdrawn",
+        action=AuditAction.VACANCY_WITHDRAWN,
         target=vacancy,
-        association=vacancy.association,
         data={"reason": reason},
     )
     return vacancy
@@ -358,6 +355,10 @@ def candidate_apply(
 # -- shortlist ---------------------------------------------------------------------------------
 
 
+def _candidate_repr(candidate: Candidate) -> str:
+    return f"candidate #{candidate.pk}"
+
+
 def _locked_candidate(candidate: Candidate) -> Candidate:
     return Candidate.objects.select_for_update(of=("self",)).get(pk=candidate.pk)
 
@@ -379,6 +380,14 @@ def candidate_shortlist(
     )
     candidate.decision_reason = "" if shortlisted else reason
     candidate.save(update_fields=["status", "decision_reason"])
+    # Named by number only: the log is never changed, and a candidate's data is erased later.
+    audit_record(
+        actor=actor,
+        action=AuditAction.CANDIDATE_SHORTLIST_DECIDED,
+        target=candidate,
+        target_repr=_candidate_repr(candidate),
+        data={"shortlisted": shortlisted},
+    )
     return candidate
 
 
@@ -392,6 +401,12 @@ def candidate_note(*, actor: User, candidate: Candidate, notes: str) -> Candidat
         notes, field="notes", max_length=4000, required=False, multiline=True
     )
     candidate.save(update_fields=["interview_notes"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CANDIDATE_NOTES_CHANGED,
+        target=candidate,
+        target_repr=_candidate_repr(candidate),
+    )
     return candidate
 
 
@@ -425,9 +440,8 @@ def shortlist_finalise(*, actor: User, vacancy: Vacancy, now: dt.datetime | None
     vacancy.save(update_fields=["status"])
     audit_record(
         actor=actor,
-        action="vacancy.shortlist_final",
+        action=AuditAction.VACANCY_SHORTLIST_FINAL,
         target=vacancy,
-        association=vacancy.association,
         data={"shortlisted": [c.pk for c in shortlisted], "not_shortlisted": len(rejected)},
     )
     return vacancy
@@ -510,9 +524,8 @@ def voting_round_schedule(
     vacancy.save(update_fields=["status"])
     audit_record(
         actor=actor,
-        action="round.scheduled",
+        action=AuditAction.ROUND_SCHEDULED,
         target=voting_round,
-        association=vacancy.association,
         data={
             "method": method,
             "quorum_percent": quorum_percent,
@@ -549,9 +562,8 @@ def voting_round_open(*, round_id: int, now: dt.datetime | None = None) -> Votin
     voting_round.save(update_fields=["status", "opened_at", "electorate_size"])
     audit_record(
         actor=None,
-        action="round.opened",
+        action=AuditAction.ROUND_OPENED,
         target=voting_round,
-        association=association,
         data={"electorate": len(electorate), "without_account": without_account},
     )
     context = {
@@ -597,9 +609,8 @@ def recusal_declare(
         ) from None
     audit_record(
         actor=member.user,
-        action="round.recusal",
+        action=AuditAction.ROUND_RECUSAL,
         target=voting_round,
-        association=voting_round.vacancy.association,
         data={"member": member.pk},
     )
     return recusal
@@ -856,9 +867,8 @@ def voting_round_close(*, round_id: int, now: dt.datetime | None = None) -> Voti
     vacancy = voting_round.vacancy
     audit_record(
         actor=None,
-        action="round.closed",
+        action=AuditAction.ROUND_CLOSED,
         target=voting_round,
-        association=vacancy.association,
         data={"outcome": record["outcome"], "turnout": turnout, "digest": voting_round.digest},
     )
     if voting_round.winner_id:
@@ -927,9 +937,8 @@ def _nominate(vacancy: Vacancy, voting_round: VotingRound, candidate_id: int, *,
     Vacancy.objects.filter(pk=vacancy.pk).update(**fields)
     audit_record(
         actor=None,
-        action="vacancy.nominated",
+        action=AuditAction.VACANCY_NOMINATED,
         target=nomination,
-        association=vacancy.association,
         data={"candidate": candidate_id, "round": voting_round.pk},
     )
     mail_on_commit(
@@ -1009,9 +1018,8 @@ def nomination_confirm(
     others.update(rejection_sent_at=now)
     audit_record(
         actor=actor,
-        action="vacancy.let",
+        action=AuditAction.VACANCY_LET,
         target=nomination,
-        association=vacancy.association,
         data={
             "member": member.pk,
             "group": group,
@@ -1048,9 +1056,8 @@ def nomination_refuse(*, actor: User, nomination: Nomination, reason: str) -> No
     vacancy.save(update_fields=["status"])
     audit_record(
         actor=actor,
-        action="nomination.refused",
+        action=AuditAction.NOMINATION_REFUSED,
         target=nomination,
-        association=vacancy.association,
         data={"candidate": nomination.candidate_id, "reason": reason},
     )
     mail_on_commit(
@@ -1091,9 +1098,8 @@ def nomination_next(*, actor: User, vacancy: Vacancy) -> Nomination:
     nomination = _nominate(vacancy, last, candidate.pk, now=timezone.now())
     audit_record(
         actor=actor,
-        action="nomination.next",
+        action=AuditAction.NOMINATION_NEXT,
         target=nomination,
-        association=vacancy.association,
         data={"candidate": candidate.pk},
     )
     return nomination
@@ -1129,9 +1135,8 @@ def candidates_purge(*, now: dt.datetime | None = None) -> int:
         )
         audit_record(
             actor=None,
-            action="vacancy.candidates_erased",
+            action=AuditAction.VACANCY_CANDIDATES_ERASED,
             target=vacancy,
-            association=vacancy.association,
             data={"count": erased, "cutoff": cutoff.isoformat()},
         )
         total += erased

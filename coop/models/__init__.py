@@ -1,4 +1,10 @@
-from coop.models.audit import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet, AuditEntry
+from coop.models.audit import (
+    AppendOnlyError,
+    AppendOnlyModel,
+    AppendOnlyQuerySet,
+    AuditAction,
+    AuditEntry,
+)
 from coop.models.core import Association, Building, Organisation, StaffLink, Unit, User
 from coop.models.pages import ContentPage, HomePage, NewsIndexPage, NewsPage
 from coop.models.periods import PeriodQuerySet
@@ -8,6 +14,7 @@ __all__ = [
     "AppendOnlyModel",
     "AppendOnlyQuerySet",
     "Association",
+    "AuditAction",
     "AuditEntry",
     "Building",
     "ContentPage",

@@ -36,6 +36,77 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted.")
 
 
+class AuditAction(models.TextChoices):
+    """What an audit entry records, one value per kind of action: ``<entity>.<event>``."""
+
+    ASSOCIATION_CREATED = "association.created", _("association set up")
+    MEMBER_REGISTERED = "member.registered", _("member registered")
+    MEMBER_GROUP_CHANGED = "member.group_changed", _("group in the mix changed")
+    MEMBER_LEFT = "member.left", _("member left")
+    TENANCY_STARTED = "tenancy.started", _("tenancy started")
+    TENANCY_ENDED = "tenancy.ended", _("tenancy ended")
+    ROLE_ASSIGNED = "role.assigned", _("role assigned")
+    ROLE_ENDED = "role.ended", _("role ended")
+    INVITATION_SENT = "invitation.sent", _("invitation sent")
+    INVITATION_RESENT = "invitation.resent", _("invitation sent again")
+    INVITATION_REVOKED = "invitation.revoked", _("invitation revoked")
+    INVITATION_ACCEPTED = "invitation.accepted", _("invitation accepted")
+    STAFF_LINKED = "staff.linked", _("staff member linked to an organisation")
+    STAFF_INVITED = "staff.invited", _("staff member invited")
+    STAFF_LINK_ENDED = "staff.link_ended", _("staff member's access ended")
+    BUILDING_CREATED = "building.created", _("building added")
+    UNIT_CREATED = "unit.created", _("unit added")
+    CARE_ASSIGNED = "care.assigned", _("care worker assigned")
+    OMKLAP_CONTRACT_STARTED = "omklap.contract_started", _("omklap contract started")
+    OMKLAP_MOMENT_ADDED = "omklap.moment_added", _("monitoring moment added")
+    OMKLAP_MOMENT_RECORDED = "omklap.moment_recorded", _("monitoring moment recorded")
+    OMKLAP_DECISION_PROPOSED = "omklap.decision_proposed", _("conversion decision proposed")
+    OMKLAP_DECISION_SIGNED = "omklap.decision_signed", _("conversion decision signed")
+    OMKLAP_DECISION_WITHDRAWN = "omklap.decision_withdrawn", _("conversion decision withdrawn")
+    OMKLAP_CARE_DATA_ERASED = "omklap.care_data_erased", _("care data erased")
+    VACANCY_REPORTED = "vacancy.reported", _("vacancy reported")
+    VACANCY_OPENED = "vacancy.opened", _("applications opened")
+    VACANCY_PROFILE_CHANGED = "vacancy.profile_changed", _("vacancy profile changed")
+    VACANCY_WITHDRAWN = "vacancy.withdrawn", _("vacancy withdrawn")
+    CANDIDATE_SHORTLIST_DECIDED = (
+        "candidate.shortlist_decided",
+        _("shortlist decision on a candidate"),
+    )
+    CANDIDATE_NOTES_CHANGED = "candidate.notes_changed", _("interview notes changed")
+    VACANCY_SHORTLIST_FINAL = "vacancy.shortlist_final", _("shortlist made final")
+    ROUND_SCHEDULED = "round.scheduled", _("voting round scheduled")
+    ROUND_OPENED = "round.opened", _("voting round opened")
+    ROUND_RECUSAL = "round.recusal", _("member stepped out of a vote")
+    ROUND_CLOSED = "round.closed", _("voting round closed")
+    VACANCY_NOMINATED = "vacancy.nominated", _("candidate nominated")
+    VACANCY_LET = "vacancy.let", _("nomination confirmed, unit let")
+    NOMINATION_REFUSED = "nomination.refused", _("nomination refused")
+    NOMINATION_NEXT = "nomination.next", _("next candidate nominated")
+    VACANCY_CANDIDATES_ERASED = "vacancy.candidates_erased", _("candidates' data erased")
+    CATEGORY_ADDED = "category.added", _("category added")
+    CATEGORY_RENAMED = "category.renamed", _("category renamed")
+    ACTIVITY_PLANNED = "activity.planned", _("activity planned")
+    ACTIVITY_PROPOSED = "activity.proposed", _("activity proposed")
+    ACTIVITY_APPROVED = "activity.approved", _("activity approved")
+    ACTIVITY_UPDATED = "activity.updated", _("activity changed")
+    ACTIVITY_CANCELLED = "activity.cancelled", _("activity cancelled")
+    OCCURRENCE_CANCELLED = "occurrence.cancelled", _("date of an activity cancelled")
+    OCCURRENCE_MOVED = "occurrence.moved", _("date of an activity moved")
+    CONTRIBUTION_CONFIRMED = "contribution.confirmed", _("hours confirmed")
+    CONTRIBUTION_REJECTED = "contribution.rejected", _("hours rejected")
+    COMPLIANCE_AGREEMENT_CREATED = "compliance.agreement_created", _("agreement created")
+    COMPLIANCE_VERSION_DRAFTED = "compliance.version_drafted", _("agreement version drafted")
+    COMPLIANCE_COMMITMENT_ADDED = "compliance.commitment_added", _("commitment added")
+    COMPLIANCE_COMMITMENT_REMOVED = "compliance.commitment_removed", _("commitment removed")
+    COMPLIANCE_VERSION_SIGNED = "compliance.version_signed", _("agreement version signed")
+    COMPLIANCE_FOLLOW_UP_RECORDED = "compliance.follow_up_recorded", _("follow-up recorded")
+    COMPLIANCE_FOLLOW_UP_RESOLVED = "compliance.follow_up_resolved", _("follow-up resolved")
+    COMPLIANCE_HOURS_EXEMPTION_RECORDED = (
+        "compliance.hours_exemption_recorded",
+        _("exemption from hours recorded"),
+    )
+
+
 class AuditEntry(AppendOnlyModel):
     """One governance action: who did what to which object, and when."""
 
@@ -49,7 +120,9 @@ class AuditEntry(AppendOnlyModel):
         verbose_name=_("actor"),
         help_text=_("Empty when the system itself acted (a scheduled task)."),
     )
-    action = models.CharField(_("action"), max_length=64, db_index=True)
+    action = models.CharField(
+        _("action"), max_length=64, db_index=True, choices=AuditAction.choices
+    )
     association = models.ForeignKey(
         "coop.Association",
         on_delete=models.PROTECT,

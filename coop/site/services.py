@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from activities.services import categories_ensure
 from coop.cleaning import clean_text
 from coop.exceptions import DomainError
-from coop.models import Association, Organisation, User
+from coop.models import Association, AuditAction, Organisation, User
 from coop.services import audit_record
 
 
@@ -40,9 +40,8 @@ def association_create(
     categories = categories_ensure(association=association)
     audit_record(
         actor=actor,
-        action="association.created",
+        action=AuditAction.ASSOCIATION_CREATED,
         target=association,
-        association=association,
         data={"categories": len(categories)},
     )
     return association

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from coop.models import AuditEntry
+from coop.models import AuditAction, AuditEntry, StaffLink
 from coop.models.audit import AppendOnlyError
 from coop.services import audit_record
+from members.models import Tenancy
 
 pytestmark = pytest.mark.django_db
 
@@ -16,9 +17,8 @@ pytestmark = pytest.mark.django_db
 def entry(cast) -> AuditEntry:
     return audit_record(
         actor=cast.board,
-        action="member.registered",
+        action=AuditAction.MEMBER_REGISTERED,
         target=cast.vrager_member,
-        association=cast.association,
         data={"group": "vrager"},
     )
 
@@ -40,11 +40,13 @@ def test_it_records_who_did_what_to_which_object(cast, entry):
 
 
 def test_an_entry_without_actor_records_a_system_action(cast):
-    entry = audit_record(actor=None, action="retention.purged", target=cast.association)
+    entry = audit_record(
+        actor=None, action=AuditAction.VACANCY_CANDIDATES_ERASED, target=cast.association
+    )
 
     entry.refresh_from_db()
     assert entry.actor is None
-    assert entry.association is None
+    assert entry.association == cast.association
     assert entry.target_type == "coop.association"
     assert entry.target_id == str(cast.association.pk)
     assert entry.data == {}
@@ -53,7 +55,9 @@ def test_an_entry_without_actor_records_a_system_action(cast):
 def test_an_anonymous_actor_records_a_system_action(cast):
     from django.contrib.auth.models import AnonymousUser
 
-    entry = audit_record(actor=AnonymousUser(), action="task.ran", target=cast.association)
+    entry = audit_record(
+        actor=AnonymousUser(), action=AuditAction.ROUND_OPENED, target=cast.association
+    )
 
     entry.refresh_from_db()
     assert entry.actor is None
@@ -62,7 +66,7 @@ def test_an_anonymous_actor_records_a_system_action(cast):
 def test_a_long_object_name_is_cut_to_fit(cast):
     cast.vrager_member.name = "V" * 300
 
-    entry = audit_record(actor=None, action="member.renamed", target=cast.vrager_member)
+    entry = audit_record(actor=None, action=AuditAction.MEMBER_LEFT, target=cast.vrager_member)
 
     entry.refresh_from_db()
     assert entry.target_repr == "V" * 200
@@ -164,9 +168,44 @@ def test_the_database_still_accepts_new_entries_after_a_refusal(cast, entry):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM coop_auditentry WHERE id = %s", [entry.pk])
 
-    second = audit_record(actor=cast.board, action="member.left", target=cast.vrager_member)
+    second = audit_record(
+        actor=cast.board, action=AuditAction.MEMBER_LEFT, target=cast.vrager_member
+    )
 
     assert list(AuditEntry.objects.order_by("id").values_list("pk", flat=True))[-2:] == [
         entry.pk,
         second.pk,
     ]
+
+
+def test_an_action_outside_the_vocabulary_is_refused_and_nothing_is_written(cast):
+    before = AuditEntry.objects.count()
+
+    with pytest.raises(ValueError, match=r"member\.renamed"):
+        audit_record(actor=None, action="member.renamed", target=cast.vrager_member)
+
+    assert AuditEntry.objects.count() == before
+
+
+def test_the_association_comes_from_the_target_through_its_relations(cast):
+    tenancy = Tenancy.objects.get(member=cast.vrager_member)  # nothing related loaded
+
+    entry = audit_record(actor=None, action=AuditAction.TENANCY_ENDED, target=tenancy)
+
+    assert entry.association_id == cast.association.pk
+
+
+def test_an_explicit_association_is_kept_only_for_a_target_without_one(cast):
+    link = StaffLink.objects.filter(user=cast.corporation_staff).first()
+
+    entry = audit_record(
+        actor=None, action=AuditAction.STAFF_LINKED, target=link, association=cast.association
+    )
+    assert entry.association == cast.association
+    with pytest.raises(ValueError, match="another association"):
+        audit_record(
+            actor=None,
+            action=AuditAction.MEMBER_LEFT,
+            target=cast.vrager_member,
+            association=cast.other_association,
+        )

@@ -189,6 +189,50 @@ def test_leaving_a_candidate_off_the_shortlist_needs_a_reason(cast):
     assert (candidate.status, candidate.decision_reason) == (Candidate.Status.APPLIED, "")
 
 
+def test_shortlist_decisions_and_interview_notes_are_audited_without_the_candidates_name(cast):
+    vacancy = make_vacancy(cast, shortlist=False)
+    fenna, joost, _amira = vacancy.candidates.order_by("applied_at")
+
+    services.candidate_shortlist(actor=cast.selection, candidate=fenna, shortlisted=True)
+    services.candidate_shortlist(
+        actor=cast.selection,
+        candidate=joost,
+        shortlisted=False,
+        reason="Past niet bij het profiel.",
+    )
+    services.candidate_note(actor=cast.selection, candidate=fenna, notes="Goed gesprek.")
+
+    entries = AuditEntry.objects.filter(target_type="vacancies.candidate").order_by("pk")
+    assert [
+        (e.action, e.actor, e.association, e.target_id, e.target_repr, e.data) for e in entries
+    ] == [
+        (
+            "candidate.shortlist_decided",
+            cast.selection,
+            cast.association,
+            str(fenna.pk),
+            f"candidate #{fenna.pk}",
+            {"shortlisted": True},
+        ),
+        (
+            "candidate.shortlist_decided",
+            cast.selection,
+            cast.association,
+            str(joost.pk),
+            f"candidate #{joost.pk}",
+            {"shortlisted": False},
+        ),
+        (
+            "candidate.notes_changed",
+            cast.selection,
+            cast.association,
+            str(fenna.pk),
+            f"candidate #{fenna.pk}",
+            {},
+        ),
+    ]
+
+
 def test_the_shortlist_is_final_only_after_the_closing_date_and_every_decision(cast):
     vacancy = make_vacancy(cast, shortlist=False)
     fenna, joost, amira = vacancy.candidates.order_by("applied_at")
