@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from tests.conftest import ROLES, Cast
 
-OK, REDIRECT, NOT_FOUND, NOT_ALLOWED = 200, 302, 404, 405
+OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
 
 
 @dataclass
@@ -45,3 +45,12 @@ def only(allowed: tuple[str, ...], status_ok: int = OK) -> dict[str, int]:
         role: REDIRECT if role == "anonymous" else (status_ok if role in allowed else NOT_FOUND)
         for role in ROLES
     }
+
+
+def refused(row: Row) -> list[str]:
+    """The roles a GET row refuses: 404 or 403, or anonymous sent to log in."""
+    return [
+        role
+        for role, status in row.roles.items()
+        if status in (NOT_FOUND, FORBIDDEN) or (role == "anonymous" and status == REDIRECT)
+    ]

@@ -9,10 +9,11 @@ import importlib
 import pkgutil
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 import tests
-from tests.access import NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row, everyone
+from tests.access import NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row, everyone, refused
 from tests.conftest import ROLES
 
 
@@ -134,3 +135,98 @@ def test_views_refuse_the_wrong_method(name, cast, client_for):
 def test_every_portal_view_has_a_wrong_method_test():
     names = {name for name in ROWS if ":" in name}
     assert names <= set(WRONG_METHOD), f"no wrong-method test: {names - set(WRONG_METHOD)}"
+
+
+# -- a POST is refused like a GET -----------------------------------------------------------
+
+_HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
+def _methods(view) -> set[str]:
+    """The methods ``require_http_methods`` (or ``require_GET``/``require_POST``) lets through
+    to ``view``; every method when it has none of them."""
+    while view is not None:
+        for cell in getattr(view, "__closure__", None) or ():
+            value = cell.cell_contents
+            if (
+                isinstance(value, list | tuple | set | frozenset)
+                and value
+                and all(isinstance(m, str) and m in _HTTP_METHODS for m in value)
+            ):
+                return set(value)
+        view = getattr(view, "__wrapped__", None)
+    return set(_HTTP_METHODS)
+
+
+def _views_by_name() -> dict[str, object]:
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                yield name, pattern.callback
+
+    return dict(walk(get_resolver().url_patterns))
+
+
+_VIEWS = _views_by_name()
+
+# Portal pages that show a form on GET and act on POST: each role the GET refuses tries a POST.
+# The rows for other objects are tried too (their URL names are only known once the cast
+# exists; a GET-only view among them must answer the POST with 405).
+GET_AND_POST_ROWS = {
+    name: row
+    for name, row in ROWS.items()
+    if row.method == "get" and name in _VIEWS and {"GET", "POST"} <= _methods(_VIEWS[name])
+}
+POST_TRIES = {
+    **GET_AND_POST_ROWS,
+    **{name: row for name, row in OBJECT_ROWS.items() if row.method == "get"},
+}
+# A POST a permitted role could act on: confirmed, and with the most common action.
+_POST = {"confirmed": "yes", "action": "confirm"}
+
+
+def _row_counts() -> dict[str, int]:
+    """How many rows each of the project's own tables holds, audit log included."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model.__module__.split(".")[0] in {"coop", "members", "vacancies", "activities"}
+    }
+
+
+def test_the_get_and_post_views_are_tried_with_a_post():
+    # The portal's form pages: the refused POSTs below cover each of them.
+    assert {
+        "portal:association_members",
+        "portal:decision_sign",
+        "vacancies:vacancy_withdraw",
+        "vacancies:nomination_detail",
+        "activities:activity_cancel",
+        "activities:occurrence_move",
+    } <= set(GET_AND_POST_ROWS)
+    assert all(refused(row) for row in POST_TRIES.values())
+
+
+@pytest.mark.parametrize("row_name", sorted(POST_TRIES))
+def test_a_refused_role_s_post_is_refused_like_its_get_and_changes_nothing(
+    row_name, cast, client_for, django_capture_on_commit_callbacks, mailoutbox
+):
+    row = POST_TRIES[row_name]
+    url = row.url(cast)
+    takes_post = "POST" in _methods(resolve(url).func)
+    before = _row_counts()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for role in refused(row):
+            response = client_for(role).post(url, _POST)
+            expected = row.roles[role] if takes_post else NOT_ALLOWED
+            assert response.status_code == expected, (
+                f"{role} POSTs to {row_name} ({url}): {response.status_code}, expected {expected}"
+            )
+            if role == "anonymous" and takes_post:
+                assert response["Location"].startswith("/accounts/login/")
+    assert _row_counts() == before
+    assert callbacks == []
+    assert mailoutbox == []
