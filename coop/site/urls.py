@@ -53,6 +53,8 @@ urlpatterns = [
     path("invitation/<str:token>/", member_views.invitation_accept, name="invitation_accept"),
     path("portal/", include((portal_urlpatterns, member_urls.app_name))),
     path("portal/", include("vacancies.urls")),
+    path("portal/", include("coop.site.setup.urls")),
+    path("portal/", include("coop.site.compliance.urls")),
     path("portal/", include("activities.urls")),
     path("ical/", include(activity_feeds)),
     path("calendar/", include(activity_public)),

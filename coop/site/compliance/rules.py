@@ -55,6 +55,12 @@ class Status(models.TextChoices):
 
 # Shapes as well as colours: the state reads without colour vision.
 ICONS = {Status.MET: "✓", Status.AT_RISK: "!", Status.BREACHED: "✗", Status.NO_DATA: "?"}
+UNIT_LABELS = {
+    "%": "%",
+    "days": gettext_lazy("days"),
+    "points": gettext_lazy("points"),
+    "activities": gettext_lazy("activities"),
+}
 # Worse first: the overview's order when sorted by state.
 SEVERITY = {Status.BREACHED: 0, Status.AT_RISK: 1, Status.MET: 2, Status.NO_DATA: 3}
 
@@ -102,6 +108,10 @@ class Result:
     @property
     def label(self) -> str:
         return str(Status(self.status).label)
+
+    @property
+    def unit_label(self) -> str:
+        return str(UNIT_LABELS.get(self.unit, ""))
 
 
 @dataclass(frozen=True)

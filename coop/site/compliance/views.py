@@ -1,0 +1,210 @@
+"""The corporation's overview of its associations' commitments, an association's compliance
+page, and the follow-up of a breach."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from coop.exceptions import DomainError
+from coop.http import portal_view
+from coop.site.compliance import selectors, services
+from coop.site.compliance.access import (
+    ComplianceNeed,
+    get_compliance_for,
+    get_follow_up_for,
+)
+from coop.site.compliance.charts import chart
+from coop.site.compliance.periods import Period
+from coop.site.compliance.rules import ICONS, SEVERITY, Status
+from members.access import get_corporation_for, viewer_for
+
+
+def _states() -> list[dict]:
+    return [
+        {"value": s.value, "label": s.label, "icon": ICONS[s]}
+        for s in sorted(Status, key=lambda s: SEVERITY[s])
+    ]
+
+
+@require_GET
+@portal_view
+def corporation_overview(request, slug: str):
+    """Every association against every commitment for the current period: the corporation's
+    landing page."""
+    viewer = viewer_for(request)
+    corporation = get_corporation_for(viewer, slug)
+    associations = list(corporation.associations.order_by("name"))
+    lines = selectors.corporation_overview(associations)
+    state = request.GET.get("state", "")
+    if state not in Status.values:
+        state = ""
+    counts = dict.fromkeys(Status.values, 0)
+    rows = []
+    for line in sorted(lines, key=lambda line: (line.worst, line.association.name)):
+        for judged in line.judged:
+            counts[judged.result.status] += 1
+            if not state or judged.result.status == state:
+                rows.append((line.association, judged))
+    context = {
+        "organisation": corporation,
+        "rows": rows,
+        "state": state,
+        "states": [{**s, "count": counts[s["value"]]} for s in _states()],
+        "without_agreement": [line.association for line in lines if not line.judged],
+        "as_of": timezone.now(),
+    }
+    return render(request, "compliance/corporation_overview.html", context)
+
+
+class FollowUpForm(forms.Form):
+    period = forms.DateField(widget=forms.HiddenInput)
+    explanation = forms.CharField(
+        label=gettext_lazy("Explanation"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    action = forms.CharField(
+        label=gettext_lazy("Action"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    due_on = forms.DateField(
+        label=gettext_lazy("Action due on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label=gettext_lazy("How it was resolved"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+@require_GET
+@portal_view
+def association_compliance(request, slug: str):
+    """Each commitment with its explanation, its evidence and its last periods."""
+    viewer = viewer_for(request)
+    access = get_compliance_for(viewer, slug)
+    association = access.association
+    judged_list = [
+        j
+        for j in selectors.association_compliance(association)
+        if access.sees_rule(j.commitment.rule)
+    ]
+    follow_ups = selectors.follow_ups_for(j.commitment for j in judged_list)
+    items = []
+    for judged in judged_list:
+        commitment = judged.commitment
+        names_shown = commitment.version.agreement.show_member_names
+        own_follow_ups = [
+            follow_ups[(commitment.key, p.start)]
+            for p, _r in judged.history
+            if (commitment.key, p.start) in follow_ups
+        ]
+        current_follow_up = follow_ups.get((commitment.key, judged.period.start))
+        form = None
+        if (
+            access.may_follow_up
+            and judged.result.status == Status.BREACHED
+            and current_follow_up is None
+        ):
+            form = FollowUpForm(
+                initial={
+                    "period": judged.period.start,
+                    "due_on": timezone.localdate() + dt.timedelta(days=30),
+                },
+                prefix=commitment.key,
+            )
+        items.append(
+            {
+                "judged": judged,
+                "commitment": commitment,
+                "evidence": access.shown_evidence(
+                    commitment.rule, judged.result.evidence, names_shown=names_shown
+                ),
+                "chart": chart(judged.history, judged.result.threshold),
+                "history": judged.history[::-1],
+                "follow_ups": own_follow_ups[::-1],
+                "form": form,
+            }
+        )
+    context = {
+        "association": association,
+        "access": access,
+        "items": items,
+        "resolve_form": ResolveForm() if access.may_resolve else None,
+        "as_of": timezone.now(),
+    }
+    return render(request, "compliance/association_compliance.html", context)
+
+
+@require_POST
+@portal_view
+def follow_up_record(request, slug: str, key: str):
+    """The board explains a breach of the current period and says what it will do."""
+    viewer = viewer_for(request)
+    access = get_compliance_for(viewer, slug, need=ComplianceNeed.FOLLOW_UP)
+    judged = next(
+        (
+            j
+            for j in selectors.association_compliance(access.association, history=1)
+            if j.commitment.key == key
+        ),
+        None,
+    )
+    if judged is None:
+        raise Http404
+    form = FollowUpForm(request.POST, prefix=key)
+    back = redirect("compliance:association_compliance", slug=access.association.slug)
+    if not form.is_valid():
+        messages.error(request, _("Give the explanation, the action and its due date."))
+        return back
+    period = Period.containing(
+        judged.commitment.period_kind,
+        form.cleaned_data["period"],
+        rolling_months=judged.commitment.rolling_months,
+    )
+    try:
+        services.follow_up_record(
+            actor=request.user,
+            commitment=judged.commitment,
+            period=period,
+            explanation=form.cleaned_data["explanation"],
+            action=form.cleaned_data["action"],
+            due_on=form.cleaned_data["due_on"],
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return back
+    messages.success(request, _("The explanation and the action are recorded."))
+    return back
+
+
+@require_POST
+@portal_view
+def follow_up_resolve(request, pk: int):
+    """The corporation marks the board's follow-up of a breach resolved."""
+    viewer = viewer_for(request)
+    follow_up, access = get_follow_up_for(viewer, pk, need=ComplianceNeed.RESOLVE)
+    form = ResolveForm(request.POST)
+    back = redirect("compliance:association_compliance", slug=access.association.slug)
+    if not form.is_valid():
+        messages.error(request, _("The text is too long."))
+        return back
+    try:
+        services.follow_up_resolve(
+            actor=request.user, follow_up=follow_up, resolution=form.cleaned_data["resolution"]
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return back
+    messages.success(request, _("The follow-up is marked resolved."))
+    return back
