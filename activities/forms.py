@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity, ContributionLog, Frequency, Visibility
 from activities.recurrence import exists, local_instant
 from activities.services import ActivityData
-from coop.fields import ModelMultipleIdChoiceField
+from coop.fields import ModelMultipleIdChoiceField, in_date_window
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -34,11 +34,7 @@ class WhenForm(forms.Form):
     end_time = forms.TimeField(label=_("End time"), widget=TIME)
 
     def clean_date(self) -> dt.date:
-        day = self.cleaned_data["date"]
-        today = timezone.localdate()
-        if not today - dt.timedelta(days=366) <= day <= today + dt.timedelta(days=2 * 366):
-            raise forms.ValidationError(_("Choose a date within two years from today."))
-        return day
+        return in_date_window(self.cleaned_data["date"], years_back=1)
 
     def clean(self):
         data = super().clean()

@@ -27,7 +27,7 @@ from activities.models import (
     Visibility,
 )
 from activities.recurrence import HORIZON, end_of, rule_of
-from coop.cleaning import clean_text
+from coop.cleaning import check_date_window, clean_text
 from coop.exceptions import DomainError
 from coop.http import absolute_url
 from coop.mail import mail_on_commit
@@ -35,8 +35,7 @@ from coop.models import Association, AuditAction, User
 from coop.services import audit_record
 from members.models import Member, hash_token
 
-# How far ahead an activity may be planned, and how long one occurrence may last.
-MAX_AHEAD = dt.timedelta(days=2 * 366)
+# How long one occurrence may last (how far ahead: the one date window, coop.cleaning).
 MAX_DURATION = dt.timedelta(hours=24)
 MAX_CAPACITY = 500
 MAX_WALK_INS = 500
@@ -219,10 +218,7 @@ def _check(association: Association, data: ActivityData, *, new: bool) -> dict:
     _check_span(starts_at, ends_at)
     if new and starts_at < now:
         raise DomainError(_("The start lies in the past."), code="start_in_past", field="starts_at")
-    if starts_at > now + MAX_AHEAD:
-        raise DomainError(
-            _("Plan at most two years ahead."), code="start_too_far_ahead", field="starts_at"
-        )
+    check_date_window(starts_at, field="starts_at", years_back=None)
     if data.capacity is not None and not 1 <= data.capacity <= MAX_CAPACITY:
         raise DomainError(
             _("The capacity must be between 1 and %(max)s.") % {"max": MAX_CAPACITY},
@@ -555,10 +551,7 @@ def occurrence_move(
     _check_span(starts_at, ends_at)
     if starts_at < now:
         raise DomainError(_("The start lies in the past."), code="start_in_past", field="starts_at")
-    if starts_at > now + MAX_AHEAD:
-        raise DomainError(
-            _("Plan at most two years ahead."), code="start_too_far_ahead", field="starts_at"
-        )
+    check_date_window(starts_at, field="starts_at", years_back=None)
     if starts_at == occurrence.starts_at and ends_at == occurrence.ends_at:
         raise DomainError(
             _("The new time is the same as the old one."), code="time_unchanged", field="starts_at"

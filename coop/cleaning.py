@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coop.exceptions import DomainError
 
+# A date further from today than this is a typing mistake (2052 for 2025), not a plan or history.
+DATE_WINDOW_YEARS = 2
+
+_PHONE = re.compile(r"[0-9 +()\-]{6,30}")
 _BLANK_LINES = re.compile(r"\n{3,}")
 # Control characters (C0 and C1) other than tab and newline have no place in what people write.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -80,3 +87,53 @@ def clean_email(value: str, *, field: str = "email", required: bool = False) -> 
                 _("Enter a valid e-mail address."), code="email_invalid", field=field
             ) from None
     return email
+
+
+def clean_phone(value: str, *, field: str = "phone") -> str:
+    """An optional phone number: digits, spaces, +, - and brackets, 6 to 30 of them."""
+    phone = clean_text(value, field=field, max_length=30, required=False)
+    if phone and not _PHONE.fullmatch(phone):
+        raise DomainError(
+            _("Enter a phone number with digits, spaces or + only."),
+            code="phone_invalid",
+            field=field,
+        )
+    return phone
+
+
+def check_date_window(
+    day: dt.date | dt.datetime,
+    *,
+    field: str,
+    years_back: int | None = DATE_WINDOW_YEARS,
+    years_ahead: int | None = DATE_WINDOW_YEARS,
+) -> None:
+    """Refuse a date (or a moment's local day) more than so many years from today.
+
+    ``None`` leaves that side open (the past of a contract, the future of nothing).
+    """
+    if isinstance(day, dt.datetime):
+        day = timezone.localdate(day)
+    today = timezone.localdate()
+    if years_back is not None and day < today - dt.timedelta(days=366 * years_back):
+        raise DomainError(
+            ngettext(
+                "Enter a date at most %(years)s year ago.",
+                "Enter a date at most %(years)s years ago.",
+                years_back,
+            )
+            % {"years": years_back},
+            code="date_too_far_back",
+            field=field,
+        )
+    if years_ahead is not None and day > today + dt.timedelta(days=366 * years_ahead):
+        raise DomainError(
+            ngettext(
+                "Enter a date at most %(years)s year ahead.",
+                "Enter a date at most %(years)s years ahead.",
+                years_ahead,
+            )
+            % {"years": years_ahead},
+            code="date_too_far_ahead",
+            field=field,
+        )

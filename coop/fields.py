@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from coop.cleaning import check_date_window, clean_phone
 from coop.converters import MAX_ID
+from coop.exceptions import DomainError
 
 
 class ModelMultipleIdChoiceField(forms.ModelMultipleChoiceField):
@@ -27,3 +30,26 @@ class ModelMultipleIdChoiceField(forms.ModelMultipleChoiceField):
                     params={"value": pk},
                 )
         return super()._check_values(value)
+
+
+class PhoneField(forms.CharField):
+    """An optional phone number, by the rule the services apply (``coop.cleaning.clean_phone``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Phone number (optional)"))
+        super().__init__(max_length=30, required=False, **kwargs)
+
+    def clean(self, value):
+        try:
+            return clean_phone(super().clean(value))
+        except DomainError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+
+def in_date_window(value, **window):
+    """A form's check of the one date window (``coop.cleaning.check_date_window``)."""
+    try:
+        check_date_window(value, field="", **window)
+    except DomainError as error:
+        raise forms.ValidationError(error.message, code=error.code) from None
+    return value

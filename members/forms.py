@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coop.fields import PhoneField
 from coop.widgets import DateInput
 from members.models import MixGroup
 
@@ -13,13 +14,7 @@ from members.models import MixGroup
 class InviteMemberForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, strip=True)
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
-    phone = forms.RegexField(
-        label=_("Phone number (optional)"),
-        max_length=30,
-        required=False,
-        regex=r"^[0-9 +()\-]{6,30}$",
-        error_messages={"invalid": _("Enter a phone number with digits, spaces or + only.")},
-    )
+    phone = PhoneField()
     group = forms.ChoiceField(
         label=_("Group in the mix"),
         choices=MixGroup.choices,

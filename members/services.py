@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coop.cleaning import check_date_window, clean_phone
 from coop.cleaning import clean_email as _clean_email
 from coop.cleaning import clean_name as _clean_name
-from coop.cleaning import clean_text as _clean_text
 from coop.exceptions import DomainError
 from coop.http import absolute_url
 from coop.mail import send_email_on_commit
@@ -59,12 +59,7 @@ def _not_before_joining(member: Member, day: dt.date, *, field: str) -> None:
 
 def _sane_joining_day(joined_on: dt.date) -> None:
     """A joining day before 1950 or more than a year ahead is a typing mistake."""
-    if joined_on > timezone.localdate() + dt.timedelta(days=366):
-        raise DomainError(
-            _("The date lies more than a year ahead."),
-            code="joined_too_far_ahead",
-            field="joined_on",
-        )
+    check_date_window(joined_on, field="joined_on", years_back=None, years_ahead=1)
     if joined_on.year < 1950:
         raise DomainError(_("Enter a date after 1950."), code="joined_too_early", field="joined_on")
 
@@ -88,7 +83,7 @@ def member_register(
         raise DomainError(_("Enter the member's full name."), code="name_too_short", field="name")
     _sane_joining_day(joined_on)
     email = _clean_email(email)
-    phone = _clean_text(phone, field="phone", max_length=30, required=False)
+    phone = clean_phone(phone)
     if email and association.members.active().filter(email__iexact=email).exists():
         raise DomainError(
             _("A member with this e-mail address already exists in this association."),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from coop.fields import in_date_window
 from coop.models import Association, Unit
 from coop.widgets import DateInput
 from members.models import MixGroup, Tenancy
@@ -28,15 +29,6 @@ def _local_datetime_field(label, **kwargs) -> forms.DateTimeField:
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
         **kwargs,
     )
-
-
-def _within_years(value, *, years: int = 2):
-    """Dates far away are typos: refuse them before they reach a service."""
-    today = timezone.localdate()
-    day = value.date() if isinstance(value, dt.datetime) else value
-    if abs((day - today).days) > 366 * years:
-        raise forms.ValidationError(_("Enter a date within %(years)s years.") % {"years": years})
-    return value
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -83,7 +75,7 @@ class VacancyReportForm(forms.Form):
         )
 
     def clean_available_from(self) -> dt.date:
-        return _within_years(self.cleaned_data["available_from"])
+        return in_date_window(self.cleaned_data["available_from"])
 
 
 class VacancyProfileForm(forms.Form):
@@ -101,7 +93,7 @@ class VacancyProfileForm(forms.Form):
     )
 
     def clean_closes_at(self) -> dt.datetime:
-        return _within_years(self.cleaned_data["closes_at"], years=1)
+        return in_date_window(self.cleaned_data["closes_at"], years_back=1, years_ahead=1)
 
 
 class ReasonForm(forms.Form):
@@ -139,10 +131,10 @@ class RoundForm(forms.Form):
     ends_at = _local_datetime_field(_("Closes at"), help_text=_("Dutch time."))
 
     def clean_starts_at(self) -> dt.datetime:
-        return _within_years(self.cleaned_data["starts_at"], years=1)
+        return in_date_window(self.cleaned_data["starts_at"], years_back=1, years_ahead=1)
 
     def clean_ends_at(self) -> dt.datetime:
-        return _within_years(self.cleaned_data["ends_at"], years=1)
+        return in_date_window(self.cleaned_data["ends_at"], years_back=1, years_ahead=1)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -202,7 +194,7 @@ class NominationConfirmForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_starts_on(self) -> dt.date:
-        return _within_years(self.cleaned_data["starts_on"])
+        return in_date_window(self.cleaned_data["starts_on"])
 
 
 class NominationRefuseForm(forms.Form):

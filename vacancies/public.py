@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coop.fields import PhoneField
 from vacancies.models import Route, Vacancy
 
 HONEYPOT = "website"
@@ -51,13 +52,7 @@ class ApplicationForm(forms.Form):
         max_length=254,
         help_text=_("We send a confirmation and the committee's decision to this address."),
     )
-    phone = forms.RegexField(
-        label=_("Phone number (optional)"),
-        max_length=30,
-        required=False,
-        regex=r"^[0-9 +()\-]{6,30}$",
-        error_messages={"invalid": _("Enter a phone number with digits, spaces or + only.")},
-    )
+    phone = PhoneField()
     household_size = forms.IntegerField(
         label=_("Household size"),
         min_value=1,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from coop.cleaning import clean_email, clean_name, clean_text
+from coop.cleaning import check_date_window, clean_email, clean_name, clean_phone, clean_text
 from coop.exceptions import DomainError
 from coop.http import absolute_url
 from coop.mail import mail_on_commit, send_email_on_commit
@@ -115,18 +115,7 @@ def vacancy_report(
             code="omklap_unit_cooptation",
             field="route",
         )
-    if available_from < today - dt.timedelta(days=365):
-        raise DomainError(
-            _("The date lies too far in the past."),
-            code="date_too_far_back",
-            field="available_from",
-        )
-    if available_from > today + dt.timedelta(days=2 * 366):
-        raise DomainError(
-            _("Enter a date within %(years)s years.") % {"years": 2},
-            code="date_too_far_ahead",
-            field="available_from",
-        )
+    check_date_window(available_from, field="available_from", years_back=1)
     # Lock the unit: two reports of the same unit must not both pass the check below.
     unit = Unit.objects.select_for_update(of=("self",)).select_related("building").get(pk=unit.pk)
     if Vacancy.objects.open().filter(unit=unit).exists():
@@ -298,7 +287,7 @@ def candidate_apply(
     now = now or timezone.now()
     name = clean_name(name)
     email = clean_email(email, required=True)
-    phone = clean_text(phone, field="phone", max_length=30, required=False)
+    phone = clean_phone(phone)
     motivation = clean_text(
         motivation, field="motivation", max_length=4000, required=True, multiline=True
     )
@@ -980,12 +969,7 @@ def nomination_confirm(
             field="starts_on",
         )
     # The new member joins on this day, and a joining day lies at most a year ahead.
-    if starts_on > timezone.localdate() + dt.timedelta(days=366):
-        raise DomainError(
-            _("The date lies more than a year ahead."),
-            code="joined_too_far_ahead",
-            field="starts_on",
-        )
+    check_date_window(starts_on, field="starts_on", years_back=None, years_ahead=1)
     candidate = nomination.candidate
     member = member_register(
         actor=actor,

@@ -179,7 +179,7 @@ def test_registering_refuses_a_joining_day_out_of_range_and_stores_nothing(cast,
         )
 
     assert raised.value.field == "joined_on"
-    assert raised.value.code in {"joined_too_early", "joined_too_far_ahead"}
+    assert raised.value.code in {"joined_too_early", "date_too_far_ahead"}
     assert counts() == before
 
 

@@ -191,7 +191,7 @@ def test_it_refuses_a_second_active_member_with_the_same_email_address(cast, tod
     "name, joined_in_days, code",
     [
         pytest.param("V", 0, "name_too_short", id="one-letter-name"),
-        pytest.param("Vera Verre", 367, "joined_too_far_ahead", id="joins-over-a-year-ahead"),
+        pytest.param("Vera Verre", 367, "date_too_far_ahead", id="joins-over-a-year-ahead"),
         pytest.param("Vera Vroeg", -(365 * 80), "joined_too_early", id="joins-before-1950"),
     ],
 )

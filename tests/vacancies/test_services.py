@@ -638,7 +638,7 @@ def test_a_confirmation_refuses_a_start_more_than_a_year_ahead_without_any_form(
             group="regular",
             starts_on=timezone.localdate() + dt.timedelta(days=367),
         )
-    assert raised.value.code == "joined_too_far_ahead"
+    assert raised.value.code == "date_too_far_ahead"
     assert raised.value.field == "starts_on"
     assert Nomination.objects.get(pk=nomination.pk).status == Nomination.Status.PENDING
     assert not Member.objects.filter(name="Fenna de Vries").exists()
