@@ -14,7 +14,7 @@ FIND_PYTHON = for c in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/py
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve on http://127.0.0.1:8000"
-	@echo "make test   - ruff, migration check and the test suite"
+	@echo "make test   - ruff, import contracts, mypy, migration check and the test suite"
 	@echo "make bench  - performance figures against the reference views"
 
 $(STAMP): pyproject.toml
@@ -49,6 +49,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 # Debian packages the tests use: gettext (translation test) and Chromium (browser tests).
 # As root they are installed with apt-get; otherwise the tests that need them are skipped with a
@@ -81,4 +82,4 @@ code: $(STAMP)
 	@$(PY) manage.py demo_code $(EMAIL)
 
 clean:
-	rm -rf $(VENV) staticfiles bench-results bench.sqlite3*
+	rm -rf $(VENV) staticfiles bench-results bench.sqlite3* bench-10x.sqlite3*

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from coop.models import Association
 from members.models import Member
+
+if TYPE_CHECKING:
+    from activities.access import ActivityAccess
 
 # The categories every association starts with (key, English name; Dutch via the catalogue).
 DEFAULT_CATEGORIES: dict[str, str] = {
@@ -91,6 +95,9 @@ class ActivityQuerySet(models.QuerySet):
 
 class Activity(models.Model):
     """Something residents organise, once or on a recurring rule (python-dateutil's rrule)."""
+
+    # What the viewer may do with it, set by the fetch-and-authorise helpers (activities.access).
+    access: ActivityAccess
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("proposed")

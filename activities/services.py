@@ -660,9 +660,10 @@ def signup_cancel(*, actor: User, signup: SignUp) -> SignUp:
     """Withdraw a sign-up; the first member on the waiting list moves up and is told."""
     # Lock the occurrence: the freed place goes to exactly one waiting member.
     occurrence = _locked_occurrence(signup.occurrence)
-    signup = SignUp.objects.filter(pk=signup.pk, occurrence=occurrence).first()
-    if signup is None:
+    locked = SignUp.objects.filter(pk=signup.pk, occurrence=occurrence).first()
+    if locked is None:
         raise DomainError(_("You are not signed up for this date."), code="not_signed_up")
+    signup = locked
     if occurrence.starts_at <= timezone.now():
         raise DomainError(_("This date has already started."), code="occurrence_started")
     signup.delete()

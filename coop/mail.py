@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template import Context, engines
+from django.template.backends.django import DjangoTemplates
 from django.utils import translation
 
 from coop.models import User
@@ -24,7 +25,8 @@ def render_email(template: str, context: dict[str, Any], language: str) -> tuple
 
 def _render_text(name: str, context: dict[str, Any]) -> str:
     """Plain text: what people wrote (a name with an apostrophe) must not be HTML-escaped."""
-    template = engines["django"].engine.get_template(name)
+    backend = cast(DjangoTemplates, engines["django"])  # the DjangoTemplates backend, by name
+    template = backend.engine.get_template(name)
     return template.render(Context(context, autoescape=False))
 
 

@@ -21,7 +21,11 @@ def association_id_of(target: models.Model, *, depth: int = _ASSOCIATION_DEPTH) 
     """
     if isinstance(target, Association):
         return target.pk
-    fields = [f for f in target._meta.concrete_fields if f.many_to_one]
+    fields = [
+        f
+        for f in target._meta.concrete_fields
+        if f.many_to_one and isinstance(f, models.ForeignKey)
+    ]
     for field in fields:
         if field.related_model is Association:
             return getattr(target, field.attname)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Permission
@@ -214,7 +214,7 @@ def get_association_for(
     need = checked_need(need, AssociationNeed)
     own = viewer.member.association if viewer.member is not None else None
     if own is not None and own.slug == slug:
-        association = own  # loaded with the viewer: no query
+        association: Association | None = own  # loaded with the viewer: no query
     else:
         association = Association.objects.select_related("corporation").filter(slug=slug).first()
     if association is None:
@@ -272,6 +272,15 @@ def get_member_for(viewer: Viewer, pk: int) -> Member:
 #   board        that the contract exists and its stage, nothing more.
 Standing = Literal["care", "corporation", "resident", "board"]
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class _CareAssigned(TypedDict):
+        care_assigned: bool
+
+    # A contract read with whether its care organisation is (still) assigned to the resident.
+    AssignedContract = WithAnnotations[OmklapContract, _CareAssigned]
+
 
 class ContractNeed(StrEnum):
     VIEW = "view"
@@ -315,7 +324,7 @@ class ContractAccess:
         }.get(self.standing)
 
 
-def _standing(viewer: Viewer, contract: OmklapContract) -> Standing | None:
+def _standing(viewer: Viewer, contract: AssignedContract) -> Standing | None:
     association = contract.tenancy.unit.building.association
     if contract.care_organisation_id in viewer.organisations and contract.care_assigned:
         return "care"
@@ -347,7 +356,9 @@ def get_contract_for(
         .filter(pk=pk)
         .first()
     )
-    standing = _standing(viewer, contract) if contract is not None else None
+    if contract is None:
+        raise Http404
+    standing = _standing(viewer, contract)
     if standing is None or standing not in _NEEDS[need]:
         raise Http404
     return ContractAccess(contract=contract, standing=standing)

@@ -554,6 +554,9 @@ class OmklapDecisionQuerySet(models.QuerySet):
 class OmklapDecision(models.Model):
     """Convert, extend or end: proposed by one side, in effect once both sides signed off."""
 
+    # The ids of the moments it rests on, set by selectors_omklap.contract_decisions.
+    linked_ids: set[int]
+
     # Retention: kept with the contract (see OmklapContract).
     RETENTION = OmklapContract.RETENTION
 

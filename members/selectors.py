@@ -7,12 +7,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, Count, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
 from coop.models import Association, Building, Organisation, Unit
 from members.models import CareAssignment, Member, MixGroup, Tenancy, group_on
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 GROUPS: tuple[str, ...] = tuple(MixGroup.values)
 
@@ -87,7 +91,7 @@ class Mix:
 @dataclass(frozen=True)
 class MixRow:
     group: str
-    label: str
+    label: StrOrPromise
     count: int
     share: float
     target: int

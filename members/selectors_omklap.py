@@ -148,7 +148,7 @@ def contract_decisions(contract: OmklapContract) -> list[OmklapDecision]:
     )
     for decision in decisions:
         decision.linked_ids = {int(i) for i in decision.moment_ids.split(",") if i}
-    return decisions
+    return list(decisions)
 
 
 def latest_contract(member: Member) -> OmklapContract | None:

@@ -514,6 +514,7 @@ def _apply_decision(*, actor: User, decision: OmklapDecision, contract: OmklapCo
     Kind = OmklapDecision.Kind
     if decision.kind == Kind.CONVERT:
         day = decision.effective_on
+        assert day is not None, "a conversion has its date (decision_propose requires it)"
         tenancy = contract.tenancy
         # Tenancy periods run up to, not including, their end: the omklap tenancy's last day
         # is the day before the conversion, the regular tenancy starts on it.
@@ -534,6 +535,7 @@ def _apply_decision(*, actor: User, decision: OmklapDecision, contract: OmklapCo
         contract.stage, contract.closed_on = OmklapContract.Stage.CONVERTED, day
         contract.save(update_fields=["stage", "closed_on"])
     elif decision.kind == Kind.EXTEND:
+        assert decision.new_ends_on is not None, "an extension has its new end date"
         contract.ends_on = decision.new_ends_on
         span = relativedelta(contract.ends_on, contract.starts_on)
         contract.length_months = span.years * 12 + span.months + (1 if span.days else 0)
@@ -694,6 +696,6 @@ def care_data_purge(*, today: dt.date | None = None) -> int:
             actor=None,
             action=AuditAction.OMKLAP_CARE_DATA_ERASED,
             contract=contract,
-            data={"closed_on": contract.closed_on.isoformat()},
+            data={"closed_on": str(contract.closed_on)},
         )
     return len(contracts)

@@ -304,7 +304,8 @@ def candidate_apply(
         language = settings.LANGUAGE_CODE
     # Lock the vacancy: closing the applications and applying must not interleave.
     vacancy = _locked_vacancy(vacancy)
-    if not (vacancy.status == Vacancy.Status.OPEN and now < vacancy.applications_close_at):
+    close = vacancy.applications_close_at
+    if not (vacancy.status == Vacancy.Status.OPEN and close is not None and now < close):
         raise DomainError(_("Applications for this home are closed."), code="applications_closed")
     pledge = _clean_pledge(pledged_hours, allowed=vacancy.volunteer_priority)
     earlier = vacancy.candidates.filter(email=email).first()
@@ -408,7 +409,7 @@ def shortlist_finalise(*, actor: User, vacancy: Vacancy, now: dt.datetime | None
         raise DomainError(
             _("This vacancy has no shortlist to finalise."), code="no_shortlist_to_finalise"
         )
-    if now < vacancy.applications_close_at:
+    if vacancy.applications_close_at is None or now < vacancy.applications_close_at:
         raise DomainError(
             _("Applications are still open; finalise after the closing date."),
             code="applications_still_open",
@@ -620,7 +621,8 @@ def _standing(voting_round: VotingRound, member: Member) -> tuple[list[int], Sta
             voted=Exists(VoteRecord.objects.filter(round=voting_round, member=member)),
             recused=Exists(Recusal.objects.filter(round=voting_round, member=member)),
         )
-        .values_list("candidate_id", "is_elector", "voted", "recused")
+        # The stubs' plugin cannot see annotations on an automatic through model's queryset.
+        .values_list("candidate_id", "is_elector", "voted", "recused")  # type: ignore[misc]
     )
     if not rows:
         raise DomainError(_("There are no candidates on this ballot."), code="ballot_empty")
@@ -920,7 +922,7 @@ def _nominate(vacancy: Vacancy, voting_round: VotingRound, candidate_id: int, *,
         vacancy=vacancy, candidate_id=candidate_id, round=voting_round, nominated_at=now
     )
     Candidate.objects.filter(pk=candidate_id).update(status=Candidate.Status.NOMINATED)
-    fields = {"status": Vacancy.Status.NOMINATED}
+    fields: dict[str, object] = {"status": Vacancy.Status.NOMINATED}
     if vacancy.nominated_on is None:
         fields["nominated_on"] = timezone.localdate(now)
     Vacancy.objects.filter(pk=vacancy.pk).update(**fields)
@@ -1058,6 +1060,7 @@ def next_in_ranking(vacancy: Vacancy) -> Candidate | None:
     if last is None:
         return None
     available = {c.pk: c for c in vacancy.candidates.filter(status=Candidate.Status.SHORTLISTED)}
+    assert last.tally is not None, "an elected round has its tally"
     for pk in last.tally["result"]["ranking"]:
         if pk in available:
             return available[pk]
@@ -1079,6 +1082,7 @@ def nomination_next(*, actor: User, vacancy: Vacancy) -> Nomination:
             code="ranking_exhausted",
         )
     last = vacancy.rounds.filter(outcome=VotingRound.Outcome.ELECTED).order_by("-number").first()
+    assert last is not None, "a next candidate in the ranking comes from an elected round"
     nomination = _nominate(vacancy, last, candidate.pk, now=timezone.now())
     audit_record(
         actor=actor,

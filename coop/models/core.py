@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -14,8 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from coop.models.periods import PeriodQuerySet
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-class UserManager(BaseUserManager):
+
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra):
@@ -40,7 +44,9 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """A person who logs in; identified by e-mail address."""
 
-    username = None
+    # No username: people log in with their e-mail address (Django's documented way to drop
+    # the inherited field, which the stubs type as always present).
+    username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
     language = models.CharField(
         _("language"),
@@ -51,9 +57,10 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # The e-mail manager in place of the username one AbstractUser declares.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("user")
@@ -123,7 +130,7 @@ class StaffLink(models.Model):
         return f"{self.user} @ {self.organisation}"
 
 
-def _share_field(label: str, default: int) -> models.PositiveSmallIntegerField:
+def _share_field(label: StrOrPromise, default: int) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
         label, default=default, validators=[MaxValueValidator(100)]
     )
