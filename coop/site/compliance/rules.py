@@ -17,7 +17,8 @@ from typing import Any, ClassVar
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import CharField, Count, F, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -212,77 +213,110 @@ class Data:
 
     @cached_property
     def _contracts(self) -> dict[int, list[OmklapContract]]:
+        """Contracts with the days their moments were held (dates only: no care data) and the
+        day their first decision took effect, in one query."""
+        held = (
+            MonitoringMoment.objects.filter(
+                contract=OuterRef("pk"), held_on__isnull=False, held_on__lt=self.end
+            )
+            .order_by()
+            .values("contract")
+            .annotate(days=StringAgg(Cast("held_on", CharField()), Value(",")))
+            .values("days")[:1]
+        )
+        decided = (
+            OmklapDecision.objects.in_effect()
+            .filter(contract=OuterRef("pk"))
+            .order_by("took_effect_on", "pk")
+            .values("took_effect_on")[:1]
+        )
         rows = (
             OmklapContract.objects.filter(
                 tenancy__unit__building__association_id__in=self.association_ids,
                 starts_on__lt=self.end,
             )
             .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=self.start))
-            .annotate(association_id=F("tenancy__unit__building__association_id"))
+            .annotate(
+                association_id=F("tenancy__unit__building__association_id"),
+                held_days=Subquery(held),
+                decided_on=Subquery(decided),
+            )
             .select_related("tenancy__unit__building")
             .order_by("ends_on", "pk")
         )
+        for contract in rows:
+            contract.held = sorted(_days(contract.held_days))
         return self._grouped(rows, lambda c: c.association_id)
 
     def contracts(self, association_id: int) -> list[OmklapContract]:
         return self._contracts.get(association_id, [])
 
-    @cached_property
-    def held_moments(self) -> dict[int, list[dt.date]]:
-        """Days a monitoring moment was held, per contract (dates only: no care data)."""
-        rows = (
-            MonitoringMoment.objects.filter(
-                contract__tenancy__unit__building__association_id__in=self.association_ids,
-                held_on__isnull=False,
-                held_on__lt=self.end,
-            )
-            .order_by("held_on")
-            .values_list("contract_id", "held_on")
-        )
-        held: dict[int, list[dt.date]] = defaultdict(list)
-        for contract_id, held_on in rows:
-            held[contract_id].append(held_on)
-        return held
-
-    @cached_property
-    def decisions_in_effect(self) -> dict[int, list[OmklapDecision]]:
-        rows = (
-            OmklapDecision.objects.in_effect()
-            .filter(contract__tenancy__unit__building__association_id__in=self.association_ids)
-            .only("contract_id", "kind", "took_effect_on", "effective_on", "new_ends_on")
-            .order_by("took_effect_on", "pk")
-        )
-        return self._grouped(rows, lambda d: d.contract_id)
-
     # Members, groups, hours -----------------------------------------------------------------
 
     @cached_property
     def _members(self) -> dict[int, list[Member]]:
+        """Members with their groups over time and their exemptions, in one query."""
+        periods = (
+            MixGroupPeriod.objects.filter(member=OuterRef("pk"), starts_on__lt=self.end)
+            .order_by()
+            .values("member")
+            .annotate(
+                text=StringAgg(
+                    Concat(
+                        "group",
+                        Value("|"),
+                        Cast("starts_on", CharField()),
+                        Value("|"),
+                        Coalesce(Cast("ends_on", CharField()), Value("")),
+                        output_field=CharField(),
+                    ),
+                    Value(","),
+                )
+            )
+            .values("text")[:1]
+        )
+        exemptions = (
+            HoursExemption.objects.filter(member=OuterRef("pk"), starts_on__lt=self.end)
+            .order_by()
+            .values("member")
+            .annotate(
+                text=StringAgg(
+                    Concat(
+                        "reason",
+                        Value("|"),
+                        Cast("starts_on", CharField()),
+                        Value("|"),
+                        Coalesce(Cast("ends_on", CharField()), Value("")),
+                        output_field=CharField(),
+                    ),
+                    Value(","),
+                )
+            )
+            .values("text")[:1]
+        )
         rows = (
             Member.objects.filter(association_id__in=self.association_ids, joined_on__lt=self.end)
             .filter(Q(left_on__isnull=True) | Q(left_on__gte=self.start))
             .only("association_id", "name", "joined_on", "left_on", "pledged_hours", "status")
+            .annotate(group_text=Subquery(periods), exemption_text=Subquery(exemptions))
             .order_by("pk")
         )
+        for member in rows:
+            member.group_spans = _spans(member.group_text)
+            member.exemption_spans = _spans(member.exemption_text)
         return self._grouped(rows, lambda m: m.association_id)
 
     def members(self, association_id: int) -> list[Member]:
         return self._members.get(association_id, [])
 
     @cached_property
-    def _group_periods(self) -> dict[int, list[MixGroupPeriod]]:
-        rows = (
-            MixGroupPeriod.objects.filter(member__association_id__in=self.association_ids)
-            .filter(starts_on__lt=self.end)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=self.start))
-            .only("member_id", "group", "starts_on", "ends_on")
-        )
-        return self._grouped(rows, lambda p: p.member_id)
+    def _groups(self) -> dict[int, list[tuple[str, dt.date, dt.date | None]]]:
+        return {m.pk: m.group_spans for ms in self._members.values() for m in ms}
 
     def group_on(self, member_id: int, day: dt.date) -> str | None:
-        for period in self._group_periods.get(member_id, []):
-            if period.starts_on <= day and (period.ends_on is None or day < period.ends_on):
-                return period.group
+        for group, starts_on, ends_on in self._groups.get(member_id, []):
+            if starts_on <= day and (ends_on is None or day < ends_on):
+                return group
         return None
 
     @cached_property
@@ -305,17 +339,6 @@ class Data:
         for member_id, day, amount in rows:
             hours[member_id].append((day, amount))
         return hours
-
-    @cached_property
-    def exemptions(self) -> dict[int, list[HoursExemption]]:
-        rows = (
-            HoursExemption.objects.filter(
-                member__association_id__in=self.association_ids, starts_on__lt=self.end
-            )
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=self.hours_start))
-            .only("member_id", "reason", "starts_on", "ends_on")
-        )
-        return self._grouped(rows, lambda e: e.member_id)
 
     # Activities ------------------------------------------------------------------------------
 
@@ -376,6 +399,27 @@ class Data:
 
     def tenancies(self, association_id: int) -> list[Tenancy]:
         return self._tenancies.get(association_id, [])
+
+
+def _days(text: str | None) -> list[dt.date]:
+    return [dt.date.fromisoformat(part[:10]) for part in (text or "").split(",") if part]
+
+
+def _spans(text: str | None) -> list[tuple[str, dt.date, dt.date | None]]:
+    """``value|start|end`` entries of a string aggregate (the end empty when open)."""
+    spans = []
+    for part in (text or "").split(","):
+        if not part:
+            continue
+        value, start, end = part.split("|")
+        spans.append(
+            (
+                value,
+                dt.date.fromisoformat(start[:10]),
+                dt.date.fromisoformat(end[:10]) if end else None,
+            )
+        )
+    return spans
 
 
 class Rule:
@@ -697,7 +741,7 @@ class Monitoring(Rule):
         rows = []
         for contract in _contract_rows_running(data, association.pk, period, day):
             check_on = min(day, contract.closed_on) if contract.closed_on else day
-            held = [d for d in data.held_moments.get(contract.pk, []) if d <= check_on]
+            held = [d for d in contract.held if d <= check_on]
             last = held[-1] if held else contract.starts_on
             due = last + relativedelta(months=months) + dt.timedelta(days=grace)
             ok = check_on <= due
@@ -734,11 +778,9 @@ class DecisionBeforeEnd(Rule):
             if not period.contains(contract.ends_on):
                 continue
             deadline = contract.ends_on - dt.timedelta(days=days)
-            decided = [
-                d.took_effect_on
-                for d in data.decisions_in_effect.get(contract.pk, [])
-                if d.took_effect_on and d.took_effect_on <= day
-            ]
+            decided = (
+                [contract.decided_on] if contract.decided_on and contract.decided_on <= day else []
+            )
             if decided:
                 ok = decided[0] <= deadline
                 detail = _("ends %(end)s, decided %(decided)s (due %(due)s)") % {
@@ -793,16 +835,16 @@ class ContributionHours(Rule):
             if data.group_on(member.pk, day) not in (MixGroup.REGULAR, MixGroup.DRAGER):
                 continue
             exempt = [
-                e
-                for e in data.exemptions.get(member.pk, [])
-                if e.starts_on < window_end and (e.ends_on is None or e.ends_on > window_start)
+                reason
+                for reason, starts_on, ends_on in member.exemption_spans
+                if starts_on < window_end and (ends_on is None or ends_on > window_start)
             ]
             if exempt:
                 rows.append(
                     Evidence(
                         label=member.name,
                         detail=_("exempted: %(reason)s")
-                        % {"reason": exempt[0].get_reason_display()},
+                        % {"reason": HoursExemption.Reason(exempt[0]).label},
                         member_id=member.pk,
                     )
                 )

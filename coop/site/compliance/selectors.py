@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,21 +26,26 @@ HISTORY = 12
 
 
 def versions_in_force(association_ids: Iterable[int]) -> dict[int, list[AgreementVersion]]:
-    """Two queries: the signed versions of the associations' agreements (newest first) and
-    their commitments."""
-    versions = (
-        AgreementVersion.objects.filter(
-            agreement__association_id__in=list(association_ids), in_force=True
+    """One query: the commitments of the signed versions of the associations' agreements,
+    with their versions (newest first); each version's are in ``version.commitment_list``."""
+    commitments = (
+        Commitment.objects.filter(
+            version__agreement__association_id__in=list(association_ids),
+            version__in_force=True,
         )
-        .select_related("agreement")
-        .prefetch_related(
-            Prefetch("commitments", queryset=Commitment.objects.order_by("position", "pk"))
-        )
-        .order_by("-starts_on", "-number")
+        .select_related("version__agreement")
+        .order_by("-version__starts_on", "-version__number", "position", "pk")
     )
+    versions: dict[int, AgreementVersion] = {}
     grouped: dict[int, list[AgreementVersion]] = defaultdict(list)
-    for version in versions:
-        grouped[version.agreement.association_id].append(version)
+    for commitment in commitments:
+        version = versions.get(commitment.version_id)
+        if version is None:
+            version = versions[commitment.version_id] = commitment.version
+            version.commitment_list = []
+            grouped[version.agreement.association_id].append(version)
+        commitment.version = version
+        version.commitment_list.append(commitment)
     return grouped
 
 
@@ -58,7 +62,7 @@ def commitment_in(versions: list[AgreementVersion], key: str, period: Period) ->
     version = version_for(versions, period.last_day)
     if version is None:
         return None
-    for commitment in version.commitments.all():
+    for commitment in version.commitment_list:
         if commitment.key == key:
             return commitment
     return None
@@ -121,7 +125,7 @@ def corporation_overview(
     periods = []
     for association in associations:
         current = version_for(versions.get(association.pk, []), today)
-        commitments = list(current.commitments.all()) if current else []
+        commitments = list(current.commitment_list) if current else []
         for commitment in commitments:
             period = current_period(commitment, today)
             series = period.last(max(history, 2))
