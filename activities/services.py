@@ -901,7 +901,7 @@ def contribution_reject(*, actor: User, log: ContributionLog, reason: str) -> Co
 
 
 @transaction.atomic
-def retention_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
+def calendar_data_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Delete sign-ups, hours and feed links past their retention rule (daily task)."""
     now = now or timezone.now()
     signups, _ = SignUp.objects.filter(occurrence__ends_at__lt=now - SignUp.RETENTION).delete()

@@ -5,16 +5,16 @@ from __future__ import annotations
 from activities import services
 
 
-def send_reminders() -> int:
+def reminders_send() -> int:
     """Day-before reminders; hourly, and a rerun sends nothing twice."""
     return services.reminders_send()
 
 
-def extend_occurrences() -> int:
+def occurrences_extend() -> int:
     """Daily: store the dates of recurring activities that came within the horizon."""
     return services.occurrences_extend()
 
 
-def purge_expired() -> dict[str, int]:
+def calendar_data_purge() -> dict[str, int]:
     """Daily: delete sign-ups, hours and feed links past their retention rule."""
-    return services.retention_purge()
+    return services.calendar_data_purge()

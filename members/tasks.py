@@ -5,7 +5,7 @@ from __future__ import annotations
 from members import services_omklap
 
 
-def omklap_send_reminders() -> int:
+def omklap_reminders_send() -> int:
     """Daily: moments falling due or overdue, contract ends without a decision."""
     return services_omklap.omklap_reminders_send()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 import time_machine
@@ -16,16 +17,22 @@ from tests.activities.conftest import at
 pytestmark = pytest.mark.django_db
 
 
-def test_the_reminder_schedules_exist_once():
-    names = Schedule.objects.filter(func__startswith="activities.tasks.").values_list(
-        "func", flat=True
-    )
+def test_the_reminder_schedules_exist_once_under_their_task_names():
+    rows = Schedule.objects.filter(func__startswith="activities.tasks.")
 
-    assert sorted(names) == [
-        "activities.tasks.extend_occurrences",
-        "activities.tasks.purge_expired",
-        "activities.tasks.send_reminders",
+    assert sorted(rows.values_list("name", "func", "schedule_type", "repeats")) == [
+        (
+            "activities: calendar data retention purge",
+            "activities.tasks.calendar_data_purge",
+            "D",
+            -1,
+        ),
+        ("activities: day-before reminders", "activities.tasks.reminders_send", "I", -1),
+        ("activities: extend recurring dates", "activities.tasks.occurrences_extend", "D", -1),
     ]
+    for row in rows:  # the worker finds every function the schedules name
+        module, name = row.func.rsplit(".", 1)
+        assert callable(getattr(importlib.import_module(module), name))
 
 
 # Planning happens in November; the dates are in December.
@@ -45,14 +52,14 @@ def test_those_signed_up_get_one_reminder_the_day_before(
         time_machine.travel(at(dt.date(2026, 12, 6), 12), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert tasks.send_reminders() == 0  # two days before: nothing yet
+        assert tasks.reminders_send() == 0  # two days before: nothing yet
     with time_machine.travel(at(dt.date(2026, 12, 7), 6), tick=False):
-        assert tasks.send_reminders() == 0  # not in the middle of the night
+        assert tasks.reminders_send() == 0  # not in the middle of the night
     with time_machine.travel(at(dt.date(2026, 12, 7), 9), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            first = tasks.send_reminders()
+            first = tasks.reminders_send()
         with django_capture_on_commit_callbacks(execute=True):
-            rerun = tasks.send_reminders()
+            rerun = tasks.reminders_send()
 
     assert (first, rerun) == (1, 0)
     assert [m.to for m in mail.outbox] == [[cast.drager.email]]  # not the waiting list
@@ -74,7 +81,7 @@ def test_the_reminder_is_in_the_members_language(cast, plan, django_capture_on_c
         time_machine.travel(at(dt.date(2026, 12, 7), 10), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        tasks.send_reminders()
+        tasks.reminders_send()
 
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects[cast.drager.email].startswith("Tomorrow:")

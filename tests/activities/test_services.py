@@ -192,7 +192,7 @@ def test_the_daily_task_adds_dates_that_came_within_the_horizon(plan):
     activity = plan(frequency=Frequency.WEEKLY)
     before = activity.occurrences.count()
     with time_machine.travel(timezone.now() + dt.timedelta(days=30)):
-        added = tasks.extend_occurrences()
+        added = tasks.occurrences_extend()
 
     assert added >= 4
     assert activity.occurrences.count() == before + added
@@ -525,13 +525,17 @@ def test_the_purge_deletes_old_sign_ups_and_hours_and_links_of_members_who_left(
         kind="support",
     )
 
-    assert services.retention_purge() == {"signups": 0, "contributions": 0, "calendar_tokens": 0}
+    assert services.calendar_data_purge() == {
+        "signups": 0,
+        "contributions": 0,
+        "calendar_tokens": 0,
+    }
     with time_machine.travel(timezone.now() + dt.timedelta(days=7 * 365 + 60)):
         from members.models import Member
 
         Member.objects.filter(pk=cast.vrager_member.pk).update(
             status="left", left_on=timezone.localdate()
         )
-        purged = services.retention_purge()
+        purged = services.calendar_data_purge()
 
     assert purged == {"signups": 1, "contributions": 1, "calendar_tokens": 1}

@@ -47,7 +47,7 @@ def contract(clock, cast) -> OmklapContract:
 
 def run(django_capture_on_commit_callbacks) -> int:
     with django_capture_on_commit_callbacks(execute=True):
-        return tasks.omklap_send_reminders()
+        return tasks.omklap_reminders_send()
 
 
 def to(clock, day: dt.date) -> None:
@@ -144,17 +144,35 @@ def test_no_end_reminder_once_a_decision_took_effect(
     assert not OmklapReminder.objects.filter(kind="end_near").exists()
 
 
-def test_the_schedules_exist_once_however_often_the_migration_runs(db):
-    migration = importlib.import_module("members.migrations.0004_omklap_daily_schedules")
-    migration.forward(apps, None)
-    migration.forward(apps, None)
+def test_the_schedules_exist_once_under_their_task_names_however_often_the_rename_runs(db):
+    rename = importlib.import_module("members.migrations.0007_schedule_task_names")
+    rename.forward(apps, None)
+    rename.forward(apps, None)
 
-    schedules = Schedule.objects.filter(name__in=migration.SCHEDULES)
-    assert sorted(schedules.values_list("func", flat=True)) == [
-        "members.tasks.care_data_purge",
-        "members.tasks.omklap_send_reminders",
+    schedules = Schedule.objects.filter(func__startswith="members.tasks.")
+    assert sorted(schedules.values_list("name", "func")) == [
+        ("members: care data retention purge", "members.tasks.care_data_purge"),
+        ("members: omklap reminders", "members.tasks.omklap_reminders_send"),
     ]
-    assert {s.schedule_type for s in schedules} == {Schedule.DAILY}
+    assert {(s.schedule_type, s.repeats) for s in schedules} == {(Schedule.DAILY, -1)}
+    for row in schedules:  # the worker finds every function the schedules name
+        module, name = row.func.rsplit(".", 1)
+        assert callable(getattr(importlib.import_module(module), name))
+
+
+def test_an_installation_with_the_old_schedule_names_keeps_one_working_schedule_per_task(db):
+    Schedule.objects.filter(func__startswith="members.tasks.").delete()
+    importlib.import_module("members.migrations.0004_omklap_daily_schedules").forward(apps, None)
+    assert Schedule.objects.filter(func="members.tasks.omklap_send_reminders").exists()
+
+    importlib.import_module("members.migrations.0007_schedule_task_names").forward(apps, None)
+
+    assert sorted(
+        Schedule.objects.filter(func__startswith="members.tasks.").values_list("name", "func")
+    ) == [
+        ("members: care data retention purge", "members.tasks.care_data_purge"),
+        ("members: omklap reminders", "members.tasks.omklap_reminders_send"),
+    ]
 
 
 # --- retention (QUALITY 8) ------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import logging
 
 import pytest
 import time_machine
@@ -15,9 +16,9 @@ from coop.mail import render_email
 from members.models import Member
 from members.services import member_register
 from tests.conftest import make_user
-from tests.vacancies.conftest import candidates_of
+from tests.vacancies.conftest import candidates_of, empty_unit, make_vacancy, open_round
 from vacancies import services, tasks
-from vacancies.models import Elector, VotingRound
+from vacancies.models import Elector, VoteRecord, VotingRound
 
 SCHEDULES = importlib.import_module("vacancies.migrations.0003_voting_and_retention_schedules")
 
@@ -221,3 +222,29 @@ def test_a_round_nobody_opened_in_time_is_opened_and_closed_by_the_late_tick(
     assert closed.status == VotingRound.Status.CLOSED
     assert closed.outcome == VotingRound.Outcome.NO_QUORUM
     assert closed.tally["turnout"] == 0
+
+
+def test_a_round_that_fails_to_close_holds_up_no_other_round_and_is_logged(
+    cast, django_capture_on_commit_callbacks, mailoutbox, caplog
+):
+    broken = open_round(cast, make_vacancy(cast), hours=47)
+    healthy = open_round(cast, make_vacancy(cast, unit=empty_unit(cast, "8")), hours=48)
+    reminded = open_round(cast, make_vacancy(cast, unit=empty_unit(cast, "9")), hours=72)
+    # A vote record without its ballot: the count of this round does not add up, so closing
+    # it fails (and must, rather than publish a wrong tally).
+    VoteRecord.objects.create(round=broken, member=cast.board_member)
+
+    with caplog.at_level(logging.ERROR, logger="vacancies.tasks"):
+        done = _tick(healthy.ends_at + dt.timedelta(minutes=1), django_capture_on_commit_callbacks)
+
+    assert done == {"opened": 0, "reminded": 1, "closed": 1, "failed": 1}
+    statuses = dict(VotingRound.objects.values_list("pk", "status"))
+    assert statuses == {
+        broken.pk: VotingRound.Status.OPEN,
+        healthy.pk: VotingRound.Status.CLOSED,
+        reminded.pk: VotingRound.Status.OPEN,
+    }
+    assert VotingRound.objects.get(pk=reminded.pk).reminded_at is not None
+    [record] = caplog.records
+    assert record.getMessage() == f"Voting round {broken.pk} could not be closed"
+    assert "1 vote records but 0 ballots" in record.exc_text
