@@ -344,13 +344,14 @@ def activity_approve(*, actor: User, activity: Activity) -> Activity:
         raise DomainError(
             _("Only a proposed activity can be approved."), code="activity_not_proposed"
         )
-    if activity.starts_at < timezone.now():
+    now = timezone.now()
+    if activity.starts_at < now:
         raise DomainError(
             _("The proposed start has passed; edit the date first."), code="proposed_start_passed"
         )
     activity.status = Activity.Status.PLANNED
     activity.save(update_fields=["status"])
-    _sync_occurrences(activity, now=timezone.now())
+    _sync_occurrences(activity, now=now)
     audit_record(
         actor=actor,
         action=AuditAction.ACTIVITY_APPROVED,
@@ -368,16 +369,17 @@ def activity_update(*, actor: User, activity: Activity, data: ActivityData) -> A
         raise DomainError(_("A cancelled activity cannot be changed."), code="activity_cancelled")
     fields = _check(activity.association, data, new=False)
     changed_start = fields["starts_at"] != activity.starts_at
-    if changed_start and fields["starts_at"] < timezone.now():
+    now = timezone.now()
+    if changed_start and fields["starts_at"] < now:
         raise DomainError(_("The start lies in the past."), code="start_in_past", field="starts_at")
     for name, value in fields.items():
         setattr(activity, name, value)
     activity.save()
-    _revise(Activity, [activity.pk], timezone.now())
+    _revise(Activity, [activity.pk], now)
     activity.organisers.set(list(data.organisers) or list(activity.organisers.all()))
     if activity.status == Activity.Status.PLANNED:
-        _sync_occurrences(activity, now=timezone.now())
-        for occurrence in activity.occurrences.upcoming().filter(
+        _sync_occurrences(activity, now=now)
+        for occurrence in activity.occurrences.upcoming(now).filter(
             status=Occurrence.Status.SCHEDULED
         ):
             _fill_places(occurrence)
@@ -468,7 +470,7 @@ def _sync_occurrences(activity: Activity, *, now: dt.datetime) -> None:
     Occurrence.objects.filter(pk__in=[o.pk for o in kept]).update(
         status=Occurrence.Status.CANCELLED, cancel_reason=reason
     )
-    _revise(Occurrence, revised + [o.pk for o in kept], timezone.now())
+    _revise(Occurrence, revised + [o.pk for o in kept], now)
     for member, occurrence in _signed_up_members(kept):
         occurrence.cancel_reason = reason
         _mail_about(member, occurrence, "occurrence_cancelled")
@@ -520,12 +522,12 @@ def occurrence_cancel(*, actor: User, occurrence: Occurrence, reason: str = "") 
     reason = clean_text(reason, field="reason", max_length=300, required=False)
     # Lock the occurrence: a sign-up at the same moment must not slip past the cancellation.
     occurrence = _locked_occurrence(occurrence)
-    _coming(occurrence, timezone.now())
+    now = timezone.now()
+    _coming(occurrence, now)
     occurrence.status = Occurrence.Status.CANCELLED
     occurrence.cancel_reason = reason
     occurrence.save(update_fields=["status", "cancel_reason"])
     # The series changes too: the feed lists the date as an exception of the activity.
-    now = timezone.now()
     _revise(Occurrence, [occurrence.pk], now)
     _revise(Activity, [occurrence.activity_id], now)
     for member, _occurrence in _signed_up_members([occurrence]):
@@ -673,9 +675,9 @@ def signup_cancel(*, actor: User, signup: SignUp) -> SignUp:
 
 
 @transaction.atomic
-def reminders_send(*, now: dt.datetime | None = None) -> int:
+def reminders_send() -> int:
     """E-mail everyone signed up for tomorrow's dates, once (the day-before reminder)."""
-    now = now or timezone.now()
+    now = timezone.now()
     if timezone.localtime(now).hour < REMINDER_FROM_HOUR:
         return 0  # nobody wants a reminder in the middle of the night
     tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
@@ -901,9 +903,9 @@ def contribution_reject(*, actor: User, log: ContributionLog, reason: str) -> Co
 
 
 @transaction.atomic
-def calendar_data_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
+def calendar_data_purge() -> dict[str, int]:
     """Delete sign-ups, hours and feed links past their retention rule (daily task)."""
-    now = now or timezone.now()
+    now = timezone.now()
     signups, _ = SignUp.objects.filter(occurrence__ends_at__lt=now - SignUp.RETENTION).delete()
     logs, _ = ContributionLog.objects.filter(
         date__lt=timezone.localdate(now) - ContributionLog.RETENTION

@@ -606,9 +606,9 @@ def _remind(
 
 
 @transaction.atomic
-def omklap_reminders_send(*, today: dt.date | None = None) -> int:
+def omklap_reminders_send() -> int:
     """Remind of moments falling due or overdue and of contract ends without a decision."""
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     running = OmklapContract.objects.running().select_related(
         "tenancy__member", "tenancy__unit__building__association"
     )
@@ -664,9 +664,9 @@ def omklap_reminders_send(*, today: dt.date | None = None) -> int:
 
 
 @transaction.atomic
-def care_data_purge(*, today: dt.date | None = None) -> int:
+def care_data_purge() -> int:
     """Erase the care data of contracts closed longer ago than the retention period."""
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     cutoff = today - relativedelta(years=settings.COOP_CARE_DATA_RETENTION_YEARS)
     due = (
         MonitoringMoment.objects.exclude(contract__stage=OmklapContract.Stage.RUNNING)

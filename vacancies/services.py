@@ -566,11 +566,9 @@ def voting_round_open(*, round_id: int, now: dt.datetime | None = None) -> Votin
 
 
 @transaction.atomic
-def recusal_declare(
-    *, voting_round: VotingRound, member: Member, reason: str, now: dt.datetime | None = None
-) -> Recusal:
+def recusal_declare(*, voting_round: VotingRound, member: Member, reason: str) -> Recusal:
     """A member steps out of a round for a conflict of interest, before voting."""
-    now = now or timezone.now()
+    now = timezone.now()
     reason = clean_text(reason, field="reason", max_length=1000, required=True, multiline=True)
     # Lock the round: a recusal and the member's own cast must not interleave.
     voting_round = _locked_round(voting_round)
@@ -1031,7 +1029,8 @@ def nomination_refuse(*, actor: User, nomination: Nomination, reason: str) -> No
     if nomination.status != Nomination.Status.PENDING:
         raise DomainError(_("This nomination has already been decided."), code="nomination_decided")
     nomination.status = Nomination.Status.REFUSED
-    nomination.decided_at = timezone.now()
+    now = timezone.now()
+    nomination.decided_at = now
     nomination.decided_by = actor
     nomination.refusal_reason = reason
     nomination.save(update_fields=["status", "decided_at", "decided_by", "refusal_reason"])
@@ -1047,7 +1046,7 @@ def nomination_refuse(*, actor: User, nomination: Nomination, reason: str) -> No
         data={"candidate": nomination.candidate_id, "reason": reason},
     )
     mail_on_commit(
-        *_role_holders(vacancy.association, Role.BOARD, timezone.localdate()),
+        *_role_holders(vacancy.association, Role.BOARD, timezone.localdate(now)),
         template="vacancies/email/nomination_decided",
         context={"vacancy": vacancy, "nomination": nomination},
     )
@@ -1097,9 +1096,9 @@ def nomination_next(*, actor: User, vacancy: Vacancy) -> Nomination:
 
 
 @transaction.atomic
-def candidates_purge(*, now: dt.datetime | None = None) -> int:
+def candidates_purge() -> int:
     """Erase contact data and motivations of candidates not chosen, once past retention."""
-    now = now or timezone.now()
+    now = timezone.now()
     cutoff = timezone.localdate(now) - dt.timedelta(days=settings.COOP_CANDIDATE_RETENTION_DAYS)
     due = Candidate.objects.filter(
         vacancy__status__in=Vacancy.CLOSED_STATUSES,
