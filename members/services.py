@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -518,6 +521,102 @@ def staff_link_add(
         action=AuditAction.STAFF_LINKED,
         target=link,
         data={"organisation": organisation.pk, "starts_on": starts_on.isoformat()},
+    )
+    return link
+
+
+def _set_password_url(user: User) -> str:
+    """allauth's own "set a new password" link: it works once and expires with its setting."""
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    return absolute_url(path)
+
+
+@transaction.atomic
+def staff_invite(
+    *,
+    actor: User,
+    organisation: Organisation,
+    email: str,
+    first_name: str,
+    last_name: str,
+    language: str,
+    starts_on: dt.date,
+) -> StaffLink:
+    """Give a colleague access to an organisation's pages from a date; someone without an
+    account gets one, with a link to choose a password, in the language chosen for them."""
+    email = _clean_email(email, required=True)
+    if language not in dict(settings.LANGUAGES):
+        raise DomainError(_("Choose a valid language."), code="language_invalid", field="language")
+    check_date_window(starts_on, field="starts_on")
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if user is None:
+        user = User.objects.create_user(
+            email=email,
+            first_name=_clean_name(first_name),
+            last_name=_clean_name(last_name),
+            language=language,
+        )
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        # The link arrives at this address, so the address counts as verified.
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    link = staff_link_add(actor=actor, organisation=organisation, user=user, starts_on=starts_on)
+    audit_record(
+        actor=actor,
+        action=AuditAction.STAFF_INVITED,
+        target=link,
+        data={"organisation": organisation.pk, "new_account": created},
+    )
+    context = {
+        "organisation": organisation,
+        "user": user,
+        "starts_on": starts_on,
+        "login_url": absolute_url(reverse("account_login")),
+    }
+    if created:
+        # Made after the unusable password is saved: the token changes with the password.
+        context["password_url"] = _set_password_url(user)
+    send_email_on_commit(
+        template="members/email/staff_invitation",
+        to=user.email,
+        language=user.language,
+        context=context,
+    )
+    return link
+
+
+@transaction.atomic
+def staff_link_end(*, actor: User, link: StaffLink, ends_on: dt.date) -> StaffLink:
+    """End a colleague's access to an organisation's pages on a date."""
+    # Lock the link: ending it twice must not pass the check twice.
+    link = (
+        StaffLink.objects.select_for_update().select_related("organisation", "user").get(pk=link.pk)
+    )
+    if link.user_id == actor.pk:
+        raise DomainError(
+            _("You cannot end your own access; ask a colleague."), code="staff_link_own"
+        )
+    if link.ends_on is not None:
+        raise DomainError(_("This access has already ended."), code="already_ended")
+    if ends_on <= link.starts_on:
+        raise DomainError(
+            _("The access must end after it started."), code="ends_before_start", field="ends_on"
+        )
+    check_date_window(ends_on, field="ends_on")
+    link.ends_on = ends_on
+    link.save(update_fields=["ends_on"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.STAFF_LINK_ENDED,
+        target=link,
+        data={"organisation": link.organisation_id, "ends_on": ends_on.isoformat()},
     )
     return link
 

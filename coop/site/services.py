@@ -28,6 +28,18 @@ def association_create(
     name = clean_text(name, field="name", max_length=200, required=True)
     if kind not in Association.Kind.values:
         raise DomainError(_("Choose a valid kind."), code="association_kind_invalid", field="kind")
+    # The database refuses a target that does not add up; say so before it does.
+    shares = {
+        field: settings.get(field, Association._meta.get_field(field).get_default())
+        for field in ("target_vrager", "target_drager", "target_regular")
+    }
+    if sum(shares.values()) != 100 or not all(0 <= v <= 100 for v in shares.values()):
+        raise DomainError(
+            _("The target shares must add up to 100%%; they now add up to %(total)s%%.")
+            % {"total": sum(shares.values())},
+            code="mix_target_not_100",
+            field="target_regular",
+        )
     if Association.objects.filter(slug=slug).exists():
         raise DomainError(
             _("Another association already uses this address."),

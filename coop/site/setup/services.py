@@ -1,0 +1,156 @@
+"""State changes of the set-up: buildings, units, the first board member of an association."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from coop.cleaning import clean_text
+from coop.exceptions import DomainError
+from coop.models import Association, AuditAction, Building, Unit, User
+from coop.services import audit_record
+from members.models import AssociationRole, Invitation, Role
+from members.services import invitation_send, member_register, role_assign
+
+# A monthly rent above this is a typing mistake (an extra digit), not a home of the association.
+MAX_RENT = Decimal("10000")
+
+
+@transaction.atomic
+def building_create(
+    *,
+    actor: User,
+    association: Association,
+    name: str,
+    street_address: str,
+    postal_code: str,
+    city: str,
+) -> Building:
+    """Add a building (complex) to an association."""
+    name = clean_text(name, field="name", max_length=200, required=True)
+    street_address = clean_text(
+        street_address, field="street_address", max_length=200, required=True
+    )
+    postal_code = clean_text(postal_code, field="postal_code", max_length=10, required=True)
+    city = clean_text(city, field="city", max_length=100, required=True)
+    taken = _("The association already has a building with this name.")
+    if association.buildings.filter(name__iexact=name).exists():
+        raise DomainError(taken, code="building_name_taken", field="name")
+    try:
+        with transaction.atomic():
+            building = Building.objects.create(
+                association=association,
+                name=name,
+                street_address=street_address,
+                postal_code=postal_code.upper(),
+                city=city,
+            )
+    except IntegrityError:
+        raise DomainError(taken, code="building_name_taken", field="name") from None
+    audit_record(
+        actor=actor,
+        action=AuditAction.BUILDING_CREATED,
+        target=building,
+        data={"name": name},
+    )
+    return building
+
+
+def _clean_rent(value) -> Decimal:
+    try:
+        rent = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise DomainError(
+            _("Enter the rent in euros."), code="rent_invalid", field="rent"
+        ) from None
+    if not rent.is_finite() or rent < 0 or rent > MAX_RENT:
+        raise DomainError(
+            _("Enter a monthly rent from 0 to %(max)s euros.") % {"max": MAX_RENT},
+            code="rent_out_of_range",
+            field="rent",
+        )
+    return rent
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor: User,
+    building: Building,
+    number: str,
+    kind: str,
+    rent,
+    rent_above_cap: bool = False,
+) -> Unit:
+    """Add a unit (home) to a building: regular, drager or omklap."""
+    number = clean_text(number, field="number", max_length=20, required=True)
+    if kind not in Unit.Kind.values:
+        raise DomainError(_("Choose a valid kind of unit."), code="unit_kind_invalid", field="kind")
+    rent = _clean_rent(rent)
+    taken = _("The building already has a unit with this number.")
+    if building.units.filter(number__iexact=number).exists():
+        raise DomainError(taken, code="unit_number_taken", field="number")
+    try:
+        with transaction.atomic():
+            unit = Unit.objects.create(
+                building=building,
+                number=number,
+                kind=kind,
+                rent=rent,
+                rent_above_cap=bool(rent_above_cap),
+            )
+    except IntegrityError:
+        raise DomainError(taken, code="unit_number_taken", field="number") from None
+    audit_record(
+        actor=actor,
+        action=AuditAction.UNIT_CREATED,
+        target=unit,
+        data={"building": building.pk, "number": number, "kind": kind, "rent": str(rent)},
+    )
+    return unit
+
+
+@transaction.atomic
+def board_first_member_invite(
+    *,
+    actor: User,
+    association: Association,
+    name: str,
+    email: str,
+    group: str,
+    joined_on: dt.date,
+    language: str | None = None,
+) -> Invitation:
+    """The corporation registers the association's first board member and invites them; from
+    then on the board keeps its own register."""
+    # Lock the association: two first board members must not both pass the check below.
+    association = Association.objects.select_for_update().get(pk=association.pk)
+    if (
+        AssociationRole.objects.current()
+        .filter(role=Role.BOARD, member__association=association)
+        .exists()
+    ):
+        raise DomainError(
+            _("The association already has a board; its board invites the members."),
+            code="board_exists",
+        )
+    if not email.strip():
+        raise DomainError(
+            _("An invitation needs an e-mail address."),
+            code="invitation_without_email",
+            field="email",
+        )
+    member = member_register(
+        actor=actor,
+        association=association,
+        name=name,
+        email=email,
+        group=group,
+        joined_on=joined_on,
+    )
+    role_assign(actor=actor, member=member, role=Role.BOARD, starts_on=joined_on)
+    return invitation_send(actor=actor, member=member, language=language or settings.LANGUAGE_CODE)

@@ -1,0 +1,36 @@
+from django.urls import path
+
+from coop.site.setup import views
+
+app_name = "setup"
+
+urlpatterns = [
+    path("organisations/<slug:slug>/setup/", views.setup_home, name="home"),
+    path(
+        "organisations/<slug:slug>/setup/associations/new/",
+        views.association_new,
+        name="association_new",
+    ),
+    path(
+        "organisations/<slug:slug>/setup/associations/<slug:association_slug>/",
+        views.association_setup,
+        name="association",
+    ),
+    path(
+        "organisations/<slug:slug>/setup/associations/<slug:association_slug>/buildings/new/",
+        views.building_new,
+        name="building_new",
+    ),
+    path(
+        "organisations/<slug:slug>/setup/associations/<slug:association_slug>/units/new/",
+        views.unit_new,
+        name="unit_new",
+    ),
+    path(
+        "organisations/<slug:slug>/setup/associations/<slug:association_slug>/board/",
+        views.board_invite,
+        name="board_invite",
+    ),
+    path("organisations/<slug:slug>/staff/", views.staff_list, name="staff"),
+    path("organisations/<slug:slug>/staff/<id:pk>/end/", views.staff_end, name="staff_end"),
+]

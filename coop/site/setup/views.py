@@ -1,0 +1,267 @@
+"""The set-up pages: a corporation's associations, buildings, units and first board member, and
+an organisation's colleagues."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, OuterRef, Subquery
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from coop.exceptions import DomainError
+from coop.http import form_error, portal_view
+from coop.models import Association, StaffLink, Unit
+from coop.site.services import association_create
+from coop.site.setup import services
+from coop.site.setup.access import (
+    get_setup_association_for,
+    get_setup_for,
+    get_staff_link_for,
+    get_staff_page_for,
+)
+from coop.site.setup.forms import (
+    AssociationForm,
+    BoardMemberForm,
+    BuildingForm,
+    StaffEndForm,
+    StaffInviteForm,
+    UnitForm,
+)
+from members import services as member_services
+from members.access import viewer_for
+from members.models import AssociationRole, Role, Tenancy
+
+
+def _status(request) -> int:
+    """A POST that comes back to its form was refused: 400."""
+    return 400 if request.method == "POST" else 200
+
+
+@require_GET
+@portal_view
+def setup_home(request, slug: str):
+    viewer = viewer_for(request)
+    access = get_setup_for(viewer, slug)
+    associations = (
+        Association.objects.filter(corporation=access.organisation)
+        .annotate(
+            building_count=Count("buildings", distinct=True),
+            unit_count=Count("buildings__units", distinct=True),
+        )
+        .order_by("name")
+    )
+    return render(
+        request,
+        "site/setup/home.html",
+        {"access": access, "organisation": access.organisation, "associations": associations},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def association_new(request, slug: str):
+    viewer = viewer_for(request)
+    access = get_setup_for(viewer, slug)
+    form = AssociationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            association = association_create(
+                actor=request.user, corporation=access.organisation, **form.cleaned_data
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is set up. Add its buildings and units.") % {"name": association.name},
+            )
+            return redirect("setup:association", slug=slug, association_slug=association.slug)
+    return render(
+        request,
+        "site/setup/association_new.html",
+        {"access": access, "organisation": access.organisation, "form": form},
+        status=_status(request),
+    )
+
+
+@require_GET
+@portal_view
+def association_setup(request, slug: str, association_slug: str):
+    viewer = viewer_for(request)
+    access, association = get_setup_association_for(viewer, slug, association_slug)
+    today = timezone.localdate()
+    tenant = Tenancy.objects.current(today).filter(unit=OuterRef("pk"))
+    units = (
+        Unit.objects.filter(building__association=association)
+        .select_related("building")
+        .annotate(tenant_name=Subquery(tenant.values("member__name")[:1]))
+        .order_by("building__name", "number")
+    )
+    board = (
+        AssociationRole.objects.current(today)
+        .filter(role=Role.BOARD, member__association=association)
+        .select_related("member")
+        .order_by("member__name")
+    )
+    return render(
+        request,
+        "site/setup/association.html",
+        {
+            "access": access,
+            "organisation": access.organisation,
+            "association": association,
+            "buildings": association.buildings.order_by("name"),
+            "units": units,
+            "board": board,
+        },
+    )
+
+
+def _association_form_page(request, slug, association_slug, *, form_class, template, save):
+    """A form that adds something to an association, then goes back to its set-up page."""
+    viewer = viewer_for(request)
+    access, association = get_setup_association_for(viewer, slug, association_slug)
+    kwargs = {"association": association} if form_class is UnitForm else {}
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = save(request, association, form.cleaned_data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, text)
+            return redirect("setup:association", slug=slug, association_slug=association.slug)
+    return render(
+        request,
+        template,
+        {
+            "access": access,
+            "organisation": access.organisation,
+            "association": association,
+            "form": form,
+        },
+        status=_status(request),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def building_new(request, slug: str, association_slug: str):
+    def save(request, association, data) -> str:
+        building = services.building_create(actor=request.user, association=association, **data)
+        return _("Building %(name)s is added.") % {"name": building.name}
+
+    return _association_form_page(
+        request,
+        slug,
+        association_slug,
+        form_class=BuildingForm,
+        template="site/setup/building_new.html",
+        save=save,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def unit_new(request, slug: str, association_slug: str):
+    def save(request, association, data) -> str:
+        unit = services.unit_create(actor=request.user, **data)
+        return _("Unit %(unit)s is added.") % {"unit": unit}
+
+    return _association_form_page(
+        request,
+        slug,
+        association_slug,
+        form_class=UnitForm,
+        template="site/setup/unit_new.html",
+        save=save,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def board_invite(request, slug: str, association_slug: str):
+    def save(request, association, data) -> str:
+        invitation = services.board_first_member_invite(
+            actor=request.user, association=association, **data
+        )
+        return _("%(name)s is registered on the board and invited at %(email)s.") % {
+            "name": invitation.member.name,
+            "email": invitation.email,
+        }
+
+    return _association_form_page(
+        request,
+        slug,
+        association_slug,
+        form_class=BoardMemberForm,
+        template="site/setup/board_invite.html",
+        save=save,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def staff_list(request, slug: str):
+    viewer = viewer_for(request)
+    access = get_staff_page_for(viewer, slug)
+    form = StaffInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = member_services.staff_invite(
+                actor=request.user, organisation=access.organisation, **form.cleaned_data
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(email)s has access from %(date)s; an e-mail is on its way.")
+                % {"email": link.user.email, "date": link.starts_on.strftime("%d-%m-%Y")},
+            )
+            return redirect("setup:staff", slug=slug)
+    links = (
+        StaffLink.objects.filter(organisation=access.organisation)
+        .select_related("user")
+        .order_by("ends_on", "user__last_name", "user__email")
+    )
+    return render(
+        request,
+        "site/setup/staff.html",
+        {
+            "access": access,
+            "organisation": access.organisation,
+            "links": links,
+            "form": form,
+            "today": timezone.localdate(),
+        },
+        status=_status(request),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def staff_end(request, slug: str, pk: int):
+    viewer = viewer_for(request)
+    access, link = get_staff_link_for(viewer, slug, pk)
+    form = StaffEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_services.staff_link_end(
+                actor=request.user, link=link, ends_on=form.cleaned_data["ends_on"]
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request, _("The access of %(email)s ends.") % {"email": link.user.email}
+            )
+            return redirect("setup:staff", slug=slug)
+    return render(
+        request,
+        "site/setup/staff_end.html",
+        {"access": access, "organisation": access.organisation, "link": link, "form": form},
+        status=_status(request),
+    )

@@ -1,0 +1,104 @@
+"""Access-matrix rows for the set-up pages: a corporation's associations, buildings, units and
+first board member, and an organisation's colleagues."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from coop.models import Association, Organisation, StaffLink
+from tests.access import Row, WrongMethod, only
+from tests.conftest import Cast, make_user
+
+CORPORATION = ("corporation_staff",)
+
+
+def _setup_url(name: str):
+    return lambda c: reverse(f"setup:{name}", args=[c.corporation.slug, c.association.slug])
+
+
+def _colleague_link(cast: Cast, organisation: Organisation | None = None) -> StaffLink:
+    """A colleague of the corporation (or of ``organisation``) with open access."""
+    colleague = make_user("collega@example.org", first="Coby", last="Collega")
+    return StaffLink.objects.create(
+        organisation=organisation or cast.corporation,
+        user=colleague,
+        starts_on=timezone.localdate() - dt.timedelta(days=30),
+    )
+
+
+def _other_corporations_association(cast: Cast) -> Association:
+    other = Organisation.objects.create(
+        name="Woonstichting Elders", kind=Organisation.Kind.CORPORATION, slug="elders"
+    )
+    return Association.objects.create(
+        name="Vereniging Elders", slug="elders-vereniging", kind="association", corporation=other
+    )
+
+
+ROWS: dict[str, Row] = {
+    "setup:home": Row(
+        lambda c: reverse("setup:home", args=[c.corporation.slug]), only(CORPORATION)
+    ),
+    "setup:association_new": Row(
+        lambda c: reverse("setup:association_new", args=[c.corporation.slug]), only(CORPORATION)
+    ),
+    "setup:association": Row(_setup_url("association"), only(CORPORATION)),
+    "setup:building_new": Row(_setup_url("building_new"), only(CORPORATION)),
+    "setup:unit_new": Row(_setup_url("unit_new"), only(CORPORATION)),
+    "setup:board_invite": Row(_setup_url("board_invite"), only(CORPORATION)),
+    "setup:staff": Row(
+        lambda c: reverse("setup:staff", args=[c.corporation.slug]), only(CORPORATION)
+    ),
+    "setup:staff_end": Row(
+        lambda c: reverse("setup:staff_end", args=[c.corporation.slug, _colleague_link(c).pk]),
+        only(CORPORATION),
+    ),
+}
+
+OBJECT_ROWS: dict[str, Row] = {
+    "set-up of a care organisation": Row(
+        lambda c: reverse("setup:home", args=[c.care.slug]), only(())
+    ),
+    "colleagues of a care organisation": Row(
+        lambda c: reverse("setup:staff", args=[c.care.slug]), only(("care_worker",))
+    ),
+    "association of another corporation": Row(
+        lambda c: reverse(
+            "setup:association",
+            args=[c.corporation.slug, _other_corporations_association(c).slug],
+        ),
+        only(()),
+    ),
+    "a board for an association of another corporation": Row(
+        lambda c: reverse(
+            "setup:board_invite",
+            args=[c.corporation.slug, _other_corporations_association(c).slug],
+        ),
+        only(()),
+    ),
+    "a colleague of another organisation": Row(
+        lambda c: reverse(
+            "setup:staff_end", args=[c.corporation.slug, _colleague_link(c, c.care).pk]
+        ),
+        only(()),
+    ),
+}
+
+
+def _wrong(name: str, method: str = "put") -> WrongMethod:
+    return WrongMethod(method, lambda c: ROWS[name].url(c), role="corporation_staff")
+
+
+WRONG_METHOD: dict[str, WrongMethod] = {
+    "setup:home": _wrong("setup:home", "post"),
+    "setup:association_new": _wrong("setup:association_new"),
+    "setup:association": _wrong("setup:association", "post"),
+    "setup:building_new": _wrong("setup:building_new"),
+    "setup:unit_new": _wrong("setup:unit_new"),
+    "setup:board_invite": _wrong("setup:board_invite"),
+    "setup:staff": _wrong("setup:staff"),
+    "setup:staff_end": _wrong("setup:staff_end", "delete"),
+}
