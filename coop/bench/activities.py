@@ -18,7 +18,7 @@ from activities.models import (
 )
 from activities.recurrence import end_of, rule_of
 from activities.services import default_categories
-from coop.bench.data import BENCH_BATCH, BenchData
+from coop.bench.data import BENCH_ASSOCIATIONS, BENCH_BATCH, BenchData, insert_rows
 from members.models import Member
 
 BENCH_ACTIVITY_TITLES = (
@@ -42,7 +42,8 @@ def seed_activities(data: BenchData) -> None:
         category for a in data.associations for category in default_categories(a)
     )
     by_key = {(c.association_id, c.key): c for c in categories}
-    per_association = BENCH_OCCURRENCES // BENCH_WEEKS // len(data.associations)
+    # The totals are the bench scale's (20 associations); fewer associations get their share.
+    per_association = BENCH_OCCURRENCES // BENCH_WEEKS // BENCH_ASSOCIATIONS
     first_monday = data.today - dt.timedelta(days=data.today.weekday() + 7 * (BENCH_WEEKS // 2))
     activities = []
     for association in data.associations:
@@ -86,25 +87,28 @@ def seed_activities(data: BenchData) -> None:
     for occurrence in occurrences:
         pool = members_of[occurrence.activity.association_id]
         for member in rng.sample(pool, 3):
-            signups.append(SignUp(occurrence=occurrence, member=member, status="confirmed"))
-    SignUp.objects.bulk_create(signups, batch_size=BENCH_BATCH)
+            signups.append(
+                {"occurrence_id": occurrence.pk, "member_id": member.pk, "status": "confirmed"}
+            )
+    insert_rows(SignUp, signups)
     now = timezone.now()
     logs = []
-    for n in range(BENCH_CONTRIBUTIONS):
+    contributions = BENCH_CONTRIBUTIONS * data.association_count // BENCH_ASSOCIATIONS
+    for n in range(contributions):
         member = data.members[n % len(data.members)]
         status = rng.choice(("confirmed", "confirmed", "confirmed", "pending", "rejected"))
         logs.append(
-            ContributionLog(
-                member=member,
-                date=data.today - dt.timedelta(days=rng.randint(0, 364)),
-                hours=Decimal(rng.choice(("1", "1.5", "2", "2.5", "3", "4"))),
-                kind=rng.choice(ContributionLog.Kind.values),
-                status=status,
-                reason="Niet herkend" if status == "rejected" else "",
-                decided_at=None if status == "pending" else now,
-            )
+            {
+                "member_id": member.pk,
+                "date": data.today - dt.timedelta(days=rng.randint(0, 364)),
+                "hours": Decimal(rng.choice(("1", "1.5", "2", "2.5", "3", "4"))),
+                "kind": rng.choice(ContributionLog.Kind.values),
+                "status": status,
+                "reason": "Niet herkend" if status == "rejected" else "",
+                "decided_at": None if status == "pending" else now,
+            }
         )
-    ContributionLog.objects.bulk_create(logs, batch_size=BENCH_BATCH)
+    insert_rows(ContributionLog, logs)
     data.rows.update(
         activities=len(activities),
         occurrences=len(occurrences),

@@ -14,6 +14,7 @@ from coop.bench.data import (
     FIRST_NAMES,
     LAST_NAMES,
     BenchData,
+    insert_rows,
 )
 from coop.models import Unit
 from members.models import AssociationRole, Member, Role
@@ -124,7 +125,7 @@ def seed_vacancies(data: BenchData) -> None:
     electors, records, ballot_rows = [], [], {}
     for r in rounds:
         electorate = members_of[r.vacancy.association_id]
-        electors += [Elector(round=r, member=m) for m in electorate]
+        electors += [{"round_id": r.pk, "member_id": m.pk} for m in electorate]
         if r.status == VotingRound.Status.OPEN and r.ends_at > now:
             continue  # the open round starts empty; the bench casts into it
         ids = [c.pk for c in by_vacancy[r.vacancy_id]]
@@ -142,10 +143,10 @@ def seed_vacancies(data: BenchData) -> None:
             # These rounds are stored closed: their seals are wiped as a close does.
             seal = ballots.new_seal_placeholder()
             rows.append(ballot_sealed(r, ids, choices, seal=seal))
-            records.append(VoteRecord(round=r, member=voter))
+            records.append({"round_id": r.pk, "member_id": voter.pk})
         ballot_rows[r.pk] = rows
-    Elector.objects.bulk_create(electors, batch_size=BENCH_BATCH)
-    VoteRecord.objects.bulk_create(records, batch_size=BENCH_BATCH)
+    insert_rows(Elector, electors)
+    insert_rows(VoteRecord, records)
     Ballot.objects.bulk_create(
         [b for rows in ballot_rows.values() for b in rows], batch_size=BENCH_BATCH
     )

@@ -1,0 +1,202 @@
+"""The benchmark without a server: its bars, its report, its exit, and its data at a tiny scale."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from activities.models import ContributionLog, SignUp
+from coop.bench import report, run
+from coop.bench.data import BENCH_CARE, BENCH_CORPORATION, BENCH_MEMBER_LOGIN, BENCH_STAFF_LOGIN
+from coop.bench.load import Load, Target
+from coop.bench.seed import seed_bench, seed_growth
+from coop.models import Association, Organisation, User
+from members.access import load_viewer
+from members.models import Member
+from vacancies.models import VotingRound
+from vacancies.services import verify_tally
+
+TARGETS = [
+    Target("H", "/bench/hello/", "reference"),
+    Target("L", "/bench/rows/", "reference"),
+    Target("home", "/", "public"),
+    Target("dashboard", "/portal/", "member", "a@example.org"),
+    Target("cast", "/portal/rounds/1/cast/", "cast", "a@example.org", form={"c1": "yes"}),
+]
+
+
+def load(rps: float, p50: float, p95: float, *, not_ok: int = 0) -> Load:
+    return Load(
+        requests=int(rps * 5),
+        seconds=5.0,
+        p50_ms=p50,
+        p95_ms=p95,
+        p99_ms=p95,
+        max_ms=p95,
+        not_ok=not_ok,
+        socket_errors=0,
+    )
+
+
+def rows_for(dashboard: Load, cast: Load, *, vendor="sqlite", queries=None) -> list[report.Row]:
+    loads = {
+        "H": load(1000, 1, 2),
+        "L": load(100, 10, 20),
+        "home": load(200, 5, 10),
+        "dashboard": dashboard,
+        "cast": cast,
+    }
+    counts = {"H": 0, "L": 1, "home": 4, "dashboard": 8, "cast": 9, **(queries or {})}
+    return report.page_rows(TARGETS, loads, counts, vendor=vendor)
+
+
+def by_key(rows) -> dict:
+    return {r.key: r for r in rows}
+
+
+def test_a_page_at_the_bars_passes():
+    rows = rows_for(load(50, 20, 40), load(40, 20, 40))
+    assert report.missed_bars(rows) == []
+    assert by_key(rows)["dashboard"].rps_vs_l == 0.5
+    assert by_key(rows)["dashboard"].p95_vs_l == 2.0
+    assert by_key(rows)["dashboard"].verdict == "ok"
+
+
+def test_a_member_page_below_half_of_l_or_slower_than_twice_its_p95_misses():
+    rows = rows_for(load(49, 20, 41), load(40, 20, 40))
+    assert report.missed_bars(rows) == [
+        "dashboard: throughput 0.49 L < 0.5",
+        "dashboard: p95 2.05x L > 2x",
+    ]
+    assert by_key(rows)["dashboard"].verdict.startswith("MISSED: throughput 0.49 L")
+
+
+def test_the_cast_bar_is_postgresqls_and_errors_miss_on_every_database():
+    slow_cast = load(39, 20, 40)
+    assert report.missed_bars(rows_for(load(50, 20, 40), slow_cast, vendor="sqlite")) == []
+    assert report.missed_bars(rows_for(load(50, 20, 40), slow_cast, vendor="postgresql")) == [
+        "cast: throughput 0.39 L < 0.4"
+    ]
+    failing = load(45, 20, 40, not_ok=3)
+    assert report.missed_bars(rows_for(load(50, 20, 40), failing, vendor="sqlite")) == [
+        "cast: errors under load: 3 responses other than 200, 0 socket errors"
+    ]
+
+
+def test_a_page_over_its_query_ceiling_misses():
+    rows = rows_for(load(50, 20, 40), load(40, 20, 40), queries={"dashboard": 9, "home": 6})
+    assert report.missed_bars(rows) == ["home: queries 6 > 5", "dashboard: queries 9 > 8"]
+
+
+def test_growth_compares_each_pages_p50_and_its_queries_but_not_the_references():
+    rows = rows_for(load(50, 20, 40), load(40, 20, 40))
+    grown = rows_for(load(50, 25, 40), load(40, 25.2, 40), queries={"home": 5})
+    growth = report.growth_rows(rows, grown)
+    assert [g.key for g in growth] == ["home", "dashboard", "cast"]
+    assert by_key(growth)["dashboard"].ratio == 1.25
+    assert report.missed_bars(rows, growth) == [
+        "home (growth): queries 4 became 5",
+        "cast (growth): p50 grew 1.26x > 1.25x",
+    ]
+    table = report.growth_table(growth, 10)
+    assert "p50 ms 10x" in table and "MISSED: p50 grew 1.26x" in table
+
+
+def test_a_page_missing_from_the_grown_run_misses():
+    rows = rows_for(load(50, 20, 40), load(40, 20, 40))
+    grown = [r for r in rows if r.key != "cast"]
+    assert report.missed_bars(rows, report.growth_rows(rows, grown)) == [
+        "cast (growth): not measured grown"
+    ]
+
+
+@pytest.fixture
+def results(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "RESULTS_DIR", tmp_path)
+    monkeypatch.setattr(run.settings, "BASE_DIR", tmp_path.parent)
+    return tmp_path
+
+
+def bench_run(printed: list[str]) -> run.BenchRun:
+    options = {"concurrency": 4, "seconds": 5.0, "warmup": 1.0, "associations": 20}
+    return run.BenchRun(options, printed.append)
+
+
+def test_the_report_prints_the_missed_bars_writes_them_and_fails_the_command(results):
+    rows = rows_for(load(40, 20, 40), load(40, 20, 40))
+    growth = report.growth_rows(rows, rows_for(load(40, 30, 40), load(40, 20, 40)))
+    printed: list[str] = []
+
+    with pytest.raises(CommandError) as failed:
+        bench_run(printed).report(rows, growth, "wrk")
+
+    assert str(failed.value) == (
+        "Missed bars:\n  dashboard: throughput 0.40 L < 0.5\n"
+        "  dashboard (growth): p50 grew 1.50x > 1.25x"
+    )
+    output = "\n".join(printed)
+    assert "MISSED: throughput 0.40 L < 0.5" in output
+    assert "All bars met." not in output
+    written = json.loads((results / "bench.json").read_text())
+    assert written["missed"] == [
+        "dashboard: throughput 0.40 L < 0.5",
+        "dashboard (growth): p50 grew 1.50x > 1.25x",
+    ]
+    assert written["growth"][1]["ratio"] == 1.5 and written["growth_factor"] == 10
+
+
+def test_a_run_that_meets_every_bar_says_so_and_does_not_fail(results):
+    rows = rows_for(load(50, 20, 40), load(40, 20, 40))
+    printed: list[str] = []
+
+    bench_run(printed).report(rows, report.growth_rows(rows, rows), "wrk")
+
+    assert printed[-1] == "All bars met."
+    assert json.loads((results / "bench.json").read_text())["missed"] == []
+
+
+def test_the_grown_database_sits_beside_the_bench_database():
+    assert (
+        run.grown_database_url("sqlite:////srv/app/bench.sqlite3")
+        == "sqlite:////srv/app/bench-10x.sqlite3"
+    )
+    assert (
+        run.grown_database_url("postgres://coop:secret@127.0.0.1:5432/coop_bench?sslmode=disable")
+        == "postgres://coop:secret@127.0.0.1:5432/coop_bench_10x?sslmode=disable"
+    )
+
+
+def test_grown_copies_close_their_rounds_as_real_ones_and_leave_the_bench_logins_alone(db):
+    today = timezone.localdate()
+    seed_bench(today=today, associations=2)
+    bench_member = Member.objects.get(user__email=BENCH_MEMBER_LOGIN.email)
+
+    copies = seed_growth(today=today, associations=2, factor=2)
+
+    assert [c.copy for c in copies] == [1]
+    grown = Organisation.objects.get(slug=f"{BENCH_CORPORATION[0]}-2")
+    assert Organisation.objects.filter(slug=f"{BENCH_CARE[0]}-2").exists()
+    assert Association.objects.filter(corporation=grown).count() == 2
+    assert Member.objects.filter(association__corporation=grown).count() == 300
+    closed = VotingRound.objects.filter(
+        vacancy__association__corporation=grown, status=VotingRound.Status.CLOSED
+    )
+    assert closed.count() == 100
+    assert all(verify_tally(r) for r in closed.order_by("pk")[:5])
+    # Two associations get their share of the bench scale's 50,000 logs, written as rows.
+    logs = ContributionLog.objects.filter(member__association__corporation=grown)
+    assert logs.count() == 5_000
+    assert logs.filter(status="pending", decided_at__isnull=True).exists()
+    assert SignUp.objects.filter(member__association__corporation=grown).count() == 3 * 500
+    # The bench's own logins see the bench corporation only, as before.
+    assert Member.objects.get(user__email=BENCH_MEMBER_LOGIN.email) == bench_member
+    staff = load_viewer(User.objects.get(email=BENCH_STAFF_LOGIN.email))
+    assert list(staff.organisations) == [Organisation.objects.get(slug=BENCH_CORPORATION[0]).pk]
+    # A second call makes nothing; ANALYZE runs on this database.
+    assert seed_growth(today=today, associations=2, factor=2) == []
+    bench = bench_run([])
+    assert bench.grown_data_present()
+    bench.analyze()
