@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coop.fields import ModelMultipleIdChoiceField
+from coop.fields import ModelMultipleIdChoiceField, in_date_window
 from coop.widgets import DateInput
 from members.models import (
     ASSESSMENT_DOMAINS,
@@ -21,7 +21,7 @@ from members.models import (
     OmklapDecision,
     WarningCard,
 )
-from members.services_omklap import NOTES_MAX, REASONS_MAX
+from members.services_omklap import MAX_LENGTH_MONTHS, NOTES_MAX, REASONS_MAX
 
 NOT_ASSESSED = [("", _("not assessed"))]
 
@@ -35,11 +35,15 @@ def _date_field(label, *, required: bool = True, help_text: str = "") -> forms.D
     )
 
 
+# No date of a running contract lies further from today than the longest contract.
+CONTRACT_YEARS = MAX_LENGTH_MONTHS // 12 + 1
+
+
 def _in_range(day: dt.date | None) -> dt.date | None:
     """Dates far outside a contract's life are typing mistakes."""
-    if day is not None and not dt.date(1990, 1, 1) <= day <= dt.date(2200, 12, 31):
-        raise forms.ValidationError(_("Enter a date between 1990 and 2200."))
-    return day
+    if day is None:
+        return None
+    return in_date_window(day, years_back=CONTRACT_YEARS, years_ahead=CONTRACT_YEARS)
 
 
 def _assessment(label) -> forms.ChoiceField:
