@@ -84,7 +84,7 @@ def _corporation_staff(association, on: dt.date) -> list[User]:
         .filter(organisation_id=association.corporation_id)
         .select_related("user")
     )
-    return [(link.user.email, link.user.language or "nl") for link in links]
+    return [link.user for link in links]
 
 
 # -- vacancy ---------------------------------------------------------------------------------
@@ -672,7 +672,6 @@ def ballot_cast(
         mail_on_commit(
             member.user,
             template="vacancies/email/ballot_receipt",
-            to=member.user.email,
             context={
                 "round": voting_round,
                 "vacancy": voting_round.vacancy,
