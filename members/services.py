@@ -10,7 +10,7 @@ from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -697,3 +697,77 @@ def member_invite(
         phone=phone,
     )
     return invitation_send(actor=actor, member=member, language=language)
+
+
+@transaction.atomic
+def resident_register(
+    *,
+    actor: User,
+    association: Association,
+    name: str,
+    email: str,
+    group: str,
+    unit: Unit,
+    tenancy_kind: str,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    phone: str = "",
+) -> Tenancy:
+    """Register a resident who already lives in a unit: a member from the tenancy's start, in
+    a group of the mix, with the tenancy (and its end, when notice was given)."""
+    if ends_on is not None and ends_on <= starts_on:
+        raise DomainError(
+            _("A tenancy must end after it started."), code="ends_before_start", field="ends_on"
+        )
+    member = member_register(
+        actor=actor,
+        association=association,
+        name=name,
+        email=email,
+        group=group,
+        joined_on=starts_on,
+        phone=phone,
+    )
+    tenancy = tenancy_start(
+        actor=actor, member=member, unit=unit, kind=tenancy_kind, starts_on=starts_on
+    )
+    if ends_on is not None:
+        tenancy = tenancy_end(actor=actor, tenancy=tenancy, ends_on=ends_on)
+    return tenancy
+
+
+@transaction.atomic
+def member_move_out(*, actor: User, tenancy: Tenancy, ends_on: dt.date) -> Member:
+    """Record a move-out: the tenancy ends; a resident with no other home in the association
+    leaves it that day (a move-out ahead is recorded now and the member stays until then)."""
+    tenancy = tenancy_end(actor=actor, tenancy=tenancy, ends_on=ends_on)
+    member = tenancy.member
+    elsewhere = member.tenancies.exclude(pk=tenancy.pk).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=ends_on)
+    )
+    if ends_on <= timezone.localdate() and not elsewhere.exists():
+        member = member_leave(actor=actor, member=member, left_on=ends_on)
+    return member
+
+
+def invitations_send_all(
+    *, actor: User, association: Association, language: str | None = None
+) -> tuple[list[Invitation], list[tuple[Member, DomainError]]]:
+    """Invite every active member who has no account and no valid invitation, each in its own
+    transaction: one refusal (an address already in use) does not stop the others."""
+    now = timezone.now()
+    valid = Invitation.objects.pending().filter(member=OuterRef("pk"), expires_at__gt=now)
+    waiting = (
+        association.members.active()
+        .filter(user__isnull=True)
+        .exclude(Exists(valid))
+        .order_by("name")
+    )
+    sent: list[Invitation] = []
+    refused: list[tuple[Member, DomainError]] = []
+    for member in waiting:
+        try:
+            sent.append(invitation_send(actor=actor, member=member, language=language))
+        except DomainError as error:
+            refused.append((member, error))
+    return sent, refused
