@@ -10,7 +10,7 @@ from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,9 +131,7 @@ def member_set_group(
             code="group_change_later_exists",
             field="starts_on",
         )
-    current = member.group_periods.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on), starts_on__lte=starts_on
-    ).first()
+    current = member.group_periods.current(starts_on).first()
     if current is not None and current.group == group:
         raise DomainError(
             _("The member is already in this group on that date."),
@@ -170,7 +168,7 @@ def member_leave(*, actor: User | None, member: Member, left_on: dt.date) -> Mem
             code="leaves_before_joining",
             field="left_on",
         )
-    if member.tenancies.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=left_on)).exists():
+    if member.tenancies.ending_after(left_on).exists():
         raise DomainError(
             _("End the member's tenancy first: a resident with a current tenancy stays a member."),
             code="member_has_current_tenancy",
@@ -180,11 +178,9 @@ def member_leave(*, actor: User | None, member: Member, left_on: dt.date) -> Mem
     member.save(update_fields=["status", "left_on"])
     # Periods that had not started by the leaving day never happened; open ones end that day.
     member.group_periods.filter(starts_on__gte=left_on).delete()
-    member.group_periods.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=left_on)).update(
-        ends_on=left_on
-    )
+    member.group_periods.ending_after(left_on).update(ends_on=left_on)
     member.roles.filter(starts_on__gte=left_on).delete()
-    member.roles.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=left_on)).update(ends_on=left_on)
+    member.roles.ending_after(left_on).update(ends_on=left_on)
     member.invitations.pending().update(revoked_at=timezone.now())
     audit_record(
         actor=actor,
@@ -215,7 +211,7 @@ def tenancy_start(
             code="unit_of_other_association",
             field="unit",
         )
-    overlapping = unit.tenancies.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on))
+    overlapping = unit.tenancies.ending_after(starts_on)
     if overlapping.exists():
         raise DomainError(
             _("This unit already has a tenancy on that date."),
@@ -291,7 +287,7 @@ def role_assign(
     member = _locked_active_member(member)
     _not_before_joining(member, starts_on, field="starts_on")
     # The new role has no end: any role still running on or after its start overlaps.
-    overlapping = member.roles.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on))
+    overlapping = member.roles.ending_after(starts_on)
     if overlapping.filter(role=role).exists():
         raise DomainError(
             _("The member already holds this role."), code="role_already_held", field="role"
@@ -742,9 +738,7 @@ def member_move_out(*, actor: User, tenancy: Tenancy, ends_on: dt.date) -> Membe
     leaves it that day (a move-out ahead is recorded now and the member stays until then)."""
     tenancy = tenancy_end(actor=actor, tenancy=tenancy, ends_on=ends_on)
     member = tenancy.member
-    elsewhere = member.tenancies.exclude(pk=tenancy.pk).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gt=ends_on)
-    )
+    elsewhere = member.tenancies.exclude(pk=tenancy.pk).ending_after(ends_on)
     if ends_on <= timezone.localdate() and not elsewhere.exists():
         member = member_leave(actor=actor, member=member, left_on=ends_on)
     return member

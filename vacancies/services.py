@@ -11,7 +11,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, Q
+from django.db.models import Exists
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -125,7 +125,7 @@ def vacancy_report(
     # The same overlap rule as tenancy_start: otherwise the whole co-optation runs and the
     # corporation cannot confirm the nominee. A tenancy that ends by then is fine.
     let = (
-        unit.tenancies.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=available_from))
+        unit.tenancies.ending_after(available_from)
         .select_related("member")
         .order_by("-starts_on")
         .first()

@@ -69,7 +69,9 @@ def vacancy_list(request, slug: str):
 def vacancy_report(request, slug: str):
     viewer = viewer_for(request)
     association = access.get_association_for(viewer, slug, need=access.VacancyNeed.MANAGE)
-    form = VacancyReportForm(request.POST or None, association=association)
+    # A recorded move-out links here with the unit and the day it falls vacant filled in.
+    initial = {k: request.GET[k] for k in ("unit", "available_from") if k in request.GET}
+    form = VacancyReportForm(request.POST or None, association=association, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             vacancy = services.vacancy_report(

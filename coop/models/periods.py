@@ -16,6 +16,10 @@ class PeriodQuerySet(models.QuerySet):
         # filter + exclude compiles faster than an OR of Q objects and means the same.
         return self.filter(starts_on__lte=on).exclude(ends_on__lte=on)
 
+    def ending_after(self, day: dt.date):
+        """Rows still running after ``day`` begins: open, or ending later (whatever their start)."""
+        return self.exclude(ends_on__lte=day)
+
     def open(self):
         """Rows without an end date: at most one per subject, by the models' constraints."""
         return self.filter(ends_on__isnull=True)

@@ -253,3 +253,13 @@ def test_the_confirm_form_defaults_the_group_to_the_units_kind_and_shows_an_iso_
     assert re.findall(r'<option value="(\w+)" selected>', select) == [group]
     iso = nomination.vacancy.available_from.isoformat()
     assert f'type="date" name="starts_on" value="{iso}"' in text
+
+
+def test_the_report_form_takes_the_unit_and_date_of_a_recorded_move_out(cast, client_for):
+    unit = empty_unit(cast)
+    day = (timezone.localdate() + dt.timedelta(days=12)).isoformat()
+    url = reverse("vacancies:vacancy_report", args=[cast.association.slug])
+    text = client_for("board").get(f"{url}?unit={unit.pk}&available_from={day}").content.decode()
+    assert f'<option value="{unit.pk}" selected>' in text
+    assert f'name="available_from" value="{day}"' in text
+    assert not Vacancy.objects.exists()
