@@ -29,7 +29,8 @@ class ModelMultipleIdChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_choice",
                     params={"value": pk},
                 )
-        return super()._check_values(value)
+        # A private method of Django's field that the stubs do not list.
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 class PhoneField(forms.CharField):

@@ -9,6 +9,8 @@ Names follow the platform's own rule for names (coop/cleaning.py).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
@@ -18,6 +20,8 @@ from coop.exceptions import DomainError
 
 
 class _NamesMixin:
+    cleaned_data: dict[str, Any]  # a form's, which the mixin is mixed into
+
     def _name(self, field: str) -> str:
         try:
             return clean_name(self.cleaned_data[field], field=field, max_length=150)

@@ -21,7 +21,7 @@ def public_menu(context) -> dict:
     root = site.root_page
     current = context.get("page")
     root_pk, pages = getattr(request, "coop_menu_pages", (None, None))
-    if root_pk != root.pk:
+    if root_pk != root.pk or pages is None:
         pages = menu_pages(root)
     items = [
         {
