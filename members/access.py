@@ -23,6 +23,7 @@ from members.models import (
     OmklapDecision,
     Role,
 )
+from members.viewer_cache import cached_viewer
 
 
 def checked_need[E: Enum](need: object, kind: type[E]) -> E:
@@ -167,10 +168,14 @@ def load_viewer(user) -> Viewer:
 
 
 def viewer_for(request) -> Viewer:
-    """The request's viewer, loaded once per request."""
+    """The request's viewer, loaded once per request (and kept per session, see
+    ``members/viewer_cache.py``)."""
     viewer = getattr(request, "_coop_viewer", None)
     if viewer is None:
-        viewer = load_viewer(request.user)
+        if request.user.is_authenticated:
+            viewer = cached_viewer(request, load_viewer)
+        else:
+            viewer = Viewer(user=None)
         request._coop_viewer = viewer
     return viewer
 

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("members")
+
+    def ready(self) -> None:
+        from members.viewer_cache import connect_receivers
+
+        connect_receivers()

@@ -43,19 +43,19 @@ def _month_occurrences(cast, categories, n: int) -> None:
 
 def test_the_month_view_has_a_flat_query_count(cast, categories, client_for):
     client = client_for("drager")
-    # session, user, viewer (membership, roles, staff links), categories, occurrences with
+    # session, user, viewer (cached), categories, occurrences with
     # their activity, category, sign-up counts and the member's own sign-up
     assert_flat_query_count(
         lambda: client.get(reverse("activities:calendar_month", args=[cast.association.slug])),
         lambda n: _month_occurrences(cast, categories, n),
-        queries=6,
+        queries=5,
     )
 
 
 def test_the_week_and_list_views_have_a_flat_query_count(cast, categories, client_for):
     client = client_for("coordinator")
-    # session, user, viewer (2), categories, occurrences, and on the list the proposals
-    for name, queries in (("calendar_week", 6), ("calendar_list", 7)):
+    # session, user, viewer (cached), categories, occurrences, and on the list the proposals
+    for name, queries in (("calendar_week", 5), ("calendar_list", 6)):
         assert_flat_query_count(
             lambda name=name: client.get(
                 reverse(f"activities:{name}", args=[cast.association.slug])
@@ -83,11 +83,11 @@ def _logs(member: Member, n: int) -> None:
 
 def test_the_members_hours_page_has_a_flat_query_count(cast, client_for):
     client = client_for("drager")
-    # session, user, viewer (3), hours per month and status, the latest logs
+    # session, user, viewer (cached), hours per month and status, the latest logs
     assert_flat_query_count(
         lambda: client.get(reverse("activities:my_hours")),
         lambda n: _logs(cast.drager_member, n),
-        queries=6,
+        queries=5,
     )
 
 
@@ -104,19 +104,19 @@ def test_the_boards_hours_page_has_a_flat_query_count(cast, client_for):
             _logs(member, 5)
         _logs(cast.drager_member, n)
 
-    # session, user, viewer (3), members with their hours this month
+    # session, user, viewer (cached), members with their hours this month
     assert_flat_query_count(
         lambda: client.get(reverse("activities:association_hours", args=[cast.association.slug])),
         grow,
-        queries=5,
+        queries=4,
     )
 
 
 def test_the_dashboard_has_an_exact_query_count_whatever_the_hours_logged(cast, client_for):
     client = client_for("drager")
-    # session, user, viewer (3), home, next sign-ups, hours this month
+    # session, user, viewer (cached), home, next sign-ups, hours this month
     assert_flat_query_count(
         lambda: client.get(reverse("portal:dashboard")),
         lambda n: _logs(cast.drager_member, n),
-        queries=8,
+        queries=7,
     )

@@ -51,21 +51,21 @@ def _add_residents(cast, target: int) -> None:
 
 def test_the_dashboard_needs_few_queries_whatever_the_association_size(cast, client_for):
     client = client_for("board")
-    # session, user, membership with roles and second factor, staff links, home
+    # session, user, viewer (cached), home
     assert_flat_query_count(
         lambda: client.get(reverse("portal:dashboard")),
         lambda n: _add_residents(cast, n),
-        queries=8,
+        queries=7,
     )
 
 
 def test_the_members_page_has_a_flat_query_count(cast, client_for):
     client = client_for("board")
-    # session, user, viewer (2), association, members with group, their roles, invitations
+    # session, user, viewer (cached), association, members with group, their roles, invitations
     assert_flat_query_count(
         lambda: client.get(reverse("portal:association_members", args=[cast.association.slug])),
         lambda n: _add_residents(cast, n),
-        queries=7,
+        queries=6,
     )
 
 
@@ -86,11 +86,11 @@ def test_the_association_page_has_a_flat_query_count(cast, client_for):
             for i in range(have, n)
         )
 
-    # session, user, viewer (2), association, resident counts, buildings
+    # session, user, viewer (cached), association, resident counts, buildings
     assert_flat_query_count(
         lambda: client.get(reverse("portal:association_detail", args=[cast.association.slug])),
         grow,
-        queries=6,
+        queries=5,
     )
 
 
@@ -110,11 +110,11 @@ def test_the_corporation_page_has_a_flat_query_count(cast, client_for):
         )
         _add_residents(cast, n)
 
-    # session, user, viewer (2), associations, resident counts per association
+    # session, user, viewer (cached), associations, resident counts per association
     assert_flat_query_count(
         lambda: client.get(reverse("portal:organisation_detail", args=[cast.corporation.slug])),
         grow,
-        queries=6,
+        queries=5,
     )
 
 
@@ -135,11 +135,11 @@ def test_the_care_page_has_a_flat_query_count(cast, client_for):
             for m in clients
         )
 
-    # session, user, viewer (2), clients with their association, worker and home
+    # session, user, viewer (cached), clients with their association, worker and home
     assert_flat_query_count(
         lambda: client.get(reverse("portal:organisation_detail", args=[cast.care.slug])),
         grow,
-        queries=5,
+        queries=4,
     )
 
 

@@ -112,11 +112,11 @@ def test_the_ballot_page_has_a_flat_query_count(cast, client_for, voting_round):
         _add_candidates(voting_round.vacancy, n, voting_round=voting_round)
         _add_electors(cast, voting_round, n)
 
-    # session, user, viewer (membership with roles, staff links), the round with the
+    # session, user, viewer (cached), the round with the
     # viewer's standing (elector, voted, recused), the candidates on the ballot, how many
     # members have no account yet (they cannot vote online)
-    queries = assert_flat_query_count(lambda: client.get(url), grow, queries=7)
-    assert queries == 7
+    queries = assert_flat_query_count(lambda: client.get(url), grow, queries=6)
+    assert queries == 6
 
 
 def test_the_closed_round_page_has_a_flat_query_count(cast, client_for, voting_round):
@@ -135,46 +135,46 @@ def test_the_closed_round_page_has_a_flat_query_count(cast, client_for, voting_r
             )
             grown["closed"] = True
 
-    # session, user, viewer (2), the round with standing and winner, the candidates; the
+    # session, user, viewer (cached), the round with standing and winner, the candidates; the
     # result and the receipts come from the stored tally
-    assert_flat_query_count(lambda: client.get(url), grow, queries=6)
+    assert_flat_query_count(lambda: client.get(url), grow, queries=5)
 
 
 def test_the_vacancy_page_has_a_flat_query_count(cast, client_for, vacancy):
     open_round(cast, vacancy)
     client = client_for("board")
     url = reverse("vacancies:vacancy_detail", args=[vacancy.pk])
-    # session, user, viewer (membership with roles, staff links), the vacancy with unit and
+    # session, user, viewer (cached), the vacancy with unit and
     # association, the building's mix with the leaving resident's group (mix monitor),
     # candidates with their nomination, the rounds with their winner
     queries = assert_flat_query_count(
         lambda: client.get(url),
         lambda n: _add_candidates(vacancy, n),
-        queries=8,
+        queries=7,
     )
-    assert queries == 8
+    assert queries == 7
 
 
 def test_the_vacancy_list_has_a_flat_query_count(cast, client_for):
     client = client_for("board")
     url = reverse("vacancies:vacancy_list", args=[cast.association.slug])
-    # session, user, viewer (2), vacancies with unit, building and candidate counts
+    # session, user, viewer (cached), vacancies with unit, building and candidate counts
     assert_flat_query_count(
         lambda: client.get(url),
         lambda n: _add_vacancies(cast, n),
-        queries=5,
+        queries=4,
     )
 
 
 def test_the_nomination_list_has_a_flat_query_count(cast, client_for):
     client = client_for("corporation_staff")
     url = reverse("vacancies:nomination_list", args=[cast.corporation.slug])
-    # session, user, viewer (membership, staff links, second factor), nominations with
+    # session, user, viewer (cached), nominations with
     # vacancy, association, unit, building and candidate
     assert_flat_query_count(
         lambda: client.get(url),
         lambda n: _add_vacancies(cast, n, nominated=True),
-        queries=5,
+        queries=4,
     )
 
 
@@ -200,12 +200,12 @@ def test_the_dashboard_with_votes_has_a_flat_query_count(cast, client_for):
                     digest="0" * 64,
                 )
 
-    # session, user, viewer (2), home, the member's rounds with their standing, and the
+    # session, user, viewer (cached), home, the member's rounds with their standing, and the
     # activities card's queries; the same with 1 and with 30 rounds, 28 of them closed
     assert_flat_query_count(
         lambda: client.get(reverse("portal:dashboard")),
         grow,
-        queries=8,
+        queries=7,
         small=1,
         large=30,
     )
@@ -225,10 +225,10 @@ def test_casting_a_vote_needs_few_queries(cast, client_for, voting_round):
     assert response.status_code == 200
     assert "receipt-code" in response.content.decode()
     statements = [q for q in sql if not q.startswith(_TRANSACTION_CONTROL)]
-    # session, user, viewer (2), the round with the viewer's standing; the service: the
+    # session, user, viewer (cached), the round with the viewer's standing; the service: the
     # locked round, the ballot's candidates with the standing under the lock, the vote
     # record, the ballot; on PostgreSQL also the shared advisory lock on the ballot's seal
     # (SQLite runs one writing transaction at a time and needs none).
-    assert len(statements) == expected_queries({"sqlite": 9, "postgresql": 10}), "\n".join(
+    assert len(statements) == expected_queries({"sqlite": 8, "postgresql": 9}), "\n".join(
         statements
     )
