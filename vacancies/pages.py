@@ -20,7 +20,12 @@ from coop.http import form_error
 from coop.models.pages import view_restrictions_on_path
 from vacancies import services
 from vacancies.models import Vacancy
-from vacancies.public import ApplicationForm, accepting, application_allowed, published_vacancies
+from vacancies.public import (
+    ApplicationForm,
+    accepting,
+    application_within_hourly_limit,
+    published_vacancies,
+)
 
 # Status codes of the application form's refusals.
 BAD_INPUT = 400
@@ -114,7 +119,7 @@ class VacancyIndexPage(RoutablePageMixin, Page):
             return self._detail(request, vacancy, None, status=BAD_INPUT)
         if not form.is_valid():
             return self._detail(request, vacancy, form, status=BAD_INPUT)
-        if not application_allowed(request):
+        if not application_within_hourly_limit(request):
             return self._detail(request, vacancy, form, status=TOO_MANY)
         if not form.is_spam:
             try:

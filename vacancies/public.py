@@ -104,7 +104,7 @@ class ApplicationForm(forms.Form):
         return [field for field in super().visible_fields() if field.name != HONEYPOT]
 
 
-def application_allowed(request, now: dt.datetime | None = None) -> bool:
+def application_within_hourly_limit(request, now: dt.datetime | None = None) -> bool:
     """Count one application from the client's address; False beyond the hourly limit."""
     now = now or timezone.now()
     ip = get_adapter(request).get_client_ip(request)
