@@ -54,6 +54,7 @@ urlpatterns = [
     path("portal/", include((portal_urlpatterns, member_urls.app_name))),
     path("portal/", include("vacancies.urls")),
     path("portal/", include("coop.site.setup.urls")),
+    path("portal/", include("coop.site.register.urls")),
     path("portal/", include("coop.site.compliance.urls")),
     path("portal/", include("activities.urls")),
     path("ical/", include(activity_feeds)),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coop.models import Association, Organisation, StaffLink
+from members.models import Tenancy
 from tests.access import Row, WrongMethod, only
 from tests.conftest import Cast, make_user
 
@@ -88,6 +89,48 @@ OBJECT_ROWS: dict[str, Row] = {
 }
 
 
+# The board's member register (coop/site/register).
+BOARD = ("board",)
+
+
+def _tenancy(cast: Cast, association=None) -> int:
+    member = cast.drager_member if association is None else cast.outsider_member
+    return Tenancy.objects.get(member=member).pk
+
+
+ROWS.update(
+    {
+        "register:register": Row(
+            lambda c: reverse("register:register", args=[c.association.slug]), only(BOARD)
+        ),
+        "register:resident_new": Row(
+            lambda c: reverse("register:resident_new", args=[c.association.slug]), only(BOARD)
+        ),
+        "register:invite_all": Row(
+            lambda c: reverse("register:invite_all", args=[c.association.slug]),
+            only(BOARD, status_ok=302),
+            method="post",
+        ),
+        "register:move_out": Row(
+            lambda c: reverse("register:move_out", args=[_tenancy(c)]), only(BOARD)
+        ),
+    }
+)
+
+OBJECT_ROWS.update(
+    {
+        "register of another association": Row(
+            lambda c: reverse("register:register", args=[c.other_association.slug]),
+            only(("outsider",)),
+        ),
+        "move-out in another association": Row(
+            lambda c: reverse("register:move_out", args=[_tenancy(c, c.other_association)]),
+            only(("outsider",)),
+        ),
+    }
+)
+
+
 def _wrong(name: str, method: str = "put") -> WrongMethod:
     return WrongMethod(method, lambda c: ROWS[name].url(c), role="corporation_staff")
 
@@ -101,4 +144,8 @@ WRONG_METHOD: dict[str, WrongMethod] = {
     "setup:board_invite": _wrong("setup:board_invite"),
     "setup:staff": _wrong("setup:staff"),
     "setup:staff_end": _wrong("setup:staff_end", "delete"),
+    "register:register": WrongMethod("post", lambda c: ROWS["register:register"].url(c)),
+    "register:resident_new": WrongMethod("put", lambda c: ROWS["register:resident_new"].url(c)),
+    "register:invite_all": WrongMethod("get", lambda c: ROWS["register:invite_all"].url(c)),
+    "register:move_out": WrongMethod("put", lambda c: ROWS["register:move_out"].url(c)),
 }

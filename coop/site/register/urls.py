@@ -1,0 +1,12 @@
+from django.urls import path
+
+from coop.site.register import views
+
+app_name = "register"
+
+urlpatterns = [
+    path("associations/<slug:slug>/register/", views.register, name="register"),
+    path("associations/<slug:slug>/register/new/", views.resident_new, name="resident_new"),
+    path("associations/<slug:slug>/register/invite-all/", views.invite_all, name="invite_all"),
+    path("tenancies/<id:pk>/move-out/", views.move_out, name="move_out"),
+]
