@@ -69,7 +69,13 @@ def vacancy(
 def nomination(
     association, *, nominated: dt.date, decided: dt.date | None = None, group: str = ""
 ) -> Nomination:
-    v = vacancy(association, reported_on=nominated - dt.timedelta(days=20), nominated_on=nominated)
+    # A confirmed nomination lets the unit on the day of the decision.
+    v = vacancy(
+        association,
+        reported_on=nominated - dt.timedelta(days=20),
+        nominated_on=nominated,
+        let_on=decided,
+    )
     candidate = Candidate.objects.create(vacancy=v, name="Kandidaat", household_size=1)
     voting = VotingRound.objects.create(
         vacancy=v,

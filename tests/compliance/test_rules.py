@@ -66,7 +66,8 @@ class TestNominationOnTime:
         rows.vacancy(cast.association, reported_on=p.start, nominated_on=p.start + D(10))
         result = judge(r, cast, p)
         assert (result.status, result.figure) == ("met", Decimal("100.0"))
-        assert "1 of 1" in result.explanation
+        assert "1 van 1" in result.explanation  # Dutch, the default language
+        assert "vraagt 50%" in result.explanation
         rows.vacancy(cast.association, reported_on=p.start - D(60), nominated_on=p.start + D(1))
         assert judge(r, cast, p).figure == Decimal("100.0")  # reported before: not this period
         rows.vacancy(cast.association, reported_on=p.start + D(15))  # open, due after the month
@@ -151,7 +152,7 @@ class TestMonitoring:
         )
         result = judge(r, cast, p)
         assert result.status == "breached"
-        assert "< 5 of < 5" in result.explanation  # care figures: small counts hidden
+        assert "< 5 van < 5" in result.explanation  # care figures: small counts hidden
         assert "Vertrouwelijke" not in repr(result)
 
 
@@ -245,7 +246,7 @@ class TestVragersTakePart:
         result = judge(r, cast, p)
         assert result.status == "met"
         assert result.evidence == ()  # aggregates only
-        assert "< 5 of < 5" in result.explanation
+        assert "< 5 van < 5" in result.explanation
         rows.resident(cast.association, group="vrager", joined=p.start - D(100))
         assert judge(r, cast, p).status == "at_risk"  # 50%
 

@@ -270,4 +270,4 @@ def test_hours_exemption_is_for_the_board(cast):
     exemption = services.hours_exemption_record(
         actor=cast.board, member=cast.drager_member, reason="family_care", starts_on=START
     )
-    assert exemption.get_reason_display() == "care for family"
+    assert exemption.reason == "family_care"

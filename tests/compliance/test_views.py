@@ -43,7 +43,7 @@ def test_the_corporation_sees_every_commitment_with_state_figure_and_trend(
     assert response.status_code == 200
     assert html.count("<tr>") == 1 + len(TERMS)  # the heading and one row per commitment
     assert "state-breached" in html and "✗" in html  # the hours: nobody logged any
-    assert "Associations without a signed agreement" in html and "Het Erf" in html
+    assert "Verenigingen zonder ondertekende afspraken" in html and "Het Erf" in html
     only_met = client.get(
         reverse("compliance:corporation_overview", args=[cast.corporation.slug]),
         {"state": "met"},
@@ -57,7 +57,7 @@ def test_hours_reach_the_corporation_pseudonymised_and_the_board_by_name(
     agreement_for(TERMS)
     corporation = page(client_for("corporation_staff"), cast).content.decode()
     assert "Dirk Drager" not in corporation
-    assert f"member {cast.drager_member.pk}" in corporation
+    assert f"lid {cast.drager_member.pk}" in corporation
     board = page(client_for("board"), cast).content.decode()
     assert "Dirk Drager" in board
 
@@ -85,7 +85,7 @@ def test_the_care_organisation_sees_the_care_commitments_as_aggregates(
     html = page(client_for("care_worker"), cast).content.decode()
     assert 'id="monitoring"' in html and 'id="vragers-take-part"' in html
     assert 'id="vacant-days"' not in html and 'id="contribution-hours"' not in html
-    assert "&lt; 5 of &lt; 5" in html
+    assert "&lt; 5 van &lt; 5" in html
     assert f"/contracts/{other.pk}/" not in html  # another organisation's client
     assert "Vertrouwelijke" not in html
     board = page(client_for("board"), cast).content.decode()
@@ -107,7 +107,7 @@ def test_the_board_explains_a_breach_and_the_corporation_resolves_it(
     )
     board = client_for("board")
     html = page(board, cast).content.decode()
-    assert "Explain this breach" in html
+    assert "Licht deze schending toe" in html
     url = reverse("compliance:follow_up_record", args=[cast.association.slug, "vacant-days"])
     response = board.post(
         url,
@@ -121,7 +121,7 @@ def test_the_board_explains_a_breach_and_the_corporation_resolves_it(
     assert response.status_code == 302
     follow_up = FollowUp.objects.get()
     assert follow_up.action == "Dak laten repareren."
-    assert "Explain this breach" not in page(board, cast).content.decode()
+    assert "Licht deze schending toe" not in page(board, cast).content.decode()
     corporation = client_for("corporation_staff")
     assert "De woning had lekkage." in page(corporation, cast).content.decode()
     corporation.post(
@@ -218,3 +218,11 @@ def test_the_overview_needs_the_same_queries_for_2_and_20_associations(cast, cli
         large=20,
     )
     assert count <= 15
+
+
+def test_the_dashboard_leads_corporation_staff_to_the_overview(cast, client_for):
+    overview = reverse("compliance:corporation_overview", args=[cast.corporation.slug])
+    html = client_for("corporation_staff").get(reverse("portal:dashboard")).content.decode()
+    assert overview in html
+    board = client_for("board").get(reverse("portal:dashboard")).content.decode()
+    assert "/compliance/" not in board

@@ -70,6 +70,14 @@ def count_text(n: int, *, suppress: bool) -> str:
     return f"< {SMALL_COUNT}" if suppress and 0 < n < SMALL_COUNT else str(n)
 
 
+def number_text(value: Decimal | None) -> str:
+    """12.5, 90 or 100: no exponent, no trailing zeros."""
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}"
+    return text
+
+
 def percent(part: int, whole: int) -> Decimal:
     return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
@@ -109,6 +117,14 @@ class Result:
     @property
     def label(self) -> str:
         return str(Status(self.status).label)
+
+    @property
+    def figure_text(self) -> str:
+        return number_text(self.figure)
+
+    @property
+    def threshold_text(self) -> str:
+        return number_text(self.threshold)
 
     @property
     def unit_label(self) -> str:
@@ -517,7 +533,7 @@ class Rule:
         explanation = sentence % {
             "good": count_text(good, suppress=suppress),
             "judged": count_text(judged, suppress=suppress),
-            "threshold": self.threshold.normalize(),
+            "threshold": number_text(self.threshold),
         }
         return self.result(percent(good, judged), explanation, evidence, at_risk=at_risk)
 
@@ -700,7 +716,7 @@ class VacantDays(Rule):
             "The longest vacancy in this period lasted %(days)s days; the agreement allows "
             "%(threshold)s.",
             longest,
-        ) % {"days": longest, "threshold": self.threshold.normalize()}
+        ) % {"days": longest, "threshold": number_text(self.threshold)}
         return self.result(Decimal(longest), explanation, rows)
 
 
@@ -934,7 +950,7 @@ class Activities(Rule):
             "agreement asks at least %(threshold)s a month."
         ) % {
             "count": lowest,
-            "threshold": self.threshold.normalize(),
+            "threshold": number_text(self.threshold),
             "attendees": (_(" with at least %(n)s attendees") % {"n": minimum}) if minimum else "",
         }
         if status_risk:
@@ -1031,7 +1047,7 @@ class Mix(Rule):
             "day": day_text(day),
             "points": worst,
             "forecast": worst_forecast,
-            "threshold": self.threshold.normalize(),
+            "threshold": number_text(self.threshold),
         }
         return self.result(worst, explanation, rows, at_risk=worst_forecast > self.threshold)
 
