@@ -129,6 +129,12 @@ class RoundForm(forms.Form):
         _("Opens at"), help_text=_("Dutch time; a time in the past opens the round at once.")
     )
     ends_at = _local_datetime_field(_("Closes at"), help_text=_("Dutch time."))
+    invite_without_account = forms.BooleanField(
+        label=_("Invite the members without an account now"),
+        required=False,
+        initial=True,
+        help_text=_("Whoever has an account when the round opens can vote in it."),
+    )
 
     def clean_starts_at(self) -> dt.datetime:
         return in_date_window(self.cleaned_data["starts_at"], years_back=1, years_ahead=1)

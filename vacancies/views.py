@@ -8,10 +8,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coop.exceptions import DomainError
 from coop.http import form_error, portal_view
+from members import services as member_services
 from members.access import viewer_for
 from members.selectors import members_without_account, unit_outlook
 from vacancies import access, services
@@ -238,14 +240,32 @@ def round_new(request, pk: int):
     vacancy = access.get_vacancy_for(viewer, pk, need=access.VacancyNeed.MANAGE)
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        invite = data.pop("invite_without_account")
         try:
             voting_round = services.voting_round_schedule(
-                actor=request.user, vacancy=vacancy, **form.cleaned_data
+                actor=request.user, vacancy=vacancy, **data
             )
         except DomainError as error:
             form_error(form, error)
         else:
             messages.success(request, _("The voting round is set up."))
+            if invite:
+                sent, refused = member_services.invitations_send_all(
+                    actor=request.user,
+                    association=vacancy.association,
+                    language=request.LANGUAGE_CODE,
+                )
+                if sent:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "%(n)s invitation was sent.", "%(n)s invitations were sent.", len(sent)
+                        )
+                        % {"n": len(sent)},
+                    )
+                for member, error in refused:
+                    messages.error(request, f"{member.name}: {error.message}")
             return redirect("vacancies:round_detail", pk=voting_round.pk)
     return render(
         request,

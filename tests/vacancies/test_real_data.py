@@ -263,3 +263,27 @@ def test_the_report_form_takes_the_unit_and_date_of_a_recorded_move_out(cast, cl
     assert f'<option value="{unit.pk}" selected>' in text
     assert f'name="available_from" value="{day}"' in text
     assert not Vacancy.objects.exists()
+
+
+def test_setting_up_a_round_can_invite_the_members_without_an_account(
+    cast, client_for, django_capture_on_commit_callbacks, mailoutbox
+):
+    wim = _resident_without_account(cast)
+    vacancy = make_vacancy(cast)
+    mailoutbox.clear()
+    starts = timezone.localtime() + dt.timedelta(days=2)
+    data = {
+        "method": "yes_no",
+        "quorum_percent": "50",
+        "tie_break": "earliest_application",
+        "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (starts + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+        "invite_without_account": "on",
+    }
+    client = _en(client_for("board"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("vacancies:round_new", args=[vacancy.pk]), data, follow=True)
+    assert "1 invitation was sent." in response.content.decode()
+    assert VotingRound.objects.get(vacancy=vacancy).status == VotingRound.Status.SCHEDULED
+    assert [m.to for m in mailoutbox] == [[wim.email]]
+    assert wim.invitations.get().invited_by == cast.board
