@@ -15,6 +15,7 @@ from coop.site.compliance.rules import (
     DecisionBeforeEnd,
     Mix,
     Monitoring,
+    MotivatedDecisions,
     NominationOnTime,
     VacantDays,
     VragersTakePart,
@@ -280,3 +281,55 @@ class TestMix:
 
         Tenancy.objects.filter(unit__building__association=cast.association).delete()
         assert judge(rule(Mix, 10), cast, p).status == "no_data"
+
+
+class TestMotivatedDecisions:
+    def _candidate(self, cast, *, closes, sent=None, closed_on=None, erased=None):
+        from vacancies.models import Candidate, Vacancy
+
+        v = rows.vacancy(cast.association, reported_on=closes - D(30))
+        Vacancy.objects.filter(pk=v.pk).update(
+            applications_close_at=rows.aware(closes),
+            closed_on=closed_on,
+            status="let" if closed_on else "shortlisted",
+            let_on=closed_on,
+        )
+        return Candidate.objects.create(
+            vacancy=v,
+            name="Kandidaat",
+            household_size=1,
+            status=Candidate.Status.NOT_SHORTLISTED,
+            decision_reason="Past niet bij het profiel.",
+            rejection_sent_at=rows.aware(sent) if sent else None,
+            erased_at=rows.aware(erased) if erased else None,
+        )
+
+    def test_states(self, cast):
+        p = rows.last_month()
+        r = rule(MotivatedDecisions, 100, 0, days=10)
+        assert judge(r, cast, p).status == "no_data"
+        self._candidate(cast, closes=p.start, sent=p.start + D(5))
+        assert judge(r, cast, p).status == "met"
+        # Decision due 10 days after the 18th: still open on the 26th, 80% passed.
+        late = self._candidate(cast, closes=p.start + D(17))
+        assert judge(r, cast, p, as_of=p.start + D(25)).status == "at_risk"
+        result = judge(r, cast, p, as_of=p.start + D(28))
+        assert (result.status, result.figure) == ("breached", Decimal("50.0"))
+        assert f"{late.pk}" in " ".join(row.label for row in result.evidence)
+        assert "Kandidaat" not in repr(result)  # candidates by number only
+
+    def test_erasure_after_the_retention_period(self, cast, settings):
+        settings.COOP_CANDIDATE_RETENTION_DAYS = 30
+        p = rows.last_month()
+        r = rule(MotivatedDecisions, 100, 0, days=10)
+        closed = p.start - D(25)  # erase by the 6th of the month
+        self._candidate(
+            cast,
+            closes=closed - D(60),
+            sent=closed - D(55),
+            closed_on=closed,
+            erased=closed + D(30),
+        )
+        assert judge(r, cast, p).status == "met"
+        self._candidate(cast, closes=closed - D(60), sent=closed - D(55), closed_on=closed)
+        assert judge(r, cast, p).status == "breached"

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db import models
 from django.db.models import CharField, Count, F, OuterRef, Q, StringAgg, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
@@ -39,7 +40,7 @@ from members.models import (
     OmklapDecision,
     Tenancy,
 )
-from vacancies.models import Nomination, Route, Vacancy
+from vacancies.models import Candidate, Nomination, Route, Vacancy
 
 # Small counts of care-related figures are shown as "< 5" (QUALITY: privacy by tier).
 SMALL_COUNT = 5
@@ -224,6 +225,42 @@ class Data:
 
     def nominations(self, association_id: int) -> list[Nomination]:
         return self._nominations.get(association_id, [])
+
+    @cached_property
+    def _candidates(self) -> dict[int, list[Candidate]]:
+        """Candidates not taken, of vacancies whose applications closed before the window's
+        end (no personal data is read: only statuses and dates)."""
+        rows = (
+            Candidate.objects.filter(
+                vacancy__association_id__in=self.association_ids,
+                vacancy__applications_close_at__lt=self._aware(self.end),
+                status__in=(Candidate.Status.NOT_SHORTLISTED, Candidate.Status.REFUSED),
+            )
+            .filter(
+                Q(vacancy__closed_on__isnull=True)
+                | Q(
+                    vacancy__closed_on__gte=self.start
+                    - dt.timedelta(days=settings.COOP_CANDIDATE_RETENTION_DAYS + 366)
+                )
+            )
+            .annotate(association_id=F("vacancy__association_id"))
+            .select_related("vacancy__unit__building")
+            .only(
+                "status",
+                "decision_reason",
+                "rejection_sent_at",
+                "erased_at",
+                "vacancy__applications_close_at",
+                "vacancy__closed_on",
+                "vacancy__unit__number",
+                "vacancy__unit__building__name",
+            )
+            .order_by("pk")
+        )
+        return self._grouped(rows, lambda c: c.association_id)
+
+    def candidates(self, association_id: int) -> list[Candidate]:
+        return self._candidates.get(association_id, [])
 
     # Omklap contracts -----------------------------------------------------------------------
 
@@ -1052,6 +1089,83 @@ class Mix(Rule):
         return self.result(worst, explanation, rows, at_risk=worst_forecast > self.threshold)
 
 
+class MotivatedDecisions(Rule):
+    """11. Every candidate not taken got a motivated decision within N days of the
+    applications closing, and their data was erased within the retention period."""
+
+    type = RuleType.MOTIVATED_DECISIONS
+    params_spec = {"days": Param(gettext_lazy("number of days"), 1, 365, 14)}
+
+    def judge(self, data, association, period, day):
+        days = self.params["days"]
+        retention = settings.COOP_CANDIDATE_RETENTION_DAYS
+        good = judged = 0
+        risk = False
+        rows = []
+        for candidate in data.candidates(association.pk):
+            vacancy = candidate.vacancy
+            closed = timezone.localdate(vacancy.applications_close_at)
+            label = _("candidate %(number)s for %(unit)s") % {
+                "number": candidate.pk,
+                "unit": vacancy.unit,
+            }
+            # The motivated decision, judged in the period its deadline falls in.
+            due = closed + dt.timedelta(days=days)
+            if period.contains(due) and closed <= day:
+                sent = (
+                    timezone.localdate(candidate.rejection_sent_at)
+                    if candidate.rejection_sent_at
+                    else None
+                )
+                if sent is not None and sent <= day:
+                    ok = sent <= due and bool(candidate.decision_reason)
+                    detail = _("decision sent %(sent)s, due %(due)s") % {
+                        "sent": day_text(sent),
+                        "due": day_text(due),
+                    }
+                elif day > due:
+                    ok = False
+                    detail = _("no decision sent by %(due)s") % {"due": day_text(due)}
+                else:
+                    ok = None
+                    risk = risk or self.open_at_risk(closed, day, days)
+                    detail = _("decision due %(due)s") % {"due": day_text(due)}
+                if ok is not None:
+                    judged += 1
+                    good += ok
+                rows.append(Evidence(label=label, detail=detail, ok=ok))
+            # The erasure, judged in the period its deadline falls in.
+            if vacancy.closed_on is not None:
+                erase_by = vacancy.closed_on + dt.timedelta(days=retention)
+                if period.contains(erase_by) and erase_by <= day:
+                    erased = (
+                        timezone.localdate(candidate.erased_at) if candidate.erased_at else None
+                    )
+                    ok = erased is not None and erased <= erase_by
+                    judged += 1
+                    good += ok
+                    rows.append(
+                        Evidence(
+                            label=label,
+                            detail=(
+                                _("data erased %(erased)s, due %(due)s")
+                                if erased
+                                else _("data not erased by %(due)s")
+                            )
+                            % {
+                                "erased": day_text(erased) if erased else "",
+                                "due": day_text(erase_by),
+                            },
+                            ok=ok,
+                        )
+                    )
+        sentence = _(
+            "%(good)s of %(judged)s decisions and erasures due in this period were in time; "
+            "the agreement asks %(threshold)s%%."
+        )
+        return self.share_result(good, judged, sentence, rows, at_risk=risk)
+
+
 RULES: dict[str, type[Rule]] = {
     rule.type: rule
     for rule in (
@@ -1064,6 +1178,7 @@ RULES: dict[str, type[Rule]] = {
         ContributionHours,
         Activities,
         VragersTakePart,
+        MotivatedDecisions,
     )
 }
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop.exceptions import DomainError
-from coop.models import Association, Organisation, User
+from coop.models import Association, AuditAction, Organisation, User
 from coop.services import audit_record
 from coop.site.compliance.models import (
     Agreement,
@@ -83,7 +83,7 @@ def agreement_create(
     )
     audit_record(
         actor=actor,
-        action="compliance.agreement_created",
+        action=AuditAction.COMPLIANCE_AGREEMENT_CREATED,
         target=agreement,
         association=association,
     )
@@ -144,7 +144,7 @@ def agreement_version_draft(
         )
     audit_record(
         actor=actor,
-        action="compliance.version_drafted",
+        action=AuditAction.COMPLIANCE_VERSION_DRAFTED,
         target=version,
         association=agreement.association,
         data={
@@ -248,7 +248,7 @@ def commitment_add(*, actor: User, version: AgreementVersion, terms: CommitmentT
     )
     audit_record(
         actor=actor,
-        action="compliance.commitment_added",
+        action=AuditAction.COMPLIANCE_COMMITMENT_ADDED,
         target=commitment,
         association=version.agreement.association,
         data={"version": version.pk, "rule": terms.rule, "params": params},
@@ -262,7 +262,7 @@ def commitment_remove(*, actor: User, commitment: Commitment) -> None:
     _corporation_staff(actor, version.agreement.corporation_id)
     audit_record(
         actor=actor,
-        action="compliance.commitment_removed",
+        action=AuditAction.COMPLIANCE_COMMITMENT_REMOVED,
         target=commitment,
         association=version.agreement.association,
         data={"version": version.pk, "rule": commitment.rule},
@@ -302,7 +302,7 @@ def agreement_version_sign(
     version.save()
     audit_record(
         actor=actor,
-        action="compliance.version_signed",
+        action=AuditAction.COMPLIANCE_VERSION_SIGNED,
         target=version,
         association=association,
         data={"side": side, "in_force": version.in_force},
@@ -356,7 +356,7 @@ def follow_up_record(
     )
     audit_record(
         actor=actor,
-        action="compliance.follow_up_recorded",
+        action=AuditAction.COMPLIANCE_FOLLOW_UP_RECORDED,
         target=follow_up,
         association=association,
         data={"commitment": commitment.pk, "period": period.start.isoformat()},
@@ -383,7 +383,7 @@ def follow_up_resolve(*, actor: User, follow_up: FollowUp, resolution: str = "")
     follow_up.save(update_fields=["resolved_by", "resolved_at", "resolution"])
     audit_record(
         actor=actor,
-        action="compliance.follow_up_resolved",
+        action=AuditAction.COMPLIANCE_FOLLOW_UP_RESOLVED,
         target=follow_up,
         association=agreement.association,
     )
@@ -412,7 +412,7 @@ def hours_exemption_record(
     )
     audit_record(
         actor=actor,
-        action="compliance.hours_exemption_recorded",
+        action=AuditAction.COMPLIANCE_HOURS_EXEMPTION_RECORDED,
         target=exemption,
         association=member.association,
         data={"reason": reason},
