@@ -60,6 +60,20 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def env_url(name: str, schemes: tuple[str, ...]) -> str:
+    """An address with one of ``schemes`` (``redis://host:6379/0``), or "" when not set."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    # A socket (unix:///run/redis.sock) has a path and no host.
+    if parts.scheme not in schemes or not (parts.path if parts.scheme == "unix" else parts.netloc):
+        raise ImproperlyConfigured(
+            f"{name} must look like {schemes[0]}://host:port/number, not {value!r}."
+        )
+    return value
+
+
 SQLITE_OPTIONS = {
     # IMMEDIATE transactions and WAL keep the task worker and the web server from
     # failing each other with "database is locked".

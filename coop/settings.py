@@ -20,6 +20,7 @@ from coop.env import (
     env_int,
     env_list,
     env_str,
+    env_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -140,14 +141,31 @@ if USING_POSTGRES:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "coop.User"
 
-# The database cache is shared by all processes: login rate limits and the task
-# cluster's monitoring both need to see the same counters.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "coop_cache",
+# The cache is shared by all processes: login rate limits, the task cluster's monitoring,
+# sessions and each session's viewer (members/viewer_cache.py). The database cache needs no
+# set-up; REDIS_URL (production, several app servers) moves the cache, and with it sessions
+# and the task queue, to Redis and takes those reads off the database.
+REDIS_URL = env_url("REDIS_URL", ("redis", "rediss", "unix"))
+CACHES: dict[str, dict[str, object]]
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "coop_cache",
+            # One entry per open session (its session and its viewer): room for many.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+# Sessions are read from the cache and written to both: the database keeps them over a
+# cache flush or a Redis restart.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -300,6 +318,10 @@ Q_CLUSTER = {
     "poll": 1,
     "cache": "default",
 }
+if REDIS_URL:
+    # The same Redis is the queue's broker: workers on any machine take tasks from it.
+    del Q_CLUSTER["orm"]
+    Q_CLUSTER["redis"] = REDIS_URL
 
 # Wagtail
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Coop platform")

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import socket
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -103,16 +104,28 @@ MISSING_TOOLS_HELP = {
     "`sudo apt-get install chromium` (Debian/Ubuntu), then run `make test` again",
     "gettext": "gettext (xgettext, msgattrib) is not installed: install it with "
     "`sudo apt-get install gettext`, then run `make test` again",
+    "redis": "Redis is not running on 127.0.0.1:6379: install it with "
+    "`sudo apt-get install redis-server` (Debian/Ubuntu), then run `make test` again",
 }
+REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+
+
+def _redis_running() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
 def missing_tool(tool: str) -> str | None:
     """Why the tests that need ``tool`` cannot run here, or None when they can."""
-    found = (
-        os.access(CHROMIUM, os.X_OK)
-        if tool == "chromium"
-        else all(shutil.which(name) for name in ("xgettext", "msgattrib"))
-    )
+    if tool == "chromium":
+        found = os.access(CHROMIUM, os.X_OK)
+    elif tool == "redis":
+        found = _redis_running()
+    else:
+        found = all(shutil.which(name) for name in ("xgettext", "msgattrib"))
     return None if found else MISSING_TOOLS_HELP[tool]
 
 
