@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -209,3 +212,34 @@ def test_an_explicit_association_is_kept_only_for_a_target_without_one(cast):
             target=cast.vrager_member,
             association=cast.other_association,
         )
+
+
+def _names_an_action(node: ast.expr) -> bool:
+    if isinstance(node, ast.IfExp):
+        return _names_an_action(node.body) and _names_an_action(node.orelse)
+    if isinstance(node, ast.Name):  # a helper handing its own typed argument on
+        return node.id == "action"
+    return (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "AuditAction"
+    )
+
+
+def test_every_audit_call_in_the_code_names_an_action_of_the_vocabulary():
+    root = Path(__file__).resolve().parents[2]
+    calls = []
+    for app in ("coop", "members", "vacancies", "activities"):
+        for path in (root / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", "") in {
+                    "audit_record",
+                    "_audit",
+                }:
+                    action = next(k.value for k in node.keywords if k.arg == "action")
+                    calls.append((f"{path.relative_to(root)}:{node.lineno}", action))
+
+    assert len(calls) > 40
+    assert [where for where, action in calls if not _names_an_action(action)] == []
