@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from coop.demo import activities, content, members, omklap, vacancies
+from coop.demo import activities, compliance, content, members, omklap, vacancies
 from coop.demo.base import Seeder
 from coop.demo.logins import LOGINS
 from coop.models import Organisation
@@ -37,4 +37,5 @@ def seed(*, today: dt.date | None = None) -> Seeder:
     content.pages(seeder)
     content.editors(seeder)
     vacancies.vacancies(seeder)
+    compliance.agreement(seeder)
     return seeder
