@@ -23,6 +23,7 @@ from coop.models import (
 )
 from members import services
 from members.models import (
+    Member,
     MixGroup,
     Role,
     Tenancy,
@@ -297,4 +298,20 @@ def resident(seeder: Seeder, association: Association, units: dict[str, Unit], r
             worker=seeder.users["care_worker"],
             starts_on=joined_on,
         )
+    seeder.created += 1
+
+
+def resident_account(seeder: Seeder, member: Member) -> None:
+    """A resident accepts the board's invitation: an account with the demo password."""
+    if member.user_id is not None:
+        return
+    invitation = services.invitation_send(actor=seeder.admin, member=member)
+    # The resident signs up with the invited address (allauth's sign-up makes the account).
+    first_name, _, last_name = member.name.partition(" ")
+    user = User.objects.create(
+        email=member.email, first_name=first_name, last_name=last_name, password=seeder.password
+    )
+    EmailAddress.objects.create(user=user, email=member.email, verified=True, primary=True)
+    services.invitation_accept(invitation=invitation, user=user)
+    member.refresh_from_db(fields=["user"])
     seeder.created += 1

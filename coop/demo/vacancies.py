@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from coop.demo.base import Seeder
 from coop.demo.content import PageSpec, child_page
-from coop.demo.members import resident_email
+from coop.demo.members import resident_account, resident_email
 from coop.models import (
     HomePage,
     Unit,
@@ -174,6 +174,11 @@ def decided_vacancy(seeder: Seeder, unit: Unit) -> None:
     vacancy_services.shortlist_finalise(
         actor=seeder.admin, vacancy=vacancy, now=start + dt.timedelta(days=15)
     )
+    # Six of the eight members vote online, so they accepted the board's invitation first: the
+    # electorate is the members with an account when the round opens.
+    voters = list(Member.objects.filter(association=unit.building.association).order_by("pk")[:6])
+    for member in voters:
+        resident_account(seeder, member)
     voting_round = vacancy_services.voting_round_schedule(
         actor=seeder.admin,
         vacancy=vacancy,
@@ -185,8 +190,7 @@ def decided_vacancy(seeder: Seeder, unit: Unit) -> None:
         now=start + dt.timedelta(days=16),
     )
     ids = [str(c.pk) for c in candidates[:3]]
-    # Six of the eight members vote; the quorum is half of them.
-    voters = Member.objects.filter(association=unit.building.association).order_by("pk")[:6]
+    # The quorum is half of the electorate.
     for n, member in enumerate(voters):
         ranking = ids[n % 3 :] + ids[: n % 3] if n % 3 != 2 else ids
         vacancy_services.ballot_cast(
