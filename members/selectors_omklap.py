@@ -45,9 +45,13 @@ def _count(queryset: QuerySet) -> Coalesce:
 def _with_monitoring(contracts: QuerySet, today: dt.date) -> QuerySet:
     open_moments = MonitoringMoment.objects.filter(contract=OuterRef("pk"), held_on__isnull=True)
     held = MonitoringMoment.objects.filter(contract=OuterRef("pk"), held_on__isnull=False)
-    return contracts.select_related(
-        "tenancy__member", "tenancy__unit__building__association"
-    ).annotate(
+    # The row's names come as plain columns: no resident, unit, building and association
+    # objects built for each of the rows, and the template reads one name, not a chain.
+    return contracts.only("pk", "stage", "starts_on", "ends_on").annotate(
+        resident_name=F("tenancy__member__name"),
+        association_name=F("tenancy__unit__building__association__name"),
+        building_name=F("tenancy__unit__building__name"),
+        unit_number=F("tenancy__unit__number"),
         next_due=Subquery(open_moments.order_by("due_on").values("due_on")[:1]),
         overdue=_count(open_moments.filter(due_on__lt=today)),
         last_outcome=Subquery(held.order_by("-held_on", "-pk").values("outcome")[:1]),

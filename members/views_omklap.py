@@ -298,11 +298,10 @@ def _contracts_csv(contracts, filename: str) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     for c in contracts:
-        tenancy = c.tenancy
         row = (
-            tenancy.unit.building.association.name,
-            tenancy.member.name,
-            f"{tenancy.unit.building.name} {tenancy.unit.number}",
+            c.association_name,
+            c.resident_name,
+            f"{c.building_name} {c.unit_number}",
             c.stage,
             c.starts_on.isoformat(),
             c.ends_on.isoformat(),
