@@ -11,7 +11,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists
+from django.db.models import Exists, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,7 +21,7 @@ from coop.cleaning import check_date_window, clean_email, clean_name, clean_phon
 from coop.exceptions import DomainError
 from coop.http import absolute_url
 from coop.mail import mail_on_commit, send_email_on_commit
-from coop.models import AuditAction, StaffLink, Unit, User
+from coop.models import Association, AuditAction, StaffLink, Unit, User
 from coop.services import audit_record
 from members.models import AssociationRole, Member, MixGroup, Role, Tenancy
 from members.services import member_register, tenancy_start
@@ -531,6 +531,11 @@ def voting_round_schedule(
     return voting_round
 
 
+def round_electorate(association: Association) -> QuerySet[Member]:
+    """Who votes in a round that opens now: the active members with an account."""
+    return Member.objects.active().filter(association=association, user__isnull=False)
+
+
 @transaction.atomic
 def voting_round_open(*, round_id: int, now: dt.datetime | None = None) -> VotingRound:
     """Open a scheduled round: the electorate is the association's members with an account at
@@ -543,7 +548,7 @@ def voting_round_open(*, round_id: int, now: dt.datetime | None = None) -> Votin
         raise DomainError(_("This round opens later."), code="round_not_open")
     association = voting_round.vacancy.association
     members = Member.objects.active().filter(association=association)
-    electorate = list(members.filter(user__isnull=False).select_related("user"))
+    electorate = list(round_electorate(association).select_related("user"))
     without_account = members.filter(user__isnull=True).count()
     Elector.objects.bulk_create(Elector(round=voting_round, member=m) for m in electorate)
     voting_round.status = VotingRound.Status.OPEN

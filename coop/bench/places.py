@@ -92,8 +92,18 @@ def seed_places(data: BenchData) -> None:
 _GROUP_OF_UNIT = {Unit.Kind.OMKLAP: VRAGER, Unit.Kind.DRAGER: DRAGER, Unit.Kind.REGULAR: REGULAR}
 
 
+def _login_unit(data: BenchData) -> int | None:
+    """The unit of the member the bench logs in as: the first regular unit, in the bench
+    corporation only (members were made one per unit, in unit order)."""
+    if data.copy != 0:
+        return None
+    return next(n for n, u in enumerate(data.units) if u.kind == Unit.Kind.REGULAR)
+
+
 def seed_members(data: BenchData) -> None:
-    """One member per unit, each with a tenancy; about one in ten changed group once."""
+    """One member per unit, each with a tenancy and an account (as after accepting the
+    board's invitation), so every member is in a round's electorate; about one in ten changed
+    group once."""
     rng = data.rng
     association_of = {b.pk: b.association for b in data.buildings}
     members, histories = [], []
@@ -114,6 +124,20 @@ def seed_members(data: BenchData) -> None:
             )
         )
         histories.append((unit, group, joined_on, changed_on))
+    login_unit = _login_unit(data)  # that member gets the bench login's account (seed_logins)
+    accounts = {
+        n: User(
+            email=m.email,
+            first_name=m.name.partition(" ")[0],
+            last_name=m.name.partition(" ")[2],
+            password=data.password,
+        )
+        for n, m in enumerate(members)
+        if n != login_unit
+    }
+    User.objects.bulk_create(accounts.values(), batch_size=BENCH_BATCH)
+    for n, user in accounts.items():
+        members[n].user = user
     data.members = Member.objects.bulk_create(members, batch_size=BENCH_BATCH)
     periods, tenancies = [], []
     for member, (unit, group, joined_on, changed_on) in zip(data.members, histories, strict=True):
@@ -131,7 +155,12 @@ def seed_members(data: BenchData) -> None:
         tenancies.append(Tenancy(member=member, unit=unit, kind=kind, starts_on=joined_on))
     MixGroupPeriod.objects.bulk_create(periods, batch_size=BENCH_BATCH)
     Tenancy.objects.bulk_create(tenancies, batch_size=BENCH_BATCH)
-    data.rows.update(members=len(data.members), periods=len(periods), tenancies=len(tenancies))
+    data.rows.update(
+        members=len(data.members),
+        accounts=len(accounts),
+        periods=len(periods),
+        tenancies=len(tenancies),
+    )
 
 
 def seed_logins(data: BenchData) -> None:
@@ -155,12 +184,9 @@ def seed_logins(data: BenchData) -> None:
             TOTP.activate(user, DEMO_TOTP_SECRET)
         users[login.email] = user
     data.staff = users[staff_login.email]
-    if data.copy == 0:
-        # Members were made one per unit, in unit order; the first units are the first
-        # association's.
-        member = next(
-            m for m, u in zip(data.members, data.units, strict=True) if u.kind == Unit.Kind.REGULAR
-        )
+    login_unit = _login_unit(data)
+    if login_unit is not None:
+        member = data.members[login_unit]
         member.user = users[BENCH_MEMBER_LOGIN.email]
         member.save(update_fields=["user"])
     StaffLink.objects.create(

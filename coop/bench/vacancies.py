@@ -20,7 +20,13 @@ from coop.models import Unit
 from members.models import AssociationRole, Member, Role
 from vacancies import ballots, tally
 from vacancies.models import Ballot, Candidate, Elector, Vacancy, VoteRecord, VotingRound
-from vacancies.services import TALLY_FIELDS, ballot_sealed, tally_record, tally_store
+from vacancies.services import (
+    TALLY_FIELDS,
+    ballot_sealed,
+    round_electorate,
+    tally_record,
+    tally_store,
+)
 
 BENCH_VACANCIES = 100
 BENCH_CANDIDATES_PER_VACANCY = 4
@@ -34,9 +40,9 @@ def seed_vacancies(data: BenchData) -> None:
 
     rng = data.rng
     now = timezone.now()
-    members_of: dict[int, list[Member]] = {}
-    for member in data.members:
-        members_of.setdefault(member.association_id, []).append(member)
+    # Each association's electorate by the vote service's own rule, as a round opening now
+    # would have it (every bench member has an account, so all of them).
+    members_of = {a.pk: list(round_electorate(a).order_by("pk")) for a in data.associations}
     regular_units: dict[int, list[Unit]] = {}
     association_of = {b.pk: b.association_id for b in data.buildings}
     for unit in data.units:

@@ -17,7 +17,7 @@ from coop.models import Association, Organisation, User
 from members.access import load_viewer
 from members.models import Member
 from vacancies.models import VotingRound
-from vacancies.services import verify_tally
+from vacancies.services import round_electorate, verify_tally
 
 TARGETS = [
     Target("H", "/bench/hello/", "reference"),
@@ -186,6 +186,14 @@ def test_grown_copies_close_their_rounds_as_real_ones_and_leave_the_bench_logins
     )
     assert closed.count() == 100
     assert all(verify_tally(r) for r in closed.order_by("pk")[:5])
+    # Every member has an account, so the electorate is the vote service's, as in a real round.
+    assert not Member.objects.filter(association__corporation=grown, user__isnull=True).exists()
+    first = closed.select_related("vacancy__association").order_by("pk").first()
+    electorate = round_electorate(first.vacancy.association)
+    assert first.electorate_size == first.electors.count() == electorate.count() == 150
+    assert set(first.electors.values_list("member", flat=True)) == set(
+        electorate.values_list("pk", flat=True)
+    )
     # Two associations get their share of the bench scale's 50,000 logs, written as rows.
     logs = ContributionLog.objects.filter(member__association__corporation=grown)
     assert logs.count() == 5_000
