@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coop.models import Association, Organisation, StaffLink
-from members.models import Tenancy
+from members.models import AssociationRole, Role, Tenancy
 from tests.access import Row, WrongMethod, only
 from tests.conftest import Cast, make_user
 
@@ -117,8 +117,46 @@ ROWS.update(
     }
 )
 
+
+def _coordinator_role(cast: Cast) -> int:
+    return AssociationRole.objects.get(
+        role=Role.COORDINATOR, member__association=cast.association
+    ).pk
+
+
+def _member_url(name: str):
+    return lambda c: reverse(f"register:{name}", args=[c.drager_member.pk])
+
+
+_TODAY = timezone.localdate().isoformat()
+
+ROWS.update(
+    {
+        "register:member": Row(_member_url("member"), only(BOARD)),
+        "register:member_group": Row(
+            _member_url("member_group"),
+            only(BOARD, status_ok=302),
+            method="post",
+            extra={"group": "vrager", "starts_on": _TODAY},
+        ),
+        "register:member_role": Row(
+            _member_url("member_role"),
+            only(BOARD, status_ok=302),
+            method="post",
+            extra={"role": "coordinator", "starts_on": _TODAY},
+        ),
+        "register:role_end": Row(
+            lambda c: reverse("register:role_end", args=[_coordinator_role(c)]), only(BOARD)
+        ),
+    }
+)
+
 OBJECT_ROWS.update(
     {
+        "a member of another association in the register": Row(
+            lambda c: reverse("register:member", args=[c.outsider_member.pk]),
+            only(("outsider",)),
+        ),
         "register of another association": Row(
             lambda c: reverse("register:register", args=[c.other_association.slug]),
             only(("outsider",)),
@@ -148,4 +186,8 @@ WRONG_METHOD: dict[str, WrongMethod] = {
     "register:resident_new": WrongMethod("put", lambda c: ROWS["register:resident_new"].url(c)),
     "register:invite_all": WrongMethod("get", lambda c: ROWS["register:invite_all"].url(c)),
     "register:move_out": WrongMethod("put", lambda c: ROWS["register:move_out"].url(c)),
+    "register:member": WrongMethod("post", lambda c: ROWS["register:member"].url(c)),
+    "register:member_group": WrongMethod("get", lambda c: ROWS["register:member_group"].url(c)),
+    "register:member_role": WrongMethod("get", lambda c: ROWS["register:member_role"].url(c)),
+    "register:role_end": WrongMethod("put", lambda c: ROWS["register:role_end"].url(c)),
 }

@@ -10,7 +10,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Invitation, Member, MixGroupPeriod, Tenancy
+from coop.models import AuditEntry
+from members.models import AssociationRole, Invitation, Member, MixGroupPeriod, Tenancy
 from members.services import member_register
 from tests.helpers import assert_flat_query_count
 
@@ -136,10 +137,56 @@ def test_the_register_has_a_flat_query_count(cast, client_for):
             MixGroupPeriod(member=m, group="regular", starts_on=m.joined_on) for m in members
         )
 
-    # session, user, viewer (membership, staff links), the members with their group, home
-    # and invitation
+    # session, user, viewer (one cache read), the members with their group, home and
+    # invitation
     assert_flat_query_count(
         lambda: client.get(reverse("register:register", args=[cast.association.slug])),
         grow,
-        queries=5,
+        queries=4,
     )
+
+
+def test_the_board_changes_a_group_from_a_date_and_the_history_stays(cast, client_for):
+    client = _en(client_for("board"))
+    member = cast.drager_member
+    page = reverse("register:member", args=[member.pk])
+    day = timezone.localdate() - dt.timedelta(days=10)
+    response = client.post(
+        reverse("register:member_group", args=[member.pk]),
+        {"group": "vrager", "starts_on": day.isoformat()},
+    )
+    assert response.status_code == 302 and response["Location"] == page
+    assert list(member.group_periods.order_by("starts_on").values_list("group", "ends_on")) == [
+        ("drager", day),
+        ("vrager", None),
+    ]
+    text = client.get(page).content.decode()
+    assert text.index("drager") < text.index("vrager")
+    # The same group again is refused, on the form, and changes nothing.
+    response = client.post(
+        reverse("register:member_group", args=[member.pk]),
+        {"group": "vrager", "starts_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 400
+    assert "already in this group on that date" in response.content.decode()
+    assert member.group_periods.count() == 2
+
+
+def test_the_board_assigns_and_ends_roles_and_keeps_board_and_committee_apart(cast, client_for):
+    client = _en(client_for("board"))
+    member = cast.drager_member
+    today = timezone.localdate().isoformat()
+    url = reverse("register:member_role", args=[member.pk])
+    assert client.post(url, {"role": "board", "starts_on": today}).status_code == 302
+    response = client.post(url, {"role": "selection", "starts_on": today})
+    assert response.status_code == 400
+    assert "cannot sit on the selection committee" in response.content.decode()
+    role = AssociationRole.objects.get(member=member)
+    end = timezone.localdate() + dt.timedelta(days=30)
+    response = client.post(
+        reverse("register:role_end", args=[role.pk]), {"ends_on": end.isoformat()}
+    )
+    assert response.status_code == 302
+    role.refresh_from_db()
+    assert role.ends_on == end
+    assert AuditEntry.objects.filter(action="role.ended", actor=cast.board).count() == 1

@@ -468,9 +468,9 @@ def test_the_set_up_overview_has_a_flat_query_count(cast, client_for):
             for a in associations
         )
 
-    # session, user, viewer (membership, staff links), the associations with their counts
+    # session, user, viewer (one cache read), the associations with their counts
     assert_flat_query_count(
-        lambda: client.get(reverse("setup:home", args=[cast.corporation.slug])), grow, queries=5
+        lambda: client.get(reverse("setup:home", args=[cast.corporation.slug])), grow, queries=4
     )
 
 
@@ -485,9 +485,9 @@ def test_the_association_set_up_page_has_a_flat_query_count(cast, client_for):
         )
 
     url = reverse("setup:association", args=[cast.corporation.slug, cast.association.slug])
-    # session, user, viewer (membership, staff links), the association, its board, its
-    # buildings, its units with their current tenant
-    assert_flat_query_count(lambda: client.get(url), grow, queries=8)
+    # session, user, viewer (one cache read), the association, its board, its buildings,
+    # its units with their current tenant
+    assert_flat_query_count(lambda: client.get(url), grow, queries=7)
 
 
 def test_the_colleagues_page_has_a_flat_query_count(cast, client_for):
@@ -503,7 +503,7 @@ def test_the_colleagues_page_has_a_flat_query_count(cast, client_for):
             for u in users
         )
 
-    # session, user, viewer (membership, staff links), the links with their users
+    # session, user, viewer (one cache read), the links with their users
     assert_flat_query_count(
-        lambda: client.get(reverse("setup:staff", args=[cast.corporation.slug])), grow, queries=5
+        lambda: client.get(reverse("setup:staff", args=[cast.corporation.slug])), grow, queries=4
     )

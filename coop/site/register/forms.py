@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from coop.fields import PhoneField
 from coop.models import Association, Unit
 from coop.widgets import DateInput
-from members.models import MixGroup, Tenancy
+from members.models import MixGroup, Role, Tenancy
 
 
 class _UnitField(forms.ModelChoiceField):
@@ -51,4 +51,20 @@ class MoveOutForm(forms.Form):
         label=_("Tenancy ends on (the first day the unit is free)"),
         widget=DateInput(),
         initial=timezone.localdate,
+    )
+
+
+class GroupForm(forms.Form):
+    group = forms.ChoiceField(label=_("New group in the mix"), choices=MixGroup.choices)
+    starts_on = forms.DateField(label=_("From"), widget=DateInput(), initial=timezone.localdate)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    starts_on = forms.DateField(label=_("From"), widget=DateInput(), initial=timezone.localdate)
+
+
+class RoleEndForm(forms.Form):
+    ends_on = forms.DateField(
+        label=_("Role ends on"), widget=DateInput(), initial=timezone.localdate
     )

@@ -9,4 +9,8 @@ urlpatterns = [
     path("associations/<slug:slug>/register/new/", views.resident_new, name="resident_new"),
     path("associations/<slug:slug>/register/invite-all/", views.invite_all, name="invite_all"),
     path("tenancies/<id:pk>/move-out/", views.move_out, name="move_out"),
+    path("register/members/<id:pk>/", views.member_detail, name="member"),
+    path("register/members/<id:pk>/group/", views.member_group, name="member_group"),
+    path("register/members/<id:pk>/roles/", views.member_role, name="member_role"),
+    path("register/roles/<id:pk>/end/", views.role_end, name="role_end"),
 ]

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coop.exceptions import DomainError
 from coop.http import form_error, portal_view
-from coop.site.register.access import get_tenancy_for
-from coop.site.register.forms import MoveOutForm, ResidentForm
+from coop.site.register.access import get_role_for, get_tenancy_for
+from coop.site.register.forms import GroupForm, MoveOutForm, ResidentForm, RoleEndForm, RoleForm
 from members import services
-from members.access import AssociationNeed, get_association_for, viewer_for
+from members.access import AssociationNeed, get_association_for, get_member_for, viewer_for
 from members.models import Invitation, Member, Tenancy
 
 
@@ -144,5 +144,86 @@ def move_out(request, pk: int):
         request,
         "site/register/move_out.html",
         {"association": association, "tenancy": tenancy, "form": form},
+        status=_status(request),
+    )
+
+
+def _member_page(request, member, *, group_form=None, role_form=None, status=200):
+    """A member's history in the register: groups, tenancies and roles, with the forms."""
+    return render(
+        request,
+        "site/register/member.html",
+        {
+            "association": member.association,
+            "member": member,
+            "groups": member.group_periods.order_by("starts_on"),
+            "tenancies": member.tenancies.select_related("unit__building").order_by("starts_on"),
+            "roles": member.roles.order_by("starts_on", "role"),
+            "group_form": group_form or GroupForm(),
+            "role_form": role_form or RoleForm(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@portal_view
+def member_detail(request, pk: int):
+    viewer = viewer_for(request)
+    return _member_page(request, get_member_for(viewer, pk))
+
+
+@require_POST
+@portal_view
+def member_group(request, pk: int):
+    viewer = viewer_for(request)
+    member = get_member_for(viewer, pk)
+    form = GroupForm(request.POST)
+    if form.is_valid():
+        try:
+            services.member_set_group(actor=request.user, member=member, **form.cleaned_data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("The group is changed from that date."))
+            return redirect("register:member", pk=member.pk)
+    return _member_page(request, member, group_form=form, status=400)
+
+
+@require_POST
+@portal_view
+def member_role(request, pk: int):
+    viewer = viewer_for(request)
+    member = get_member_for(viewer, pk)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.role_assign(actor=request.user, member=member, **form.cleaned_data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("The role is assigned."))
+            return redirect("register:member", pk=member.pk)
+    return _member_page(request, member, role_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def role_end(request, pk: int):
+    viewer = viewer_for(request)
+    role = get_role_for(viewer, pk)
+    form = RoleEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_end(actor=request.user, assignment=role, **form.cleaned_data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("The role ends on that date."))
+            return redirect("register:member", pk=role.member_id)
+    return render(
+        request,
+        "site/register/role_end.html",
+        {"association": role.member.association, "role": role, "form": form},
         status=_status(request),
     )
