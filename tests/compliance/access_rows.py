@@ -35,6 +35,19 @@ def _follow_up(cast: Cast) -> FollowUp:
     )
 
 
+def _draft(cast: Cast):
+    """A draft second version, copied from the signed one."""
+    from coop.site.compliance import services
+
+    first = _agreement(cast)
+    return services.agreement_version_draft(
+        actor=cast.corporation_staff,
+        agreement=first.agreement,
+        starts_on=dt.date(2030, 1, 1),
+        copy_from=first,
+    )
+
+
 def _page(cast: Cast, association=None) -> str:
     association = association or cast.association
     _agreement(cast, association)
@@ -67,9 +80,41 @@ ROWS: dict[str, Row] = {
         only(("corporation_staff",), status_ok=REDIRECT),
         method="post",
     ),
+    "compliance:agreement_detail": Row(
+        lambda c: reverse("compliance:agreement_detail", args=[c.association.slug]),
+        only(("board", "corporation_staff")),
+    ),
+    "compliance:agreement_create": Row(
+        lambda c: reverse("compliance:agreement_create", args=[c.association.slug]),
+        only(("corporation_staff",), status_ok=REDIRECT),
+        method="post",
+        extra={"title": "Afspraken"},
+    ),
+    "compliance:version_draft": Row(
+        lambda c: reverse(
+            "compliance:version_draft", args=[_agreement(c).agreement.association.slug]
+        ),
+        only(("corporation_staff",), status_ok=REDIRECT),
+        method="post",
+        extra={"starts_on": "2030-01-01"},
+    ),
+    "compliance:commitment_add": Row(
+        lambda c: reverse("compliance:commitment_add", args=[_draft(c).pk]),
+        only(("corporation_staff",), status_ok=REDIRECT),
+        method="post",
+    ),
+    "compliance:version_sign": Row(
+        lambda c: reverse("compliance:version_sign", args=[_draft(c).pk]),
+        only(("board", "corporation_staff"), status_ok=REDIRECT),
+        method="post",
+    ),
 }
 
 OBJECT_ROWS: dict[str, Row] = {
+    "compliance:agreement_detail (another association)": Row(
+        lambda c: reverse("compliance:agreement_detail", args=[c.other_association.slug]),
+        only(("outsider", "corporation_staff")),
+    ),
     "compliance:association_compliance (another association)": Row(
         lambda c: _page(c, c.other_association),
         {**only(("outsider", "corporation_staff")), "care_worker": NOT_FOUND},
@@ -82,6 +127,27 @@ OBJECT_ROWS: dict[str, Row] = {
 }
 
 WRONG_METHOD = {
+    "compliance:agreement_detail": WrongMethod(
+        "post", lambda c: reverse("compliance:agreement_detail", args=[c.association.slug])
+    ),
+    "compliance:agreement_create": WrongMethod(
+        "get",
+        lambda c: reverse("compliance:agreement_create", args=[c.association.slug]),
+        role="corporation_staff",
+    ),
+    "compliance:version_draft": WrongMethod(
+        "get",
+        lambda c: reverse("compliance:version_draft", args=[c.association.slug]),
+        role="corporation_staff",
+    ),
+    "compliance:commitment_add": WrongMethod(
+        "get",
+        lambda c: reverse("compliance:commitment_add", args=[_draft(c).pk]),
+        role="corporation_staff",
+    ),
+    "compliance:version_sign": WrongMethod(
+        "get", lambda c: reverse("compliance:version_sign", args=[_draft(c).pk])
+    ),
     "compliance:corporation_overview": WrongMethod(
         "post",
         lambda c: reverse("compliance:corporation_overview", args=[c.corporation.slug]),

@@ -226,3 +226,51 @@ def test_the_dashboard_leads_corporation_staff_to_the_overview(cast, client_for)
     assert overview in html
     board = client_for("board").get(reverse("portal:dashboard")).content.decode()
     assert "/compliance/" not in board
+
+
+def test_the_corporation_writes_the_agreement_and_both_sides_sign_it(cast, client_for):
+    corporation = client_for("corporation_staff")
+    page_url = reverse("compliance:agreement_detail", args=[cast.association.slug])
+    corporation.post(
+        reverse("compliance:agreement_create", args=[cast.association.slug]),
+        {"title": "Afspraken De Kapel"},
+    )
+    corporation.post(
+        reverse("compliance:version_draft", args=[cast.association.slug]),
+        {"starts_on": "2025-01-01", "note": "Eerste versie."},
+    )
+    version = AgreementVersion.objects.get()
+    add_url = reverse("compliance:commitment_add", args=[version.pk])
+    corporation.post(
+        add_url,
+        {
+            f"v{version.pk}-rule": "nomination_on_time",
+            f"v{version.pk}-threshold": "90",
+            f"v{version.pk}-at_risk_band": "5",
+            f"v{version.pk}-period_kind": "quarter",
+            f"v{version.pk}-days": "21",
+        },
+    )
+    commitment = version.commitments.get()
+    assert (commitment.params, commitment.period_kind) == ({"days": 21}, "quarter")
+    # A bad parameter is refused and changes nothing.
+    response = corporation.post(
+        add_url,
+        {
+            f"v{version.pk}-rule": "monitoring",
+            f"v{version.pk}-threshold": "100",
+            f"v{version.pk}-at_risk_band": "0",
+            f"v{version.pk}-period_kind": "month",
+            f"v{version.pk}-days": "99",
+        },
+        follow=True,
+    )
+    assert version.commitments.count() == 1
+    assert "24" in response.content.decode()  # "... between 1 and 24."
+    corporation.post(reverse("compliance:version_sign", args=[version.pk]))
+    board = client_for("board")
+    assert "Onderteken deze versie" in board.get(page_url).content.decode()
+    board.post(reverse("compliance:version_sign", args=[version.pk]))
+    version.refresh_from_db()
+    assert version.in_force and version.board_signed_by == cast.board
+    assert version.corporation_signed_by == cast.corporation_staff

@@ -10,7 +10,7 @@ from typing import Literal
 from django.http import Http404
 
 from coop.models import Association
-from coop.site.compliance.models import FollowUp
+from coop.site.compliance.models import AgreementVersion, FollowUp
 from coop.site.compliance.rules import RULES, Evidence, pseudonym
 from members.access import Viewer, checked_need
 from members.models import CareAssignment
@@ -143,3 +143,47 @@ def get_follow_up_for(
     if access is None or not access.may(need):
         raise Http404
     return follow_up, access
+
+
+class AgreementNeed(StrEnum):
+    VIEW = "view"  # the corporation's staff and the association's board
+    WRITE = "write"  # the corporation's staff: versions and commitments
+    SIGN = "sign"  # either side, for itself
+
+
+def _agreement_access(viewer: Viewer, association: Association, need: AgreementNeed):
+    access = compliance_access(viewer, association)
+    if access is None or access.standing == "care":
+        raise Http404
+    if need == AgreementNeed.WRITE and access.standing != "corporation":
+        raise Http404
+    return access
+
+
+def get_agreement_access_for(
+    viewer: Viewer, slug: str, *, need: AgreementNeed = AgreementNeed.VIEW
+) -> ComplianceAccess:
+    """An association's agreement: its corporation's staff write it, both sides sign it."""
+    need = checked_need(need, AgreementNeed)
+    own = viewer.member.association if viewer.member is not None else None
+    if own is not None and own.slug == slug:
+        association = own
+    else:
+        association = Association.objects.select_related("corporation").filter(slug=slug).first()
+    if association is None:
+        raise Http404
+    return _agreement_access(viewer, association, need)
+
+
+def get_version_for(
+    viewer: Viewer, pk: int, *, need: AgreementNeed = AgreementNeed.VIEW
+) -> tuple[AgreementVersion, ComplianceAccess]:
+    need = checked_need(need, AgreementNeed)
+    version = (
+        AgreementVersion.objects.select_related("agreement__association__corporation")
+        .filter(pk=pk)
+        .first()
+    )
+    if version is None:
+        raise Http404
+    return version, _agreement_access(viewer, version.agreement.association, need)

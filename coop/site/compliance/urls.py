@@ -25,4 +25,19 @@ urlpatterns = [
         views.follow_up_resolve,
         name="follow_up_resolve",
     ),
+    path("associations/<slug:slug>/agreement/", views.agreement_detail, name="agreement_detail"),
+    path(
+        "associations/<slug:slug>/agreement/new/", views.agreement_create, name="agreement_create"
+    ),
+    path(
+        "associations/<slug:slug>/agreement/versions/new/",
+        views.version_draft,
+        name="version_draft",
+    ),
+    path(
+        "agreement-versions/<id:pk>/commitments/new/",
+        views.commitment_add,
+        name="commitment_add",
+    ),
+    path("agreement-versions/<id:pk>/sign/", views.version_sign, name="version_sign"),
 ]

@@ -18,13 +18,18 @@ from coop.exceptions import DomainError
 from coop.http import portal_view
 from coop.site.compliance import selectors, services
 from coop.site.compliance.access import (
+    AgreementNeed,
     ComplianceNeed,
+    get_agreement_access_for,
     get_compliance_for,
     get_follow_up_for,
+    get_version_for,
 )
 from coop.site.compliance.charts import chart
+from coop.site.compliance.models import Agreement, PeriodKind, RuleType
 from coop.site.compliance.periods import Period
-from coop.site.compliance.rules import ICONS, SEVERITY, Status
+from coop.site.compliance.rules import ICONS, RULES, SEVERITY, Status
+from coop.site.compliance.services import CommitmentTerms, Side
 from members.access import get_corporation_for, viewer_for
 
 
@@ -208,3 +213,190 @@ def follow_up_resolve(request, pk: int):
         return back
     messages.success(request, _("The follow-up is marked resolved."))
     return back
+
+
+# --------------------------------------------------------------------------------------------
+# The agreement itself: the corporation's staff write it, both sides sign each version.
+
+
+class AgreementForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+
+
+class VersionForm(forms.Form):
+    starts_on = forms.DateField(
+        label=gettext_lazy("In force from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=gettext_lazy("What changes"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CommitmentForm(forms.Form):
+    rule = forms.ChoiceField(label=gettext_lazy("Rule"), choices=RuleType.choices)
+    threshold = forms.DecimalField(
+        label=gettext_lazy("Threshold"), min_value=0, max_digits=7, decimal_places=1
+    )
+    at_risk_band = forms.DecimalField(
+        label=gettext_lazy("At risk band"), min_value=0, max_digits=7, decimal_places=1, initial=0
+    )
+    period_kind = forms.ChoiceField(label=gettext_lazy("Judged per"), choices=PeriodKind.choices)
+    rolling_months = forms.IntegerField(
+        label=gettext_lazy("Rolling months"), min_value=1, max_value=24, required=False
+    )
+    days = forms.IntegerField(
+        label=gettext_lazy("Number of days or months (where the rule has one)"),
+        min_value=0,
+        max_value=500,
+        required=False,
+    )
+
+
+def _params(rule: str, number: int | None) -> dict:
+    rule_class = RULES.get(rule)
+    if rule_class is None or number is None or not rule_class.params_spec:
+        return {}
+    return {next(iter(rule_class.params_spec)): number}
+
+
+@require_GET
+@portal_view
+def agreement_detail(request, slug: str):
+    """The agreement's versions with their commitments; forms for who may act on them."""
+    viewer = viewer_for(request)
+    access = get_agreement_access_for(viewer, slug)
+    association = access.association
+    agreement = Agreement.objects.filter(association=association).first()
+    versions = (
+        list(
+            agreement.versions.select_related(
+                "created_by", "corporation_signed_by", "board_signed_by"
+            ).prefetch_related("commitments")
+        )
+        if agreement
+        else []
+    )
+    side = Side.CORPORATION if access.standing == "corporation" else Side.BOARD
+    context = {
+        "association": association,
+        "access": access,
+        "agreement": agreement,
+        "versions": [
+            {
+                "version": v,
+                "may_sign": not v.in_force
+                and getattr(v, f"{side}_signed_at") is None
+                and bool(v.commitments.all()),
+                "commitment_form": CommitmentForm(prefix=f"v{v.pk}")
+                if access.may_resolve
+                and v.is_draft
+                and v.corporation_signed_at is None
+                and v.board_signed_at is None
+                else None,
+            }
+            for v in versions
+        ],
+        "agreement_form": AgreementForm() if access.may_resolve and agreement is None else None,
+        "version_form": VersionForm() if access.may_resolve and agreement is not None else None,
+    }
+    return render(request, "compliance/agreement_detail.html", context)
+
+
+def _back_to_agreement(association):
+    return redirect("compliance:agreement_detail", slug=association.slug)
+
+
+@require_POST
+@portal_view
+def agreement_create(request, slug: str):
+    viewer = viewer_for(request)
+    access = get_agreement_access_for(viewer, slug, need=AgreementNeed.WRITE)
+    form = AgreementForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the agreement a title."))
+        return _back_to_agreement(access.association)
+    try:
+        services.agreement_create(
+            actor=request.user, association=access.association, title=form.cleaned_data["title"]
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return _back_to_agreement(access.association)
+
+
+@require_POST
+@portal_view
+def version_draft(request, slug: str):
+    """A new version from a chosen date, starting as a copy of the newest version."""
+    viewer = viewer_for(request)
+    access = get_agreement_access_for(viewer, slug, need=AgreementNeed.WRITE)
+    agreement = Agreement.objects.filter(association=access.association).first()
+    form = VersionForm(request.POST)
+    if agreement is None:
+        raise Http404
+    if not form.is_valid():
+        messages.error(request, _("Give the date the version is in force from."))
+        return _back_to_agreement(access.association)
+    try:
+        services.agreement_version_draft(
+            actor=request.user,
+            agreement=agreement,
+            starts_on=form.cleaned_data["starts_on"],
+            note=form.cleaned_data["note"],
+            copy_from=agreement.versions.order_by("-number").first(),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return _back_to_agreement(access.association)
+
+
+@require_POST
+@portal_view
+def commitment_add(request, pk: int):
+    viewer = viewer_for(request)
+    version, access = get_version_for(viewer, pk, need=AgreementNeed.WRITE)
+    form = CommitmentForm(request.POST, prefix=f"v{version.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Check the commitment's fields."))
+        return _back_to_agreement(access.association)
+    data = form.cleaned_data
+    try:
+        services.commitment_add(
+            actor=request.user,
+            version=version,
+            terms=CommitmentTerms(
+                rule=data["rule"],
+                threshold=data["threshold"],
+                at_risk_band=data["at_risk_band"],
+                period_kind=data["period_kind"],
+                rolling_months=data["rolling_months"],
+                params=_params(data["rule"], data["days"]),
+            ),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return _back_to_agreement(access.association)
+
+
+@require_POST
+@portal_view
+def version_sign(request, pk: int):
+    """The viewer signs the version for their side: the corporation or the board."""
+    viewer = viewer_for(request)
+    version, access = get_version_for(viewer, pk, need=AgreementNeed.SIGN)
+    side = Side.CORPORATION if access.standing == "corporation" else Side.BOARD
+    try:
+        version = services.agreement_version_sign(actor=request.user, version=version, side=side)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return _back_to_agreement(access.association)
+    messages.success(
+        request,
+        _("The version is signed by both sides and in force.")
+        if version.in_force
+        else _("Your signature is recorded; the other side signs next."),
+    )
+    return _back_to_agreement(access.association)
