@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from coop.models import Association, Organisation
+from coop.models import AppendOnlyModel, Association, Organisation
 
 
 class PeriodKind(models.TextChoices):
@@ -307,3 +307,46 @@ class FollowUp(models.Model):
     @property
     def is_resolved(self) -> bool:
         return self.resolved_at is not None
+
+
+class FrozenResult(AppendOnlyModel):
+    """A commitment's result for a closed period, as known when it closed: the yearly
+    evaluation reads these, never the live figures. Rows are never changed (a database
+    trigger refuses it) and carry a SHA-256 over their content."""
+
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.PROTECT,
+        related_name="frozen_results",
+        verbose_name=_("commitment"),
+    )
+    association = models.ForeignKey(
+        Association, on_delete=models.PROTECT, related_name="+", verbose_name=_("association")
+    )
+    key = models.SlugField(_("key"), max_length=60)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    status = models.CharField(_("state"), max_length=10)
+    figure = models.DecimalField(_("figure"), max_digits=9, decimal_places=1, null=True, blank=True)
+    threshold = models.DecimalField(_("threshold"), max_digits=7, decimal_places=1)
+    explanation = models.TextField(_("explanation"))
+    evidence = models.JSONField(_("evidence"), default=list)
+    frozen_at = models.DateTimeField(_("frozen at"), auto_now_add=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("frozen result")
+        verbose_name_plural = _("frozen results")
+        ordering = ["association", "key", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "key", "period_start"],
+                name="frozen_result_once_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gt=F("period_start")), name="frozen_result_period_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.period_start:%Y-%m-%d}: {self.status}"

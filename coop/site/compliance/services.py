@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -20,12 +22,14 @@ from coop.site.compliance.models import (
     AgreementVersion,
     Commitment,
     FollowUp,
+    FrozenResult,
     HoursExemption,
     Owner,
     PeriodKind,
 )
 from coop.site.compliance.periods import Period
 from coop.site.compliance.rules import RULES, Status, rule_for
+from coop.site.compliance.selectors import commitment_in, current_period, versions_in_force
 from members.access import Viewer, load_viewer
 from members.models import Member
 
@@ -418,3 +422,84 @@ def hours_exemption_record(
         data={"reason": reason},
     )
     return exemption
+
+
+def _frozen_content(association_id: int, commitment: Commitment, period: Period, result) -> dict:
+    return {
+        "association": association_id,
+        "key": commitment.key,
+        "rule": commitment.rule,
+        "params": commitment.params,
+        "period": [period.start.isoformat(), period.end.isoformat()],
+        "status": str(result.status),
+        "figure": None if result.figure is None else str(result.figure),
+        "threshold": str(commitment.threshold),
+        "explanation": str(result.explanation),
+        "evidence": [
+            {"label": row.label, "detail": row.detail, "ok": row.ok, "url": row.url}
+            for row in result.evidence
+        ],
+    }
+
+
+def content_digest(content: dict) -> str:
+    """SHA-256 over the content in a canonical form (sorted keys, no spaces)."""
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+CATCH_UP = 3
+
+
+@transaction.atomic
+def periods_freeze(*, today: dt.date | None = None) -> int:
+    """Freeze the results of periods that have ended (the last three of each commitment, so a
+    missed day is caught up); a period frozen once is never frozen again or changed."""
+    today = today or timezone.localdate()
+    association_ids = list(
+        Agreement.objects.filter(versions__in_force=True)
+        .values_list("association_id", flat=True)
+        .distinct()
+    )
+    versions = versions_in_force(association_ids)
+    associations = {a.pk: a for a in Association.objects.filter(pk__in=association_ids)}
+    frozen = set(
+        FrozenResult.objects.filter(association_id__in=association_ids).values_list(
+            "association_id", "key", "period_start"
+        )
+    )
+    made = []
+    for association_id, own in versions.items():
+        keys = {}
+        for version in own:
+            for commitment in version.commitment_list:
+                keys.setdefault(commitment.key, commitment)
+        for key, commitment in keys.items():
+            closed = current_period(commitment, today).previous()
+            for period in closed.last(CATCH_UP):
+                if (association_id, key, period.start) in frozen:
+                    continue
+                governing = commitment_in(own, key, period)
+                if governing is None or governing.rule not in RULES:
+                    continue
+                result = rule_for(governing).evaluate(
+                    associations[association_id], period, as_of=period.last_day
+                )
+                content = _frozen_content(association_id, governing, period, result)
+                made.append(
+                    FrozenResult(
+                        commitment=governing,
+                        association_id=association_id,
+                        key=key,
+                        period_start=period.start,
+                        period_end=period.end,
+                        status=result.status,
+                        figure=result.figure,
+                        threshold=governing.threshold,
+                        explanation=content["explanation"],
+                        evidence=content["evidence"],
+                        sha256=content_digest(content),
+                    )
+                )
+    FrozenResult.objects.bulk_create(made, ignore_conflicts=True)
+    return len(made)

@@ -26,7 +26,7 @@ from coop.site.compliance.access import (
     get_version_for,
 )
 from coop.site.compliance.charts import chart
-from coop.site.compliance.models import Agreement, PeriodKind, RuleType
+from coop.site.compliance.models import Agreement, FrozenResult, PeriodKind, RuleType
 from coop.site.compliance.periods import Period
 from coop.site.compliance.rules import ICONS, RULES, SEVERITY, Status
 from coop.site.compliance.services import CommitmentTerms, Side
@@ -105,6 +105,12 @@ def association_compliance(request, slug: str):
         if access.sees_rule(j.commitment.rule)
     ]
     follow_ups = selectors.follow_ups_for(j.commitment for j in judged_list)
+    frozen = {
+        (f.key, f.period_start): f
+        for f in FrozenResult.objects.filter(association=association).only(
+            "key", "period_start", "status", "figure", "sha256", "frozen_at"
+        )
+    }
     items = []
     for judged in judged_list:
         commitment = judged.commitment
@@ -136,7 +142,10 @@ def association_compliance(request, slug: str):
                     commitment.rule, judged.result.evidence, names_shown=names_shown
                 ),
                 "chart": chart(judged.history, judged.result.threshold),
-                "history": judged.history[::-1],
+                "history": [
+                    (period, result, frozen.get((commitment.key, period.start)))
+                    for period, result in judged.history[::-1]
+                ],
                 "follow_ups": own_follow_ups[::-1],
                 "form": form,
             }

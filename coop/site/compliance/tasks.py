@@ -1,0 +1,10 @@
+"""django-q2 tasks of the compliance pages; each calls a service."""
+
+from __future__ import annotations
+
+from coop.site.compliance import services
+
+
+def periods_freeze() -> int:
+    """Daily: freeze the results of the periods that ended."""
+    return services.periods_freeze()
