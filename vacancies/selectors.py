@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
 from members.models import Member
 from vacancies.models import Candidate, Elector, Recusal, Vacancy, VoteRecord, VotingRound
@@ -56,13 +57,22 @@ def vacancies_of(association):
     )
 
 
-def rounds_for_member(member: Member):
+# A closed round stays on the member's dashboard this long (to see the result); after that it
+# is found on the vacancy. It keeps the dashboard the same size after years of votes.
+RECENTLY_CLOSED = dt.timedelta(days=30)
+
+
+def rounds_for_member(member: Member, *, now: dt.datetime | None = None):
     """Open and recently closed rounds in which the member is an elector, with their standing."""
+    now = now or timezone.now()
     return (
         VotingRound.objects.filter(
             Exists(Elector.objects.filter(round=OuterRef("pk"), member=member))
         )
-        .exclude(status=VotingRound.Status.SCHEDULED)
+        .filter(
+            Q(status=VotingRound.Status.OPEN)
+            | Q(status=VotingRound.Status.CLOSED, closed_at__gte=now - RECENTLY_CLOSED)
+        )
         .select_related("vacancy__unit__building")
         .annotate(
             voted=Exists(VoteRecord.objects.filter(round=OuterRef("pk"), member=member)),
