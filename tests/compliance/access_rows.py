@@ -48,6 +48,23 @@ def _draft(cast: Cast):
     )
 
 
+def _export(cast: Cast):
+    from coop.site.compliance.models import ExportFile
+
+    return ExportFile.objects.create(
+        association=cast.association,
+        requested_by=cast.corporation_staff,
+        status=ExportFile.Status.READY,
+        filename="naleving.csv",
+        content=b"\xef\xbb\xbfa;b\r\n",
+    )
+
+
+def _export_start_url(cast: Cast) -> str:
+    _agreement(cast)
+    return reverse("compliance:export_start", args=[cast.association.slug])
+
+
 def _page(cast: Cast, association=None) -> str:
     association = association or cast.association
     _agreement(cast, association)
@@ -108,6 +125,16 @@ ROWS: dict[str, Row] = {
         only(("board", "corporation_staff"), status_ok=REDIRECT),
         method="post",
     ),
+    "compliance:export_start": Row(
+        _export_start_url,
+        only(("board", "care_worker", "corporation_staff"), status_ok=REDIRECT),
+        method="post",
+    ),
+    "compliance:export_download": Row(
+        lambda c: reverse("compliance:export_download", args=[_export(c).pk]),
+        only(("corporation_staff",)),
+        reason="Only the person who asked for the file, while they may see the compliance.",
+    ),
 }
 
 OBJECT_ROWS: dict[str, Row] = {
@@ -127,6 +154,12 @@ OBJECT_ROWS: dict[str, Row] = {
 }
 
 WRONG_METHOD = {
+    "compliance:export_start": WrongMethod("get", _export_start_url),
+    "compliance:export_download": WrongMethod(
+        "post",
+        lambda c: reverse("compliance:export_download", args=[_export(c).pk]),
+        role="corporation_staff",
+    ),
     "compliance:agreement_detail": WrongMethod(
         "post", lambda c: reverse("compliance:agreement_detail", args=[c.association.slug])
     ),

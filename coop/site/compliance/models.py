@@ -350,3 +350,44 @@ class FrozenResult(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.key} {self.period_start:%Y-%m-%d}: {self.status}"
+
+
+class ExportFile(models.Model):
+    """A CSV export of an association's compliance, made in the background for one person;
+    served only to them, while they may still see the association's compliance."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("being made")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="+", verbose_name=_("association")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    filename = models.CharField(_("file name"), max_length=120, blank=True)
+    content = models.BinaryField(_("content"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="ready") | Q(content__isnull=False),
+                name="export_ready_has_content",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename or f"export {self.pk}"

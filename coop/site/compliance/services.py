@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -13,14 +15,17 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
 from coop.exceptions import DomainError
 from coop.models import Association, AuditAction, Organisation, User
 from coop.services import audit_record
+from coop.site.compliance.access import compliance_access
 from coop.site.compliance.models import (
     Agreement,
     AgreementVersion,
     Commitment,
+    ExportFile,
     FollowUp,
     FrozenResult,
     HoursExemption,
@@ -29,7 +34,13 @@ from coop.site.compliance.models import (
 )
 from coop.site.compliance.periods import Period
 from coop.site.compliance.rules import RULES, Status, rule_for
-from coop.site.compliance.selectors import commitment_in, current_period, versions_in_force
+from coop.site.compliance.selectors import (
+    association_compliance,
+    commitment_in,
+    current_period,
+    follow_ups_for,
+    versions_in_force,
+)
 from members.access import Viewer, load_viewer
 from members.models import Member
 
@@ -503,3 +514,82 @@ def periods_freeze(*, today: dt.date | None = None) -> int:
                 )
     FrozenResult.objects.bulk_create(made, ignore_conflicts=True)
     return len(made)
+
+
+@transaction.atomic
+def compliance_export_request(*, actor: User, association: Association) -> ExportFile:
+    """Queue a CSV export of the association's compliance for the person who asked."""
+    if compliance_access(load_viewer(actor), association) is None:
+        raise DomainError(_("You cannot export this association's compliance."), code="no_access")
+    export = ExportFile.objects.create(association=association, requested_by=actor)
+    transaction.on_commit(
+        lambda: async_task("coop.site.compliance.tasks.compliance_export_build", export.pk)
+    )
+    return export
+
+
+def compliance_export_build(export_id: int) -> ExportFile:
+    """Write the CSV (Dutch Excel opens it: ';' between fields and a byte order mark), with
+    what the requester may see: pseudonyms, aggregates and care rows as on the page."""
+    export = ExportFile.objects.select_related("association", "requested_by").get(pk=export_id)
+    if export.status != ExportFile.Status.PENDING:
+        return export
+    access = compliance_access(load_viewer(export.requested_by), export.association)
+    if access is None:
+        export.status = ExportFile.Status.FAILED
+        export.finished_at = timezone.now()
+        export.save(update_fields=["status", "finished_at"])
+        return export
+    judged = [
+        j for j in association_compliance(export.association) if access.sees_rule(j.commitment.rule)
+    ]
+    follow_ups = follow_ups_for(j.commitment for j in judged)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Commitment"),
+            _("Period"),
+            _("State"),
+            _("Figure"),
+            _("Threshold"),
+            _("Explanation"),
+            _("Evidence"),
+            _("Detail"),
+            _("In order"),
+            _("Follow-up"),
+        ]
+    )
+    for j in judged:
+        commitment = j.commitment
+        names = commitment.version.agreement.show_member_names
+        for period, result in reversed(j.history):
+            follow_up = follow_ups.get((commitment.key, period.start))
+            note = (
+                f"{follow_up.explanation} / {follow_up.action} ({follow_up.due_on.isoformat()})"
+                + (f" / {follow_up.resolution or _('resolved')}" if follow_up.is_resolved else "")
+                if follow_up
+                else ""
+            )
+            base = [
+                commitment.get_rule_display(),
+                period.label,
+                result.label,
+                result.figure_text,
+                result.threshold_text,
+                result.explanation,
+            ]
+            rows = access.shown_evidence(commitment.rule, result.evidence, names_shown=names)
+            if period != j.period or not rows:
+                writer.writerow([*base, "", "", "", note])
+                continue
+            for row in rows:
+                ok = {True: _("yes"), False: _("no")}.get(row["ok"], "")
+                writer.writerow([*base, row["label"], row["detail"], ok, note])
+    export.content = out.getvalue().encode("utf-8")
+    export.filename = f"naleving-{export.association.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+    export.status = ExportFile.Status.READY
+    export.finished_at = timezone.now()
+    export.save(update_fields=["content", "filename", "status", "finished_at"])
+    return export

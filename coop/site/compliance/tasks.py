@@ -8,3 +8,8 @@ from coop.site.compliance import services
 def periods_freeze() -> int:
     """Daily: freeze the results of the periods that ended."""
     return services.periods_freeze()
+
+
+def compliance_export_build(export_id: int) -> None:
+    """On request: write a CSV export."""
+    services.compliance_export_build(export_id)

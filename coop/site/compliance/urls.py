@@ -40,4 +40,6 @@ urlpatterns = [
         name="commitment_add",
     ),
     path("agreement-versions/<id:pk>/sign/", views.version_sign, name="version_sign"),
+    path("associations/<slug:slug>/compliance/exports/", views.export_start, name="export_start"),
+    path("compliance/exports/<id:pk>/", views.export_download, name="export_download"),
 ]

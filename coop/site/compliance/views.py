@@ -7,7 +7,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,13 +20,20 @@ from coop.site.compliance import selectors, services
 from coop.site.compliance.access import (
     AgreementNeed,
     ComplianceNeed,
+    compliance_access,
     get_agreement_access_for,
     get_compliance_for,
     get_follow_up_for,
     get_version_for,
 )
 from coop.site.compliance.charts import chart
-from coop.site.compliance.models import Agreement, FrozenResult, PeriodKind, RuleType
+from coop.site.compliance.models import (
+    Agreement,
+    ExportFile,
+    FrozenResult,
+    PeriodKind,
+    RuleType,
+)
 from coop.site.compliance.periods import Period
 from coop.site.compliance.rules import ICONS, RULES, SEVERITY, Status
 from coop.site.compliance.services import CommitmentTerms, Side
@@ -155,6 +162,11 @@ def association_compliance(request, slug: str):
         "access": access,
         "items": items,
         "resolve_form": ResolveForm() if access.may_resolve else None,
+        "exports": list(
+            ExportFile.objects.filter(association=association, requested_by=request.user).only(
+                "status", "created_at", "filename"
+            )[:5]
+        ),
         "as_of": timezone.now(),
     }
     return render(request, "compliance/association_compliance.html", context)
@@ -409,3 +421,31 @@ def version_sign(request, pk: int):
         else _("Your signature is recorded; the other side signs next."),
     )
     return _back_to_agreement(access.association)
+
+
+@require_POST
+@portal_view
+def export_start(request, slug: str):
+    """Start a CSV export of the association's compliance; it is made in the background."""
+    viewer = viewer_for(request)
+    access = get_compliance_for(viewer, slug)
+    services.compliance_export_request(actor=request.user, association=access.association)
+    messages.success(request, _("The export is being made; it appears below when ready."))
+    return redirect("compliance:association_compliance", slug=access.association.slug)
+
+
+@require_GET
+@portal_view
+def export_download(request, pk: int):
+    """The file, for the person who asked for it, while they may still see the compliance."""
+    viewer = viewer_for(request)
+    export = (
+        ExportFile.objects.select_related("association__corporation")
+        .filter(pk=pk, requested_by=request.user, status=ExportFile.Status.READY)
+        .first()
+    )
+    if export is None or compliance_access(viewer, export.association) is None:
+        raise Http404
+    response = HttpResponse(bytes(export.content), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
