@@ -8,10 +8,12 @@ from decimal import Decimal
 import pytest
 
 from coop.exceptions import DomainError
+from coop.site.compliance.periods import Period
 from coop.site.compliance.rules import (
     Activities,
     ConfirmationOnTime,
     ContributionHours,
+    ConversionOutcomes,
     DecisionBeforeEnd,
     Mix,
     Monitoring,
@@ -333,3 +335,45 @@ class TestMotivatedDecisions:
         assert judge(r, cast, p).status == "met"
         self._candidate(cast, closes=closed - D(60), sent=closed - D(55), closed_on=closed)
         assert judge(r, cast, p).status == "breached"
+
+
+class TestConversionOutcomes:
+    def _closed(self, cast, *, stage, on, housed_until=None):
+        c = rows.contract(cast.association, cast, starts_on=on - D(700), ends_on=on + D(10))
+        type(c).objects.filter(pk=c.pk).update(stage=stage, closed_on=on)
+        if housed_until is not None:
+            c.tenancy.ends_on = housed_until
+            c.tenancy.save(update_fields=["ends_on"])
+        return c
+
+    def test_states(self, cast):
+        p = rows.last_month()
+        r = rule(ConversionOutcomes, 60, 10)
+        assert judge(r, cast, p).status == "no_data"
+        self._closed(cast, stage="converted", on=p.start + D(3))
+        result = judge(r, cast, p)
+        assert (result.status, result.figure) == ("met", Decimal("100.0"))
+        self._closed(cast, stage="converted", on=p.start + D(4))
+        self._closed(cast, stage="ended", on=p.start + D(5))
+        assert judge(r, cast, p).status == "at_risk"  # 66.7%: within 10 of 60
+        self._closed(cast, stage="ended", on=p.start + D(6))
+        result = judge(r, cast, p)
+        assert (result.status, result.figure) == ("breached", Decimal("50.0"))
+        assert "< 5" in result.explanation
+
+    def test_still_housed_a_year_after_conversion(self, cast):
+        year_ago = Period.containing("month", rows.last_month().start - D(400))
+        for i in range(5):
+            self._closed(cast, stage="converted", on=year_ago.start + D(i))
+        self._closed(
+            cast,
+            stage="converted",
+            on=year_ago.start + D(6),
+            housed_until=year_ago.start + D(100),
+        )
+        result = rule(ConversionOutcomes, 60).evaluate(
+            cast.association, year_ago, as_of=year_ago.last_day + D(380)
+        )
+        # Five of the six still housed a year on; the 24 months have not passed yet.
+        assert "5 van 6" in result.explanation
+        assert "0 van 0" in result.explanation

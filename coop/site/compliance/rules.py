@@ -283,6 +283,16 @@ class Data:
             .order_by("took_effect_on", "pk")
             .values("took_effect_on")[:1]
         )
+        extended = (
+            OmklapDecision.objects.in_effect()
+            .filter(contract=OuterRef("pk"), kind=OmklapDecision.Kind.EXTEND)
+            .order_by("-took_effect_on", "-pk")
+            .values("took_effect_on")[:1]
+        )
+        # Housed since: the end of the resident's latest tenancy (none: still housed).
+        latest_home = Tenancy.objects.filter(member=OuterRef("tenancy__member")).order_by(
+            F("ends_on").desc(nulls_first=True)
+        )
         rows = (
             OmklapContract.objects.filter(
                 tenancy__unit__building__association_id__in=self.association_ids,
@@ -293,6 +303,8 @@ class Data:
                 association_id=F("tenancy__unit__building__association_id"),
                 held_days=Subquery(held),
                 decided_on=Subquery(decided),
+                extended_on=Subquery(extended),
+                housed_until=Subquery(latest_home.values("ends_on")[:1]),
             )
             .select_related("tenancy__unit__building")
             .order_by("ends_on", "pk")
@@ -1166,6 +1178,63 @@ class MotivatedDecisions(Rule):
         return self.share_result(good, judged, sentence, rows, at_risk=risk)
 
 
+class ConversionOutcomes(Rule):
+    """7. Conversion outcomes of the period: converted, extended, ended, and whether those
+    converted were still housed 12 and 24 months later; the figure is the share converted of
+    the contracts that closed."""
+
+    type = RuleType.CONVERSION_OUTCOMES
+    care = True
+    default_threshold = Decimal(60)
+
+    def judge(self, data, association, period, day):
+        converted = ended = extended = 0
+        housed = {12: [0, 0], 24: [0, 0]}  # months after conversion: [still housed, judged]
+        rows = []
+        for contract in data.contracts(association.pk):
+            closed = contract.closed_on
+            on = contract.extended_on
+            if on is not None and period.contains(on) and on <= day:
+                extended += 1
+            if closed is None or not period.contains(closed) or closed > day:
+                continue
+            if contract.stage == OmklapContract.Stage.CONVERTED:
+                converted += 1
+                outcome = _("converted %(day)s") % {"day": day_text(closed)}
+                for months, tally in housed.items():
+                    at = closed + relativedelta(months=months)
+                    if at <= data.as_of:
+                        tally[1] += 1
+                        tally[0] += contract.housed_until is None or contract.housed_until > at
+            else:
+                ended += 1
+                outcome = _("ended %(day)s") % {"day": day_text(closed)}
+            rows.append(_contract_evidence(contract, outcome, None))
+        suppress = self.care
+        if converted + ended == 0:
+            return self.result(
+                None,
+                _("No omklap contract closed in this period (%(extended)s extended).")
+                % {"extended": count_text(extended, suppress=suppress)},
+                rows,
+            )
+        explanation = _(
+            "Converted %(converted)s, extended %(extended)s, ended %(ended)s; still housed "
+            "after 12 months %(h12)s of %(j12)s, after 24 months %(h24)s of %(j24)s. The "
+            "agreement asks %(threshold)s%% converted."
+        ) % {
+            "converted": count_text(converted, suppress=suppress),
+            "extended": count_text(extended, suppress=suppress),
+            "ended": count_text(ended, suppress=suppress),
+            "h12": count_text(housed[12][0], suppress=suppress),
+            "j12": count_text(housed[12][1], suppress=suppress),
+            "h24": count_text(housed[24][0], suppress=suppress),
+            "j24": count_text(housed[24][1], suppress=suppress),
+            "threshold": number_text(self.threshold),
+        }
+        return self.result(percent(converted, converted + ended), explanation, rows)
+
+
 RULES: dict[str, type[Rule]] = {
     rule.type: rule
     for rule in (
@@ -1179,6 +1248,7 @@ RULES: dict[str, type[Rule]] = {
         Activities,
         VragersTakePart,
         MotivatedDecisions,
+        ConversionOutcomes,
     )
 }
 
