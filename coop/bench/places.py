@@ -37,6 +37,7 @@ from members.models import Member, MixGroupPeriod, Tenancy
 
 
 def seed_places(data: BenchData) -> None:
+    """The corporation, its associations, three buildings each and 50 units a building."""
     slug, name = BENCH_CORPORATION
     name = name if data.copy == 0 else f"{name} {data.copy + 1}"
     data.corporation = Organisation.objects.create(

@@ -133,14 +133,15 @@ def missed_bars(rows: list[Row], growth: list[GrowthRow] | None = None) -> list[
 
 
 def page_table(rows: list[Row]) -> str:
+    width = max([40, *(len(r.path) for r in rows)])
     header = (
-        f"{'page':<12} {'path':<40} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'page':<12} {'path':<{width}} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'xL req/s':>9} {'xL p95':>7} {'queries':>7}  verdict"
     )
     lines = [header, "-" * len(header)]
     for r in rows:
         lines.append(
-            f"{r.key:<12} {r.path:<40} {r.rps:>8.1f} {r.p50_ms:>8.2f} {r.p95_ms:>8.2f} "
+            f"{r.key:<12} {r.path:<{width}} {r.rps:>8.1f} {r.p50_ms:>8.2f} {r.p95_ms:>8.2f} "
             f"{r.rps_vs_l:>9.2f} {r.p95_vs_l:>7.2f} {r.queries:>7}  {r.verdict}"
         )
     return "\n".join(lines)
