@@ -180,6 +180,8 @@ def _associations_with_agreements(cast, n: int) -> None:
                 "vragers_take_part",
                 "mix",
                 "decision_before_end",
+                "motivated_decisions",
+                "conversion_outcomes",
             )
         ):
             Commitment.objects.create(
@@ -208,12 +210,12 @@ def test_the_overview_needs_the_same_queries_for_2_and_20_associations(cast, cli
     url = reverse("compliance:corporation_overview", args=[cast.corporation.slug])
     # Session, user, the cached viewer; the associations; the commitments in force with their
     # versions; then one query per kind of row the rules read: vacancies, nominations,
-    # members (with their groups and exemptions), hours, contracts (with their moments' days
-    # and decisions), occurrences, attendance, tenancies.
+    # members (with their groups and exemptions), hours, contracts (with their moments' days,
+    # decisions and the residents' homes), occurrences, attendance, tenancies, candidates.
     count = assert_flat_query_count(
         lambda: client.get(url),
         lambda n: _associations_with_agreements(cast, n),
-        queries=13,
+        queries=14,
         small=2,
         large=20,
     )
