@@ -47,6 +47,38 @@ def _states() -> list[dict]:
     ]
 
 
+_TRENDS = {
+    "better": ("↑", gettext_lazy("better than the period before")),
+    "worse": ("↓", gettext_lazy("worse than the period before")),
+    "same": ("→", gettext_lazy("same as the period before")),
+    "": ("", gettext_lazy("no comparison")),
+}
+
+
+def _overview_row(association, judged) -> dict:
+    """One cell line of the overview, its words ready: the page shows hundreds of them."""
+    result = judged.result
+    rule_class = RULES.get(judged.commitment.rule)
+    at_most = rule_class is not None and rule_class.direction == "at_most"
+    arrow, trend = _TRENDS[judged.trend]
+    return {
+        "association": association,
+        "key": judged.commitment.key,
+        "rule": judged.commitment.get_rule_display(),
+        "ours": judged.commitment.owner == "corporation",
+        "period": judged.period.label,
+        "status": result.status,
+        "icon": result.icon,
+        "label": result.label,
+        "figure": result.figure_text,
+        "unit": "%" if result.unit == "%" else f" {result.unit_label}",
+        "threshold": result.threshold_text,
+        "direction": _("at most") if at_most else _("at least"),
+        "arrow": arrow,
+        "trend": trend,
+    }
+
+
 @require_GET
 @portal_view
 def corporation_overview(request, slug: str):
@@ -65,7 +97,7 @@ def corporation_overview(request, slug: str):
         for judged in line.judged:
             counts[judged.result.status] += 1
             if not state or judged.result.status == state:
-                rows.append((line.association, judged))
+                rows.append(_overview_row(line.association, judged))
     context = {
         "organisation": corporation,
         "rows": rows,
