@@ -89,7 +89,7 @@ def test_a_vacancy_is_refused_when_a_later_tenancy_is_already_recorded(cast):
 
 def test_the_report_form_names_each_units_tenant_and_end_date(cast, client_for):
     tenancy = Tenancy.objects.get(unit=cast.units[3])
-    ends_on = dt.date.today() + dt.timedelta(days=45)
+    ends_on = timezone.localdate() + dt.timedelta(days=45)
     tenancy_end(actor=cast.board, tenancy=tenancy, ends_on=ends_on)
     client = _en(client_for("board"))
     url = reverse("vacancies:vacancy_report", args=[cast.association.slug])
@@ -101,7 +101,7 @@ def test_the_report_form_names_each_units_tenant_and_end_date(cast, client_for):
         url,
         {
             "unit": cast.units[2].pk,
-            "available_from": (dt.date.today() + dt.timedelta(9)).isoformat(),
+            "available_from": (timezone.localdate() + dt.timedelta(9)).isoformat(),
         },
     )
     assert response.status_code == 400
