@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from members import services_omklap
+from members.services import omklap as omklap_services
 
 
 def omklap_reminders_send() -> int:
     """Daily: moments falling due or overdue, contract ends without a decision."""
-    return services_omklap.omklap_reminders_send()
+    return omklap_services.omklap_reminders_send()
 
 
 def care_data_purge() -> int:
     """Daily: erase care data past its retention period."""
-    return services_omklap.care_data_purge()
+    return omklap_services.care_data_purge()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from members.models import Member
+from vacancies import ballots, tally
 from vacancies.models import Candidate, Elector, Recusal, Vacancy, VoteRecord, VotingRound
 
 
@@ -80,3 +83,95 @@ def rounds_for_member(member: Member, *, now: dt.datetime | None = None):
         )
         .order_by("-starts_at")
     )
+
+
+# -- the count of a round, as closing stores it and verification recounts it ----------------
+
+
+def _opened_ballots(voting_round: VotingRound, rows) -> list[dict]:
+    return [ballots.open_choices(voting_round.pk, b.key, b.sealed_choices) for b in rows]
+
+
+def tally_record(voting_round: VotingRound, ballot_rows, *, turnout: int, recused: int) -> dict:
+    """What the stored tally says and rests on; the digest is taken over this record."""
+    choices = _opened_ballots(voting_round, ballot_rows)
+    on_ballot = sorted(voting_round.candidates.all(), key=lambda c: (c.applied_at, c.pk))
+    seed = (voting_round.tally or {}).get("lot_seed") or secrets.token_hex(16)
+    result = tally.count(
+        method=voting_round.method,
+        candidates=[tally.CandidateOnBallot(c.pk, i) for i, c in enumerate(on_ballot)],
+        ballots=choices,
+        tie_break=voting_round.tie_break,
+        seed=seed,
+    )
+    base = (voting_round.electorate_size or 0) - recused
+    quorum = tally.quorum_met(
+        turnout=turnout, base=base, quorum_percent=voting_round.quorum_percent
+    )
+    if not quorum:
+        outcome = VotingRound.Outcome.NO_QUORUM
+    elif result["winner"] is None:
+        outcome = VotingRound.Outcome.NO_DECISION
+    else:
+        outcome = VotingRound.Outcome.ELECTED
+    return {
+        "round": voting_round.pk,
+        "method": voting_round.method,
+        "quorum_percent": voting_round.quorum_percent,
+        "tie_break": voting_round.tie_break,
+        "candidates": [c.pk for c in on_ballot],
+        "electorate": voting_round.electorate_size or 0,
+        "recused": recused,
+        "turnout": turnout,
+        "quorum_met": quorum,
+        "lot_seed": seed,
+        "ballots": tally.canonical_ballots(choices),
+        "receipts": sorted(b.receipt for b in ballot_rows),
+        "result": result,
+        "outcome": str(outcome),
+    }
+
+
+class TallyCheck(NamedTuple):
+    verified: bool
+    digest: str  # recomputed from the stored ballots ("" for a round that is not closed)
+
+
+def tally_check(voting_round: VotingRound) -> TallyCheck:
+    """Recount a closed round from its stored ballots and compare with the stored tally."""
+    if voting_round.status != VotingRound.Status.CLOSED:
+        return TallyCheck(False, "")
+    rows = list(voting_round.ballots.all())
+    record = tally_record(
+        voting_round,
+        rows,
+        turnout=VoteRecord.objects.filter(round=voting_round).count(),
+        recused=Recusal.objects.filter(round=voting_round).count(),
+    )
+    recounted = tally.digest(record)
+    elected = record["outcome"] == VotingRound.Outcome.ELECTED
+    # The digest alone would not notice an edited tally, outcome or winner: compare them too.
+    verified = (
+        recounted == voting_round.digest
+        and {k: v for k, v in record.items() if k != "ballots"} == voting_round.tally
+        and record["outcome"] == voting_round.outcome
+        and voting_round.winner_id == (record["result"]["winner"] if elected else None)
+    )
+    return TallyCheck(verified, recounted)
+
+
+def verify_tally(voting_round: VotingRound) -> bool:
+    return tally_check(voting_round).verified
+
+
+def next_in_ranking(vacancy: Vacancy) -> Candidate | None:
+    """The best-ranked candidate of the last decided round who is still available."""
+    last = vacancy.rounds.filter(outcome=VotingRound.Outcome.ELECTED).order_by("-number").first()
+    if last is None:
+        return None
+    available = {c.pk: c for c in vacancy.candidates.filter(status=Candidate.Status.SHORTLISTED)}
+    assert last.tally is not None, "an elected round has its tally"
+    for pk in last.tally["result"]["ranking"]:
+        if pk in available:
+            return available[pk]
+    return None

@@ -19,7 +19,6 @@ from coop.bench.data import (
 from coop.demo.logins import DEMO_TOTP_SECRET
 from coop.demo.omklap import DEMO_ASSESSMENTS, DEMO_CONDITIONS, DEMO_MOMENTS
 from coop.models import Organisation, StaffLink, User
-from members import services_omklap
 from members.models import (
     CareAssignment,
     MixGroup,
@@ -28,6 +27,7 @@ from members.models import (
     OmklapDecision,
     Tenancy,
 )
+from members.services import omklap as omklap_services
 
 
 def seed_omklap(data: BenchData) -> None:
@@ -80,7 +80,7 @@ def seed_omklap(data: BenchData) -> None:
     for contract in contracts:
         # The schedule the service gives a contract (its association's interval and final
         # evaluation), so bench contracts cannot drift from real ones.
-        for moment in services_omklap.contract_moments(contract, after=contract.starts_on):
+        for moment in omklap_services.contract_moments(contract, after=contract.starts_on):
             # One in ten past moments is still to be recorded (overdue).
             if moment.due_on < data.today and rng.random() > 0.1:
                 outcome, card, reason, notes = rng.choice(DEMO_MOMENTS)

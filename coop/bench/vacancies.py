@@ -20,11 +20,11 @@ from coop.models import Unit
 from members.models import AssociationRole, Member, Role
 from vacancies import ballots, tally
 from vacancies.models import Ballot, Candidate, Elector, Vacancy, VoteRecord, VotingRound
+from vacancies.selectors import tally_record
 from vacancies.services import (
     TALLY_FIELDS,
     ballot_sealed,
     round_electorate,
-    tally_record,
     tally_store,
 )
 

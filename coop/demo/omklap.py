@@ -8,12 +8,12 @@ from coop.demo.base import Seeder
 from coop.models import (
     Organisation,
 )
-from members import services_omklap
 from members.models import (
     MixGroup,
     OmklapDecision,
     Tenancy,
 )
+from members.services import omklap as omklap_services
 
 DEMO_CONDITIONS = (
     ["accept_guidance", "budget_management", "daytime_activity"],
@@ -70,7 +70,7 @@ def omklap_contracts(seeder: Seeder, care: Organisation, corporation: Organisati
         .order_by("starts_on", "pk")
     )
     for n, tenancy in enumerate(tenancies):
-        contract = services_omklap.omklap_contract_start(
+        contract = omklap_services.omklap_contract_start(
             actor=seeder.users["corporation_staff"],
             tenancy=tenancy,
             care_organisation=care,
@@ -81,7 +81,7 @@ def omklap_contracts(seeder: Seeder, care: Organisation, corporation: Organisati
         recorded = list(past)[:-1] if n % 3 == 2 else list(past)
         for i, moment in enumerate(recorded):
             outcome, card, reason, notes = DEMO_MOMENTS[(n + i) % len(DEMO_MOMENTS)]
-            services_omklap.omklap_moment_record(
+            omklap_services.omklap_moment_record(
                 actor=worker,
                 moment=moment,
                 held_on=min(moment.due_on + dt.timedelta(days=3), seeder.today),
@@ -93,7 +93,7 @@ def omklap_contracts(seeder: Seeder, care: Organisation, corporation: Organisati
                 care_notes=notes,
             )
         if n == 0 and recorded:
-            services_omklap.omklap_decision_propose(
+            omklap_services.omklap_decision_propose(
                 actor=worker,
                 side=OmklapDecision.Side.CARE,
                 contract=contract,

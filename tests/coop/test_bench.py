@@ -17,7 +17,8 @@ from coop.models import Association, Organisation, User
 from members.access import load_viewer
 from members.models import Member
 from vacancies.models import VotingRound
-from vacancies.services import round_electorate, verify_tally
+from vacancies.selectors import verify_tally
+from vacancies.services import round_electorate
 
 TARGETS = [
     Target("H", "/bench/hello/", "reference"),

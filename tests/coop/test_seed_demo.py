@@ -39,7 +39,7 @@ from members.models import (
 )
 from members.selectors import association_mix
 from vacancies.models import VotingRound
-from vacancies.services import verify_tally
+from vacancies.selectors import verify_tally
 
 MODELS = (
     User,

@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from members.models import MonitoringMoment, OmklapContract, Tenancy
-from members.services_omklap import omklap_contract_start, omklap_moment_record
+from members.services.omklap import omklap_contract_start, omklap_moment_record
 from tests.conftest import Cast
 
 # A sentence only the assigned care organisation may ever see.
@@ -51,7 +51,7 @@ def contract_with_a_held_moment(cast: Cast, **kwargs) -> OmklapContract:
 
 def contract_awaiting_a_decision(cast: Cast) -> OmklapContract:
     """The vrager's contract with a held moment and a conversion proposed by the care side."""
-    from members.services_omklap import omklap_decision_propose
+    from members.services.omklap import omklap_decision_propose
 
     contract = contract_with_a_held_moment(cast)
     omklap_decision_propose(

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from coop.models.audit import AppendOnlyError
 from members.models import CareAssignment, CareDataAccess
-from members.services_omklap import care_data_log
+from members.services.omklap import care_data_log
 from tests.conftest import make_user
 from tests.members.omklap_helpers import (
     CARE_NOTE,

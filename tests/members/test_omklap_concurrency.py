@@ -10,7 +10,7 @@ from django.db import connection
 from coop.exceptions import DomainError
 from coop.models import StaffLink
 from members.models import OmklapContract, OmklapDecision, Tenancy
-from members.services_omklap import omklap_decision_sign
+from members.services.omklap import omklap_decision_sign
 from tests.conftest import make_user
 from tests.members.omklap_helpers import contract_awaiting_a_decision, start_contract
 

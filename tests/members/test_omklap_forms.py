@@ -6,7 +6,7 @@ import datetime as dt
 
 import time_machine
 
-from members.forms_omklap import MomentAddForm
+from members.forms.omklap import MomentAddForm
 
 
 @time_machine.travel(dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC), tick=False)

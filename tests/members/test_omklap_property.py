@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from coop.exceptions import DomainError
-from members.forms_omklap import DecisionProposeForm, MomentRecordForm
+from members.forms.omklap import DecisionProposeForm, MomentRecordForm
 from members.models import (
     Assessment,
     CareDataAccess,
@@ -20,7 +20,7 @@ from members.models import (
     OmklapDecision,
     WarningCard,
 )
-from members.services_omklap import (
+from members.services.omklap import (
     NOTES_MAX,
     omklap_decision_propose,
     omklap_moment_record,

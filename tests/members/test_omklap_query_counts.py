@@ -218,7 +218,7 @@ def test_the_access_log_has_a_flat_query_count(cast, client_for):
     client = client_for("vrager")
 
     def grow(n: int) -> None:
-        from members.services_omklap import care_data_log
+        from members.services.omklap import care_data_log
 
         for _ in range(CareDataAccess.objects.filter(contract=contract).count(), n):
             care_data_log(actor=cast.care_worker, contract=contract, action="read", subject="x")

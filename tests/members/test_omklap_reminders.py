@@ -14,7 +14,7 @@ from django_q.models import Schedule
 
 from members import tasks
 from members.models import CareDataAccess, MonitoringMoment, OmklapContract, OmklapReminder
-from members.services_omklap import omklap_decision_propose, omklap_decision_sign
+from members.services.omklap import omklap_decision_propose, omklap_decision_sign
 from tests.members.omklap_helpers import CARE_NOTE, record_moment, start_contract
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from members.models import (
     OmklapDecision,
     Tenancy,
 )
-from members.services_omklap import (
+from members.services.omklap import (
     moment_schedule,
     omklap_contract_start,
     omklap_decision_propose,

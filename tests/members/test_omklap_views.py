@@ -256,7 +256,7 @@ def test_the_corporation_overview_lists_filters_and_counts(cast, client_for):
 
 
 def test_the_overview_counts_decisions_per_year(cast, client_for):
-    from members.services_omklap import omklap_decision_sign
+    from members.services.omklap import omklap_decision_sign
 
     contract = contract_awaiting_a_decision(cast)
     omklap_decision_sign(

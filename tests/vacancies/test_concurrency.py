@@ -20,7 +20,7 @@ from coop.models import Unit
 from members.models import Member
 from members.services import member_register
 from tests.vacancies.conftest import candidates_of, make_vacancy, open_round
-from vacancies import ballots, services
+from vacancies import ballots, selectors, services
 from vacancies.models import Ballot, VoteRecord, VotingRound
 
 pytestmark = [
@@ -204,7 +204,7 @@ def test_fifty_casts_racing_the_close_are_each_counted_or_told_the_round_closed(
         assert counted == Ballot.objects.filter(round=closed).count()
         assert counted == len(receipts) == len(members) - len(refusals)
         assert closed.tally["receipts"] == receipts
-        assert services.verify_tally(closed)
+        assert selectors.verify_tally(closed)
 
 
 def test_after_the_close_all_ballots_share_one_transaction_and_none_a_cast_s(cast, voting_round):

@@ -13,7 +13,7 @@ from django_q.models import Schedule
 from coop.models import AuditEntry, Unit
 from members.models import Member
 from tests.vacancies.conftest import candidates_of, make_vacancy, open_round
-from vacancies import services, tasks
+from vacancies import selectors, services, tasks
 from vacancies.models import Candidate, Nomination, Vacancy, VotingRound
 
 CONTACT_AND_STORY = ("name", "email", "phone", "motivation", "contribution", "interview_notes")
@@ -93,7 +93,7 @@ def test_after_it_the_candidates_not_chosen_are_erased_and_the_tally_stays(let_v
         digest,
         winner,
     )
-    assert services.verify_tally(voting_round)
+    assert selectors.verify_tally(voting_round)
     entry = AuditEntry.objects.get(action="vacancy.candidates_erased")
     assert entry.data["count"] == 2
 

@@ -17,7 +17,7 @@ from members.models import Member
 from members.services import member_register
 from tests.conftest import make_user
 from tests.vacancies.conftest import candidates_of, empty_unit, make_vacancy, open_round
-from vacancies import services, tasks
+from vacancies import selectors, services, tasks
 from vacancies.models import Elector, VoteRecord, VotingRound
 
 SCHEDULES = importlib.import_module("vacancies.migrations.0003_voting_and_retention_schedules")
@@ -193,7 +193,7 @@ def test_the_tick_closes_the_round_at_its_end_and_tells_the_electors(
     assert closed.status == VotingRound.Status.CLOSED
     assert closed.closed_at == voting_round.ends_at
     assert closed.winner_id == fenna.pk
-    assert services.verify_tally(closed)
+    assert selectors.verify_tally(closed)
     assert _to(mailoutbox, "round_closed", closed) == [
         "bestuur@example.org",
         "coordinator@example.org",

@@ -9,7 +9,7 @@ import time_machine
 from coop.models import AuditEntry
 from members.models import Member, Tenancy
 from tests.vacancies.conftest import candidates_of
-from vacancies import services
+from vacancies import selectors, services
 from vacancies.models import Ballot, Nomination, Vacancy, VoteRecord, VotingRound
 
 
@@ -47,7 +47,7 @@ def test_a_round_elects_nominates_and_the_corporation_confirms(
     assert closed.outcome == VotingRound.Outcome.ELECTED
     assert closed.winner_id == fenna.pk
     assert sorted(closed.tally["receipts"]) == sorted(receipts)
-    assert services.verify_tally(closed)
+    assert selectors.verify_tally(closed)
     nomination = Nomination.objects.get(vacancy=voting_round.vacancy)
     vacancy = Vacancy.objects.get(pk=voting_round.vacancy_id)
     assert vacancy.status == Vacancy.Status.NOMINATED

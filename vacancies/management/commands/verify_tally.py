@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from vacancies import services
+from vacancies import selectors
 from vacancies.ballots import BallotKeyError
 from vacancies.models import VotingRound
 
@@ -64,7 +64,7 @@ class Command(BaseCommand):
         if voting_round.status != VotingRound.Status.CLOSED:
             return "the round is not closed, so it has no tally yet", ""
         try:
-            check = services.tally_check(voting_round)
+            check = selectors.tally_check(voting_round)
         except BallotKeyError:
             # A changed BALLOT_KEY or an altered row: say so instead of printing a traceback.
             return "a ballot cannot be opened with the configured ballot key", ""

@@ -21,7 +21,7 @@ from members.models import (
     OmklapDecision,
     WarningCard,
 )
-from members.services_omklap import MAX_LENGTH_MONTHS, NOTES_MAX, REASONS_MAX
+from members.services.omklap import MAX_LENGTH_MONTHS, NOTES_MAX, REASONS_MAX
 
 NOT_ASSESSED = [("", _("not assessed"))]
 

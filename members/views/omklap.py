@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from coop.exceptions import DomainError
 from coop.http import form_error, portal_view
-from members import selectors_omklap, services_omklap
 from members.access import (
     AssociationNeed,
     ContractAccess,
@@ -28,7 +27,7 @@ from members.access import (
     get_moment_for,
     viewer_for,
 )
-from members.forms_omklap import (
+from members.forms.omklap import (
     ContractFilterForm,
     DecisionProposeForm,
     DecisionWithdrawForm,
@@ -36,6 +35,8 @@ from members.forms_omklap import (
     MomentRecordForm,
 )
 from members.models import CareDataAccess, MomentOutcome, OmklapContract, OmklapDecision
+from members.selectors import omklap as omklap_selectors
+from members.services import omklap as omklap_services
 
 
 def _to_contract(access: ContractAccess):
@@ -74,10 +75,10 @@ def contract_detail(request, pk: int):
     }
     if access.may_follow:
         if access.may_see_care_data:
-            moments = services_omklap.care_data_read(actor=request.user, contract=contract)
+            moments = omklap_services.care_data_read(actor=request.user, contract=contract)
         else:
-            moments = selectors_omklap.contract_moments(contract)
-        decisions = selectors_omklap.contract_decisions(contract)
+            moments = omklap_selectors.contract_moments(contract)
+        decisions = omklap_selectors.contract_decisions(contract)
         by_id = {m.pk: m for m in moments}
         for decision in decisions:
             decision.linked = [by_id[i] for i in sorted(decision.linked_ids) if i in by_id]
@@ -103,7 +104,7 @@ def moment_record(request, pk: int, moment_pk: int):
         form = MomentRecordForm(request.POST)
         if form.is_valid():
             try:
-                services_omklap.omklap_moment_record(
+                omklap_services.omklap_moment_record(
                     actor=request.user, moment=moment, **form.service_kwargs()
                 )
             except DomainError as error:
@@ -113,7 +114,7 @@ def moment_record(request, pk: int, moment_pk: int):
                 return _to_contract(access)
     else:
         if moment.recorded_at is not None:
-            services_omklap.care_data_log(
+            omklap_services.care_data_log(
                 actor=request.user,
                 contract=access.contract,
                 action=CareDataAccess.Action.READ,
@@ -135,7 +136,7 @@ def moment_add(request, pk: int):
     form = MomentAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services_omklap.omklap_moment_add(
+            omklap_services.omklap_moment_add(
                 actor=request.user, contract=access.contract, **form.cleaned_data
             )
         except DomainError as error:
@@ -161,7 +162,7 @@ def decision_propose(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services_omklap.omklap_decision_propose(
+            omklap_services.omklap_decision_propose(
                 actor=request.user, side=access.side, contract=contract, **form.cleaned_data
             )
         except DomainError as error:
@@ -190,7 +191,7 @@ def decision_sign(request, pk: int, decision_pk: int):
     decision = get_decision_for(access, decision_pk)
     if request.method == "POST":
         try:
-            decision = services_omklap.omklap_decision_sign(
+            decision = omklap_services.omklap_decision_sign(
                 actor=request.user, side=access.side, decision=decision
             )
         except DomainError as error:
@@ -216,7 +217,7 @@ def decision_withdraw(request, pk: int, decision_pk: int):
     form = DecisionWithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services_omklap.omklap_decision_withdraw(
+            omklap_services.omklap_decision_withdraw(
                 actor=request.user, side=access.side, decision=decision, **form.cleaned_data
             )
         except DomainError as error:
@@ -242,7 +243,7 @@ def access_log(request, pk: int):
         {
             "access": access,
             "contract": access.contract,
-            "entries": selectors_omklap.access_log(access.contract),
+            "entries": omklap_selectors.access_log(access.contract),
         },
     )
 
@@ -251,7 +252,7 @@ def access_log(request, pk: int):
 @portal_view
 def my_contract(request):
     member = viewer_for(request).member
-    contract = selectors_omklap.latest_contract(member) if member is not None else None
+    contract = omklap_selectors.latest_contract(member) if member is not None else None
     if contract is not None:
         return redirect("portal:contract_detail", pk=contract.pk)
     return render(request, "members/omklap/my_contract_none.html")
@@ -266,7 +267,7 @@ def association_contracts(request, slug: str):
         "members/omklap/association_contracts.html",
         {
             "association": association,
-            "contracts": selectors_omklap.association_contracts(association),
+            "contracts": omklap_selectors.association_contracts(association),
         },
     )
 
@@ -337,7 +338,7 @@ def corporation_contracts(request, slug: str):
     corporation = get_corporation_for(viewer_for(request), slug)
     form = ContractFilterForm(request.GET or None, associations=corporation.associations.all())
     filters = form.cleaned_data if form.is_valid() else {}
-    contracts = selectors_omklap.corporation_contracts(
+    contracts = omklap_selectors.corporation_contracts(
         corporation, association=filters.get("association"), stage=filters.get("stage", "")
     )
     if request.GET.get("format") == "csv":
@@ -352,7 +353,7 @@ def corporation_contracts(request, slug: str):
             "form": form,
             "page": page,
             "contracts": page.object_list,
-            "years": selectors_omklap.decisions_per_year(corporation),
+            "years": omklap_selectors.decisions_per_year(corporation),
             "today": timezone.localdate(),
             "query": query,
         },
@@ -364,7 +365,7 @@ def corporation_contracts(request, slug: str):
 def caseload(request, slug: str):
     organisation = get_care_organisation_for(viewer_for(request), slug)
     today = timezone.localdate()
-    page, query = _page(request, selectors_omklap.caseload(organisation, today=today))
+    page, query = _page(request, omklap_selectors.caseload(organisation, today=today))
     return render(
         request,
         "members/omklap/caseload.html",
@@ -374,6 +375,6 @@ def caseload(request, slug: str):
             "contracts": page.object_list,
             "query": query,
             "today": today,
-            "soon": today + selectors_omklap.DUE_SOON,
+            "soon": today + omklap_selectors.DUE_SOON,
         },
     )

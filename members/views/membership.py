@@ -26,9 +26,9 @@ from members.access import (
     viewer_for,
 )
 from members.adapters import SESSION_INVITATION, SESSION_INVITATION_EMAIL
-from members.forms import InviteMemberForm
+from members.forms.membership import InviteMemberForm
 from members.models import AssociationRole, Invitation, Member
-from members.selectors import MixLine
+from members.selectors.membership import MixLine
 
 
 @require_GET

@@ -40,7 +40,7 @@ from members.models import (
     Tenancy,
     WarningCard,
 )
-from members.services import member_set_group, tenancy_end, tenancy_start
+from members.services.membership import member_set_group, tenancy_end, tenancy_start
 
 MAX_LENGTH_MONTHS = 120
 NOTES_MAX = 10_000

@@ -1,0 +1,53 @@
+"""Reads of members and of omklap contracts: one module per subject, re-exported here."""
+
+from members.selectors.membership import (
+    GROUPS,
+    AssociationMix,
+    Mix,
+    MixLine,
+    MixRow,
+    UnitOutlook,
+    association_mix,
+    care_clients,
+    corporation_mixes,
+    current_home,
+    members_without_account,
+    unit_outlook,
+)
+from members.selectors.omklap import (
+    DUE_SOON,
+    YearCounts,
+    access_log,
+    association_contracts,
+    caseload,
+    contract_decisions,
+    contract_moments,
+    corporation_contracts,
+    decisions_per_year,
+    latest_contract,
+)
+
+__all__ = [
+    "DUE_SOON",
+    "GROUPS",
+    "AssociationMix",
+    "Mix",
+    "MixLine",
+    "MixRow",
+    "UnitOutlook",
+    "YearCounts",
+    "access_log",
+    "association_contracts",
+    "association_mix",
+    "care_clients",
+    "caseload",
+    "contract_decisions",
+    "contract_moments",
+    "corporation_contracts",
+    "corporation_mixes",
+    "current_home",
+    "decisions_per_year",
+    "latest_contract",
+    "members_without_account",
+    "unit_outlook",
+]
