@@ -37,7 +37,7 @@ def test_date_inputs_hold_iso_dates_in_dutch(cast):
     """Browsers show a date input holding 11-12-2026 as empty."""
     with time_machine.travel(DAY, tick=False), translation.override("nl"):
         joined = str(InviteMemberForm()["joined_on"])
-        nomination = NominationConfirmForm(initial={"starts_on": dt.date(2026, 12, 11)})
+        nomination = NominationConfirmForm(unit=cast.units[5], available_from=dt.date(2026, 12, 11))
         starts = str(nomination["starts_on"])
         available = str(
             VacancyReportForm(
