@@ -39,6 +39,7 @@ class AppendOnlyModel(models.Model):
 class AuditAction(models.TextChoices):
     """What an audit entry records, one value per kind of action: ``<entity>.<event>``."""
 
+    ORGANISATION_CREATED = "organisation.created", _("organisation set up")
     ASSOCIATION_CREATED = "association.created", _("association set up")
     MEMBER_REGISTERED = "member.registered", _("member registered")
     MEMBER_GROUP_CHANGED = "member.group_changed", _("group in the mix changed")
@@ -57,6 +58,7 @@ class AuditAction(models.TextChoices):
     BUILDING_CREATED = "building.created", _("building added")
     UNIT_CREATED = "unit.created", _("unit added")
     CARE_ASSIGNED = "care.assigned", _("care worker assigned")
+    CARE_ASSIGNMENT_ENDED = "care.assignment_ended", _("care worker's assignment ended")
     OMKLAP_CONTRACT_STARTED = "omklap.contract_started", _("omklap contract started")
     OMKLAP_MOMENT_ADDED = "omklap.moment_added", _("monitoring moment added")
     OMKLAP_MOMENT_RECORDED = "omklap.moment_recorded", _("monitoring moment recorded")
