@@ -227,7 +227,7 @@ def test_the_dashboard_leads_corporation_staff_to_the_overview(cast, client_for)
     html = client_for("corporation_staff").get(reverse("portal:dashboard")).content.decode()
     assert overview in html
     board = client_for("board").get(reverse("portal:dashboard")).content.decode()
-    assert "/compliance/" not in board
+    assert overview not in board
 
 
 def test_the_corporation_writes_the_agreement_and_both_sides_sign_it(cast, client_for):
@@ -276,3 +276,9 @@ def test_the_corporation_writes_the_agreement_and_both_sides_sign_it(cast, clien
     version.refresh_from_db()
     assert version.in_force and version.board_signed_by == cast.board
     assert version.corporation_signed_by == cast.corporation_staff
+
+
+def test_the_dashboard_leads_the_board_to_its_associations_compliance(cast, client_for):
+    page = reverse("compliance:association_compliance", args=[cast.association.slug])
+    assert page in client_for("board").get(reverse("portal:dashboard")).content.decode()
+    assert page not in client_for("drager").get(reverse("portal:dashboard")).content.decode()
