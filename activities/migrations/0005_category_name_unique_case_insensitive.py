@@ -4,6 +4,26 @@ import django.db.models.functions.text
 from django.db import migrations, models
 
 
+def merge_names_differing_in_case(apps, schema_editor):
+    """Categories whose names differ only in case become one before the rule holds.
+
+    The standard category (with a key) is kept, else the oldest; the others' activities move
+    to it, and the emptied duplicates go.
+    """
+    Category = apps.get_model("activities", "Category")
+    Activity = apps.get_model("activities", "Activity")
+    groups: dict[tuple[int, str], list] = {}
+    for category in Category.objects.order_by("pk"):
+        groups.setdefault((category.association_id, category.name.lower()), []).append(category)
+    for categories in groups.values():
+        if len(categories) < 2:
+            continue
+        kept = next((c for c in categories if c.key), categories[0])
+        others = [c.pk for c in categories if c.pk != kept.pk]
+        Activity.objects.filter(category_id__in=others).update(category=kept)
+        Category.objects.filter(pk__in=others).delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("activities", "0004_feed_revisions"),
@@ -14,6 +34,7 @@ class Migration(migrations.Migration):
             model_name="category",
             name="category_unique_name_per_association",
         ),
+        migrations.RunPython(merge_names_differing_in_case, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name="category",
             constraint=models.UniqueConstraint(

@@ -539,3 +539,42 @@ def test_the_purge_deletes_old_sign_ups_and_hours_and_links_of_members_who_left(
         purged = services.calendar_data_purge()
 
     assert purged == {"signups": 1, "contributions": 1, "calendar_tokens": 1}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_merges_category_names_that_differ_only_in_case(
+    flushable_protected_rows, cast, plan
+):
+    """An installation that has "Fietsen" and "fietsen" keeps one, with the activities of both."""
+    from django.db import connection
+
+    migration = importlib.import_module(
+        "activities.migrations.0005_category_name_unique_case_insensitive"
+    )
+    rule = next(
+        c for c in Category._meta.constraints if c.name == "category_unique_name_per_association"
+    )
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(Category, rule)
+    try:
+        first = Category.objects.create(association=cast.association, name="Fietsen")
+        second = Category.objects.create(association=cast.association, name="fietsen")
+        elsewhere = Category.objects.create(association=cast.other_association, name="FIETSEN")
+        activity = plan(category=second)
+
+        migration.merge_names_differing_in_case(apps, None)
+        migration.merge_names_differing_in_case(apps, None)
+
+        assert list(
+            Category.objects.filter(name__iexact="fietsen")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ) == [first.pk, elsewhere.pk]
+        activity.refresh_from_db()
+        assert activity.category_id == first.pk
+    finally:
+        Category.objects.filter(name__iexact="fietsen").exclude(
+            pk__in=Category.objects.filter(name="Fietsen").values("pk")
+        ).exclude(association=cast.other_association).delete()
+        with connection.schema_editor() as editor:
+            editor.add_constraint(Category, rule)
