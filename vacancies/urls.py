@@ -20,6 +20,7 @@ urlpatterns = [
     path("candidates/<id:pk>/", views.candidate_detail, name="candidate_detail"),
     path("rounds/<id:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<id:pk>/cast/", views.ballot_cast, name="ballot_cast"),
+    path("rounds/<id:pk>/receipt/", views.ballot_receipt, name="ballot_receipt"),
     path("rounds/<id:pk>/recuse/", views.recusal_declare, name="recusal_declare"),
     path("nominations/<id:pk>/", views.nomination_detail, name="nomination_detail"),
     path(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
@@ -32,6 +33,9 @@ from vacancies.forms import (
 from vacancies.models import Candidate, Nomination, Vacancy, VotingRound
 from vacancies.selectors import vacancies_of
 from vacancies.services import RoundClosed
+
+RECEIPT_COOKIE = "coop_receipt"
+RECEIPT_COOKIE_AGE = 30 * 60  # seconds the receipt page shows the code after a cast
 
 
 def _status(request) -> int:
@@ -460,11 +464,47 @@ def ballot_cast(request, pk: int):
         return _ballot_page(request, voting_round, error=error.message, status=409)
     except DomainError as error:
         return _ballot_page(request, voting_round, error=error.message, status=400)
+    # POST-redirect-GET: refreshing the receipt page must not send the ballot again. The code
+    # travels in a signed cookie kept by the voter's browser alone, never in the session (a
+    # session row names the member, the ballot row holds the receipt) nor in the address.
+    response = redirect("vacancies:ballot_receipt", pk=voting_round.pk)
+    response.set_signed_cookie(
+        RECEIPT_COOKIE,
+        receipt,
+        salt=_receipt_salt(request, voting_round),
+        max_age=RECEIPT_COOKIE_AGE,
+        path=response["Location"],
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
+
+
+@require_GET
+@portal_view
+def ballot_receipt(request, pk: int):
+    """The receipt of the viewer's last cast in this browser; the round page otherwise."""
+    viewer = viewer_for(request)
+    voting_round = access.get_round_for(viewer, pk)
+    receipt = request.get_signed_cookie(
+        RECEIPT_COOKIE,
+        default=None,
+        salt=_receipt_salt(request, voting_round),
+        max_age=RECEIPT_COOKIE_AGE,
+    )
+    if receipt is None or not voting_round.voted:
+        return redirect("vacancies:round_detail", pk=voting_round.pk)
     return render(
         request,
         "vacancies/ballot_receipt.html",
         {"round": voting_round, "vacancy": voting_round.vacancy, "receipt": receipt},
     )
+
+
+def _receipt_salt(request, voting_round: VotingRound) -> str:
+    """A receipt cookie reads only for the user and the round it was set for."""
+    return f"coop.ballot_receipt:{voting_round.pk}:{request.user.pk}"
 
 
 @require_http_methods(["GET", "POST"])

@@ -36,7 +36,7 @@ local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args) not_ok = 0 end
 function response(status, headers, body)
-  if status ~= 200 then not_ok = not_ok + 1 end
+  if status ~= {ok} then not_ok = not_ok + 1 end
 end
 function done(summary, latency, requests)
   local not_ok_total = 0
@@ -59,6 +59,7 @@ class Target:
     kind: str  # "reference", "public", "member" or "cast"
     login: str | None = None  # e-mail address of the user the page is loaded as
     form: dict[str, str | list[str]] | None = None  # a POST with this form (and a CSRF token)
+    ok: int = 200  # the status of a right answer (a cast redirects to its receipt)
 
     @property
     def method(self) -> str:
@@ -76,7 +77,7 @@ class Load:
     p95_ms: float
     p99_ms: float
     max_ms: float
-    not_ok: int  # responses other than 200
+    not_ok: int  # responses other than the target's right status
     socket_errors: int
 
     @property
@@ -136,10 +137,10 @@ class WrkLoad:
         )
         self.name = (version.stdout or version.stderr).split(" [")[0].strip() or "wrk"
 
-    def script(self, body: str | None) -> Path:
+    def script(self, body: str | None, ok: int) -> Path:
         path = self.script_dir / ("post.lua" if body is not None else "get.lua")
         prelude = "" if body is None else WRK_POST.format(body=json.dumps(body))
-        path.write_text(prelude + WRK_SCRIPT)
+        path.write_text(prelude + WRK_SCRIPT.replace("{ok}", str(ok)))
         return path
 
     def run(
@@ -150,10 +151,11 @@ class WrkLoad:
         seconds: float,
         conc: int,
         body: str | None = None,
+        ok: int = 200,
     ) -> Load:
         duration = max(1, math.ceil(seconds))
         command = [self.wrk, "-t", "1", "-c", str(conc), "-d", f"{duration}s"]
-        command += ["--timeout", "10s", "-s", str(self.script(body))]
+        command += ["--timeout", "10s", "-s", str(self.script(body, ok))]
         if cookie:
             command += ["-H", f"Cookie: {cookie}"]
         command.append(f"http://{HOST}:{port}{path}")
@@ -192,6 +194,7 @@ class PythonLoad:
         seconds: float,
         conc: int,
         body: str | None = None,
+        ok: int = 200,
     ) -> Load:
         headers = _headers(cookie, body)
         start = time.perf_counter()
@@ -242,7 +245,7 @@ class PythonLoad:
             p95_ms=percentile(latencies, 95) * 1000,
             p99_ms=percentile(latencies, 99) * 1000,
             max_ms=(latencies[-1] * 1000) if latencies else 0.0,
-            not_ok=sum(n for status, n in statuses.items() if status != 200),
+            not_ok=sum(n for status, n in statuses.items() if status != ok),
             socket_errors=sum(r[2] for r in results),
         )
 

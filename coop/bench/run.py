@@ -191,7 +191,7 @@ class BenchRun:
         targets = [
             Target("vacancy", f"/portal/vacancies/{voting_round.vacancy_id}/", "member", login),
             Target("ballot", f"/portal/rounds/{voting_round.pk}/", "member", login),
-            Target("cast", f"/portal/rounds/{voting_round.pk}/cast/", "cast", login, form=form),
+            Target("cast", f"/portal/rounds/{voting_round.pk}/cast/", "cast", login, form, ok=302),
         ]
         page = VacancyIndexPage.objects.live().first()
         vacancies = Vacancy.objects.accepting_applications()
@@ -221,10 +221,10 @@ class BenchRun:
         fetch_in_process()
         with CaptureQueriesContext(connection) as captured:
             response = fetch_in_process()
-        if response.status_code != 200:
+        if response.status_code != target.ok:
             raise CommandError(
                 f"{target.key} {target.path} answered {response.status_code} in-process "
-                f"{response.get('Location', '')}; expected 200."
+                f"{response.get('Location', '')}; expected {target.ok}."
             )
         if target.login:
             Session.objects.filter(session_key=client.session.session_key).delete()
@@ -263,8 +263,10 @@ class BenchRun:
                     cookie = f"{cookie}; {settings.CSRF_COOKIE_NAME}={CSRF_SECRET}"
                 self.check_ok(server, target, cookie, body)
                 if warmup > 0:
-                    generator.run(server.port, target.path, cookie, warmup, conc, body)
-                load = generator.run(server.port, target.path, cookie, seconds, conc, body)
+                    generator.run(server.port, target.path, cookie, warmup, conc, body, target.ok)
+                load = generator.run(
+                    server.port, target.path, cookie, seconds, conc, body, target.ok
+                )
                 self.check_ok(server, target, cookie, body)
                 loads[target.key] = load
                 self.say(
@@ -279,10 +281,11 @@ class BenchRun:
         self, server: Gunicorn, target: Target, cookie: str | None, body: str | None = None
     ) -> None:
         status, location = fetch(server.port, target.path, cookie, body=body)
-        if status != 200:
+        if status != target.ok:
             where = f" -> {location}" if location else ""
             raise CommandError(
-                f"FAIL: {target.key} {target.path} answered {status}{where}; expected 200.\n"
+                f"FAIL: {target.key} {target.path} answered {status}{where}; "
+                f"expected {target.ok}.\n"
                 f"{server.log_tail()}"
             )
 

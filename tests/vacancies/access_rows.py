@@ -102,9 +102,14 @@ ROWS: dict[str, Row] = {
     ),
     "vacancies:ballot_cast": Row(
         lambda c: reverse("vacancies:ballot_cast", args=[_round(c).pk]),
-        only(ELECTORS),
+        only(ELECTORS, status_ok=REDIRECT),
         method="post",
-        reason="An empty yes/no ballot is valid (every candidate abstain): the receipt page.",
+        reason="An empty yes/no ballot is valid (every candidate abstain): sent to the receipt.",
+    ),
+    "vacancies:ballot_receipt": Row(
+        lambda c: reverse("vacancies:ballot_receipt", args=[_round(c).pk]),
+        only(ELECTORS, status_ok=REDIRECT),
+        reason="Without a receipt cookie of this browser the elector is sent to the round page.",
     ),
     "vacancies:recusal_declare": Row(
         lambda c: reverse("vacancies:recusal_declare", args=[_round(c).pk]),
@@ -148,7 +153,7 @@ OBJECT_ROWS: dict[str, Row] = {
     ),
     "other association's ballot": Row(
         lambda c: reverse("vacancies:ballot_cast", args=[open_round(c, _other_vacancy(c)).pk]),
-        only(("outsider",)),
+        only(("outsider",), status_ok=REDIRECT),
         method="post",
     ),
     "other corporation's nominations": Row(
@@ -205,6 +210,9 @@ WRONG_METHOD: dict[str, WrongMethod] = {
     ),
     "vacancies:ballot_cast": WrongMethod(
         "get", lambda c: reverse("vacancies:ballot_cast", args=[_round(c).pk]), role="drager"
+    ),
+    "vacancies:ballot_receipt": WrongMethod(
+        "post", lambda c: reverse("vacancies:ballot_receipt", args=[_round(c).pk]), role="drager"
     ),
     "vacancies:recusal_declare": WrongMethod(
         "put", lambda c: reverse("vacancies:recusal_declare", args=[_round(c).pk]), role="drager"

@@ -20,7 +20,8 @@ def _page(client, voting_round) -> str:
 
 
 def _cast(client, voting_round, data: dict):
-    return client.post(reverse("vacancies:ballot_cast", args=[voting_round.pk]), data)
+    """Cast and follow the redirect to the receipt page (a refused cast answers at once)."""
+    return client.post(reverse("vacancies:ballot_cast", args=[voting_round.pk]), data, follow=True)
 
 
 def _close(voting_round) -> VotingRound:
@@ -115,6 +116,9 @@ def test_a_member_casts_a_vote_and_sees_the_receipt_once(
             client, voting_round, {f"c{fenna.pk}": "yes", f"c{joost.pk}": "no", f"c{amira.pk}": ""}
         )
     assert response.status_code == 200
+    assert response.redirect_chain == [
+        (reverse("vacancies:ballot_receipt", args=[voting_round.pk]), 302)
+    ]
     ballot = Ballot.objects.get(round=voting_round)
     text = response.content.decode()
     assert ballot.receipt in text
@@ -137,6 +141,57 @@ def test_the_receipt_page_says_a_later_vote_replaces_this_one(cast, client_for, 
     client.cookies["django_language"] = "nl"
     text = _cast(client, voting_round, {f"c{fenna.pk}": "no"}).content.decode()
     assert "Een latere stem vervangt deze" in text
+
+
+def test_the_cast_redirects_to_the_receipt_and_a_refresh_sends_no_ballot_again(
+    cast, client_for, voting_round
+):
+    fenna = candidates_of(voting_round)[0]
+    client = client_for("drager")
+    receipt_url = reverse("vacancies:ballot_receipt", args=[voting_round.pk])
+    response = client.post(
+        reverse("vacancies:ballot_cast", args=[voting_round.pk]), {f"c{fenna.pk}": "yes"}
+    )
+    assert response.status_code == 302 and response["Location"] == receipt_url
+    ballot = Ballot.objects.get(round=voting_round)
+    # The code rides in a signed, http-only cookie of this browser, not in the address.
+    assert ballot.receipt not in response["Location"]
+    cookie = response.cookies["coop_receipt"]
+    assert cookie["httponly"] and cookie["path"] == receipt_url
+    assert ballot.receipt not in cookie.value.split(":")[1:]
+    for _refresh in range(2):
+        page = client.get(receipt_url)
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert ballot.receipt in text and 'id="receipt-code"' in text
+        # The receipt names no candidate, so it cannot repeat the choice.
+        assert "checked" not in text and fenna.name not in text
+    assert Ballot.objects.filter(round=voting_round).count() == 1
+    assert VoteRecord.objects.filter(round=voting_round).count() == 1
+    assert Ballot.objects.get(round=voting_round).receipt == ballot.receipt
+
+
+def test_the_receipt_page_shows_no_code_to_another_member_or_without_the_cookie(
+    cast, client_for, voting_round
+):
+    fenna = candidates_of(voting_round)[0]
+    drager = client_for("drager")
+    _cast(drager, voting_round, {f"c{fenna.pk}": "yes"})
+    receipt = Ballot.objects.get(round=voting_round).receipt
+    receipt_url = reverse("vacancies:ballot_receipt", args=[voting_round.pk])
+    round_url = reverse("vacancies:round_detail", args=[voting_round.pk])
+    receipt_cookie = drager.cookies["coop_receipt"].value
+    assert drager.get(receipt_url).status_code == 200
+    # Another elector who carries the drager's cookie (a shared computer) does not read it.
+    vrager = client_for("vrager")
+    vrager.cookies["coop_receipt"] = receipt_cookie
+    response = vrager.get(receipt_url)
+    assert response.status_code == 302 and response["Location"] == round_url
+    # Without the cookie (another device, or later) the round page says they voted.
+    drager = client_for("drager")
+    response = drager.get(receipt_url, follow=True)
+    assert response.redirect_chain == [(round_url, 302)]
+    assert receipt not in response.content.decode()
 
 
 def test_revoting_replaces_the_ballot_with_a_new_receipt(cast, client_for, voting_round):
