@@ -23,15 +23,26 @@ def _aware(day: dt.date, time: dt.time) -> dt.datetime:
     return local_instant(dt.datetime.combine(day, time))
 
 
+# An end time before the start time is read as past midnight only for a night this long at most:
+# 22:00 to 01:00 is a party, 20:00 to 19:00 a slip that would make a 23-hour activity.
+NIGHT_SPAN = dt.timedelta(hours=12)
+
+
 class WhenForm(forms.Form):
-    """A date with a start and end time (an activity ending after midnight ends next day).
+    """A date with a start and end time (an evening activity ending after midnight ends next day).
 
     A time the clocks skip in spring is refused; one they pass twice in autumn is the first.
     """
 
     date = forms.DateField(label=_("Date"), widget=DATE)
     start_time = forms.TimeField(label=_("Start time"), widget=TIME)
-    end_time = forms.TimeField(label=_("End time"), widget=TIME)
+    end_time = forms.TimeField(
+        label=_("End time"),
+        widget=TIME,
+        help_text=_("Past midnight? Then it ends the next day, at most 12 hours after the start."),
+    )
+    # Where a refusal of the service shows: its argument name -> this form's field.
+    service_fields = {"starts_at": "start_time", "ends_at": "end_time"}
 
     def clean_date(self) -> dt.date:
         return in_date_window(self.cleaned_data["date"], years_back=1)
@@ -56,7 +67,9 @@ class WhenForm(forms.Form):
         data = self.cleaned_data
         end_day = data["date"]
         if data["end_time"] <= data["start_time"]:
-            end_day += dt.timedelta(days=1)
+            night = dt.datetime.combine(end_day + dt.timedelta(days=1), data["end_time"])
+            if night - dt.datetime.combine(end_day, data["start_time"]) <= NIGHT_SPAN:
+                end_day += dt.timedelta(days=1)
         return data["date"], end_day
 
     def span(self) -> tuple[dt.datetime, dt.datetime]:

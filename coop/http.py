@@ -15,8 +15,13 @@ def portal_view(view):
 
 
 def form_error(form, error: DomainError) -> None:
-    """Show a refused service call on the form, on its field when the form has that field."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+    """Show a refused service call on the form, on its field when the form has that field.
+
+    A form whose fields are named apart from the service's arguments maps them in
+    ``service_fields`` (the activity's ``ends_at`` is the form's ``end_time``).
+    """
+    field = getattr(form, "service_fields", {}).get(error.field, error.field)
+    form.add_error(field if field in form.fields else None, error.message)
 
 
 def absolute_url(path: str) -> str:

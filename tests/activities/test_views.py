@@ -114,6 +114,40 @@ def test_a_refused_activity_form_answers_400_and_stores_nothing(cast, categories
     assert Activity.objects.count() == 0
 
 
+def test_an_activity_ending_before_it_starts_is_refused_on_the_end_time(
+    cast, categories, client_for
+):
+    client = client_for("coordinator")
+    url = reverse("activities:activity_create", args=[cast.association.slug])
+
+    # Once saved as a 23-hour activity (19:00 read as the next evening).
+    response = client.post(url, activity_post(categories, start_time="20:00", end_time="19:00"))
+
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    message = "De activiteit moet eindigen na het begin: kies een eindtijd na de begintijd."
+    assert errors == {"end_time": [message]}
+    assert message in response.content.decode()
+    assert Activity.objects.count() == 0
+    # The same time at both ends is no activity either.
+    response = client.post(url, activity_post(categories, start_time="20:00", end_time="20:00"))
+    assert response.status_code == 400 and "end_time" in response.context["form"].errors
+    assert Activity.objects.count() == 0
+
+
+def test_an_evening_activity_may_end_after_midnight(cast, categories, client_for):
+    client = client_for("coordinator")
+    url = reverse("activities:activity_create", args=[cast.association.slug])
+
+    response = client.post(
+        url, activity_post(categories, start_time="22:00", end_time="01:00", count="1")
+    )
+
+    assert response.status_code == 302
+    occurrence = Activity.objects.get().occurrences.get()
+    assert occurrence.ends_at - occurrence.starts_at == dt.timedelta(hours=3)
+
+
 def test_a_member_signs_up_lands_on_the_waiting_list_and_withdraws(cast, plan, client_for):
     occurrence = plan(capacity=1).occurrences.get()
     url = reverse("activities:occurrence_signup", args=[occurrence.pk])
