@@ -43,6 +43,12 @@ def test_a_member_votes_and_finds_their_receipt_among_the_counted(cast, live_pag
     )
     services.voting_round_close(round_id=voting_round.pk, now=now)
 
+    # A refresh of the receipt page sends no ballot again: still one ballot, the same code.
     live_page.reload()
+    expect(live_page.locator("#receipt-code")).to_have_text(receipt)
+    assert list(Ballot.objects.filter(round=voting_round).values_list("receipt", flat=True)) == [
+        receipt
+    ]
+    live_page.locator(f"a[href='{round_url}']").click()
     expect(live_page.locator("ul.receipts")).to_contain_text(receipt)
     expect(live_page.locator("p.outcome")).to_contain_text(fenna.name)
