@@ -265,6 +265,13 @@ class BallotForm(forms.Form):
                 )
         return cleaned
 
+    def is_blank(self) -> bool:
+        """Nothing chosen: every candidate abstains, none is approved, none is ranked."""
+        choices = self.choices()
+        if self.method == VotingRound.Method.YES_NO:
+            return all(answer == "abstain" for answer in choices["answers"].values())
+        return not next(iter(choices.values()))
+
     def choices(self) -> dict:
         """The ballot in the form services.ballot_cast takes."""
         data = self.cleaned_data

@@ -34,6 +34,7 @@ from vacancies.models import Candidate, Nomination, Vacancy, VotingRound
 from vacancies.selectors import vacancies_of
 from vacancies.services import RoundClosed
 
+BLANK_CONFIRMED = "confirmed"  # the ``blank`` field of the form that confirms a blank vote
 RECEIPT_COOKIE = "coop_receipt"
 RECEIPT_COOKIE_AGE = 30 * 60  # seconds the receipt page shows the code after a cast
 
@@ -364,7 +365,9 @@ def candidate_detail(request, pk: int):
 # -- the ballot ------------------------------------------------------------------------------
 
 
-def _ballot_page(request, voting_round: VotingRound, *, form=None, error="", status=200):
+def _ballot_page(
+    request, voting_round: VotingRound, *, form=None, error="", status=200, confirm_blank=False
+):
     """The round page: the ballot while open, the result once closed; never a count before."""
     viewer = viewer_for(request)
     candidates = list(voting_round.candidates.order_by("applied_at", "pk"))
@@ -379,6 +382,7 @@ def _ballot_page(request, voting_round: VotingRound, *, form=None, error="", sta
         "candidates": candidates,
         "form": form if may_vote else None,
         "error": error,
+        "confirm_blank": confirm_blank and may_vote,
         "closed": closed,
         "may_vote": may_vote,
         "may_recuse": not closed
@@ -451,6 +455,9 @@ def ballot_cast(request, pk: int):
     if not form.is_valid():
         errors = form.non_field_errors() or [_("The ballot could not be read; fill it in again.")]
         return _ballot_page(request, voting_round, error=errors[0], status=400)
+    # A ballot left empty is cast only once the voter confirms that they mean a blank vote.
+    if form.is_blank() and request.POST.get("blank") != BLANK_CONFIRMED:
+        return _ballot_page(request, voting_round, confirm_blank=True)
     member = viewer.member
     member.user = request.user  # the receipt e-mail goes to the logged-in user
     try:

@@ -102,9 +102,9 @@ ROWS: dict[str, Row] = {
     ),
     "vacancies:ballot_cast": Row(
         lambda c: reverse("vacancies:ballot_cast", args=[_round(c).pk]),
-        only(ELECTORS, status_ok=REDIRECT),
+        only(ELECTORS),
         method="post",
-        reason="An empty yes/no ballot is valid (every candidate abstain): sent to the receipt.",
+        reason="An empty ballot asks the elector to confirm a blank vote before it is cast.",
     ),
     "vacancies:ballot_receipt": Row(
         lambda c: reverse("vacancies:ballot_receipt", args=[_round(c).pk]),
@@ -153,7 +153,7 @@ OBJECT_ROWS: dict[str, Row] = {
     ),
     "other association's ballot": Row(
         lambda c: reverse("vacancies:ballot_cast", args=[open_round(c, _other_vacancy(c)).pk]),
-        only(("outsider",), status_ok=REDIRECT),
+        only(("outsider",)),
         method="post",
     ),
     "other corporation's nominations": Row(

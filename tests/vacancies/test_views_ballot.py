@@ -194,6 +194,64 @@ def test_the_receipt_page_shows_no_code_to_another_member_or_without_the_cookie(
     assert receipt not in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("method", "empty"),
+    [
+        ("yes_no", {}),
+        ("yes_no", "abstain"),
+        ("approval", {}),
+        ("ranked", {}),
+    ],
+)
+def test_an_empty_ballot_asks_to_confirm_a_blank_vote_before_it_is_cast(
+    cast, client_for, vacancy, method, empty
+):
+    voting_round = open_round(cast, vacancy, method=method)
+    candidates = candidates_of(voting_round)
+    data = {f"c{c.pk}": "abstain" for c in candidates} if empty == "abstain" else {}
+    client = client_for("drager")
+    url = reverse("vacancies:ballot_cast", args=[voting_round.pk])
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'id="confirm-blank"' in text and "Je stemt blanco." in text
+    assert 'name="blank" value="confirmed"' in text
+    assert 'class="ballot"' in text  # the ballot stays to fill in after all
+    assert not Ballot.objects.exists() and not VoteRecord.objects.exists()
+
+    response = client.post(url, {**data, "blank": "confirmed"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("vacancies:ballot_receipt", args=[voting_round.pk])
+    assert Ballot.objects.filter(round=voting_round).count() == 1
+    assert VoteRecord.objects.filter(round=voting_round, member=cast.drager_member).exists()
+
+
+def test_a_ballot_with_a_choice_is_cast_without_the_blank_question(cast, client_for, vacancy):
+    voting_round = open_round(cast, vacancy, method="approval")
+    first = candidates_of(voting_round)[0]
+    client = client_for("drager")
+    response = client.post(
+        reverse("vacancies:ballot_cast", args=[voting_round.pk]), {f"c{first.pk}": "on"}
+    )
+    assert response.status_code == 302
+    assert Ballot.objects.filter(round=voting_round).count() == 1
+
+
+def test_a_confirmed_blank_vote_counts_for_the_turnout_and_no_candidate(
+    cast, client_for, voting_round
+):
+    client = client_for("drager")
+    client.post(reverse("vacancies:ballot_cast", args=[voting_round.pk]), {"blank": "confirmed"})
+    closed = _close(voting_round)
+    assert closed.tally["turnout"] == 1
+    assert all(
+        counts["yes"] == counts["no"] == 0 for counts in closed.tally["result"]["counts"].values()
+    )
+
+
 def test_revoting_replaces_the_ballot_with_a_new_receipt(cast, client_for, voting_round):
     fenna = candidates_of(voting_round)[0]
     client = client_for("drager")
