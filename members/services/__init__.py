@@ -2,6 +2,7 @@
 
 from members.services.membership import (
     care_assign,
+    care_assignment_end,
     invitation_accept,
     invitation_for_token,
     invitation_resend,
@@ -51,6 +52,7 @@ __all__ = [
     "REASONS_MAX",
     "Side",
     "care_assign",
+    "care_assignment_end",
     "care_data_log",
     "care_data_purge",
     "care_data_read",

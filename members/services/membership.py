@@ -624,16 +624,20 @@ def care_assign(
     member: Member,
     worker: User,
     starts_on: dt.date,
+    organisation: Organisation | None = None,
 ) -> CareAssignment:
-    """Assign a care worker to guide a member; the worker's organisation comes along."""
+    """Assign a care worker to guide a member for their care organisation (``organisation``,
+    or the one they work for)."""
     member = _locked_active_member(member)
     _not_before_joining(member, starts_on, field="starts_on")
-    link = (
-        StaffLink.objects.current()
-        .filter(user=worker, organisation__kind=Organisation.Kind.CARE)
-        .select_related("organisation")
-        .first()
+    # A start long ago is history being recorded; one years ahead is a typing mistake.
+    check_date_window(starts_on, field="starts_on", years_back=None)
+    links = StaffLink.objects.current().filter(
+        user=worker, organisation__kind=Organisation.Kind.CARE
     )
+    if organisation is not None:
+        links = links.filter(organisation=organisation)
+    link = links.select_related("organisation").first()
     if link is None:
         raise DomainError(
             _("Only a care worker of a care organisation can be assigned."),
@@ -652,6 +656,37 @@ def care_assign(
         action=AuditAction.CARE_ASSIGNED,
         target=assignment,
         data={"organisation": link.organisation_id, "starts_on": starts_on.isoformat()},
+    )
+    return assignment
+
+
+@transaction.atomic
+def care_assignment_end(
+    *, actor: User, assignment: CareAssignment, ends_on: dt.date
+) -> CareAssignment:
+    """End a care worker's guidance of a resident on a date."""
+    # Lock the assignment: ending it twice must not pass the check twice.
+    assignment = (
+        CareAssignment.objects.select_for_update(of=("self",))
+        .select_related("member")
+        .get(pk=assignment.pk)
+    )
+    if assignment.ends_on is not None:
+        raise DomainError(_("This assignment has already ended."), code="already_ended")
+    if ends_on <= assignment.starts_on:
+        raise DomainError(
+            _("The assignment must end after it started."),
+            code="ends_before_start",
+            field="ends_on",
+        )
+    check_date_window(ends_on, field="ends_on")
+    assignment.ends_on = ends_on
+    assignment.save(update_fields=["ends_on"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CARE_ASSIGNMENT_ENDED,
+        target=assignment,
+        data={"organisation": assignment.organisation_id, "ends_on": ends_on.isoformat()},
     )
     return assignment
 

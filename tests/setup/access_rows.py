@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coop.models import Association, Organisation, StaffLink
-from members.models import AssociationRole, Role, Tenancy
+from members.models import AssociationRole, CareAssignment, Role, Tenancy
 from tests.access import Row, WrongMethod, only
 from tests.conftest import Cast, make_user
 
@@ -169,6 +169,53 @@ OBJECT_ROWS.update(
 )
 
 
+# A care organisation's clients, care workers and omklap contracts (coop/site/setup).
+CARE = ("care_worker",)
+
+
+def _assignment(cast: Cast, organisation: Organisation | None = None) -> int:
+    """The care worker's assignment to the vrager, or one of ``organisation``."""
+    if organisation is None:
+        return CareAssignment.objects.get(worker=cast.care_worker).pk
+    return CareAssignment.objects.create(
+        member=cast.vrager_member,
+        organisation=organisation,
+        worker=cast.other_care_worker,
+        starts_on=timezone.localdate() - dt.timedelta(days=30),
+    ).pk
+
+
+ROWS.update(
+    {
+        "setup:care": Row(lambda c: reverse("setup:care", args=[c.care.slug]), only(CARE)),
+        "setup:care_end": Row(
+            lambda c: reverse("setup:care_end", args=[c.care.slug, _assignment(c)]), only(CARE)
+        ),
+        "setup:contract_new": Row(
+            lambda c: reverse("setup:contract_new", args=[c.care.slug]), only(CARE)
+        ),
+    }
+)
+
+OBJECT_ROWS.update(
+    {
+        "clients of another care organisation": Row(
+            lambda c: reverse("setup:care", args=[c.other_care.slug]), only(())
+        ),
+        "clients of a corporation": Row(
+            lambda c: reverse("setup:care", args=[c.corporation.slug]), only(())
+        ),
+        "contracts started by a corporation's page": Row(
+            lambda c: reverse("setup:contract_new", args=[c.corporation.slug]), only(())
+        ),
+        "an assignment of another care organisation": Row(
+            lambda c: reverse("setup:care_end", args=[c.care.slug, _assignment(c, c.other_care)]),
+            only(()),
+        ),
+    }
+)
+
+
 def _wrong(name: str, method: str = "put") -> WrongMethod:
     return WrongMethod(method, lambda c: ROWS[name].url(c), role="corporation_staff")
 
@@ -190,4 +237,11 @@ WRONG_METHOD: dict[str, WrongMethod] = {
     "register:member_group": WrongMethod("get", lambda c: ROWS["register:member_group"].url(c)),
     "register:member_role": WrongMethod("get", lambda c: ROWS["register:member_role"].url(c)),
     "register:role_end": WrongMethod("put", lambda c: ROWS["register:role_end"].url(c)),
+    "setup:care": WrongMethod("put", lambda c: ROWS["setup:care"].url(c), role="care_worker"),
+    "setup:care_end": WrongMethod(
+        "delete", lambda c: ROWS["setup:care_end"].url(c), role="care_worker"
+    ),
+    "setup:contract_new": WrongMethod(
+        "put", lambda c: ROWS["setup:contract_new"].url(c), role="care_worker"
+    ),
 }

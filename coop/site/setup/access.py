@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from coop.models import Association, Organisation, StaffLink
-from members.access import Viewer, get_corporation_for, get_organisation_for
+from members.access import (
+    Viewer,
+    get_care_organisation_for,
+    get_corporation_for,
+    get_organisation_for,
+)
+from members.models import CareAssignment
 
 
 @dataclass(frozen=True)
@@ -68,3 +74,24 @@ def get_staff_link_for(viewer: Viewer, slug: str, pk: int) -> tuple[SetupAccess,
         raise Http404
     link.organisation = access.organisation
     return access, link
+
+
+def get_care_page_for(viewer: Viewer, slug: str) -> Organisation:
+    """A care organisation's clients and contracts: its own staff only."""
+    return get_care_organisation_for(viewer, slug)
+
+
+def get_care_assignment_for(
+    viewer: Viewer, slug: str, pk: int
+) -> tuple[Organisation, CareAssignment]:
+    """One of the care organisation's assignments, for its own staff."""
+    organisation = get_care_page_for(viewer, slug)
+    assignment = (
+        CareAssignment.objects.select_related("member", "worker")
+        .filter(pk=pk, organisation=organisation)
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    assignment.organisation = organisation
+    return organisation, assignment

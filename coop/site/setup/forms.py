@@ -9,9 +9,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coop.models import Association, Building, Unit
+from coop.models import Association, Building, Organisation, Unit, User
+from coop.site.setup.selectors import care_candidates, care_workers, contract_candidates
 from coop.widgets import DateInput
-from members.models import MixGroup
+from members.models import Member, MixGroup, OmklapCondition, Tenancy
+from members.services import MAX_LENGTH_MONTHS
 
 
 def _share(label, initial: int) -> forms.IntegerField:
@@ -107,3 +109,63 @@ class StaffEndForm(forms.Form):
     ends_on = forms.DateField(
         label=_("Access ends on"), widget=DateInput(), initial=timezone.localdate
     )
+
+
+class _ResidentChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} · {obj.association.name}, {obj.home_building} {obj.home_unit}"
+
+
+class _WorkerChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.email
+
+
+class CareAssignForm(forms.Form):
+    member = _ResidentChoice(label=_("Resident"), queryset=Member.objects.none())
+    worker = _WorkerChoice(label=_("Care worker"), queryset=User.objects.none())
+    starts_on = forms.DateField(label=_("From"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = care_candidates()
+        self.fields["worker"].queryset = care_workers(organisation)
+
+
+class CareEndForm(forms.Form):
+    ends_on = forms.DateField(
+        label=_("Assignment ends on"), widget=DateInput(), initial=timezone.localdate
+    )
+
+
+class _TenancyChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.member.name} · {obj.unit.building.association.name}, {obj.unit}"
+
+
+class ContractStartForm(forms.Form):
+    tenancy = _TenancyChoice(
+        label=_("Resident and home"),
+        queryset=Tenancy.objects.none(),
+        help_text=_("Residents of an omklap home guided by your care workers, without a contract."),
+    )
+    starts_on = forms.DateField(
+        label=_("Contract starts on"), widget=DateInput(), initial=timezone.localdate
+    )
+    length_months = forms.IntegerField(
+        label=_("Length (months)"),
+        min_value=1,
+        max_value=MAX_LENGTH_MONTHS,
+        required=False,
+        help_text=_("Leave empty for the association's usual length."),
+    )
+    conditions = forms.MultipleChoiceField(
+        label=_("Conditions of the three-party agreement"),
+        choices=OmklapCondition.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tenancy"].queryset = contract_candidates(organisation)

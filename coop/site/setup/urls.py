@@ -33,4 +33,7 @@ urlpatterns = [
     ),
     path("organisations/<slug:slug>/staff/", views.staff_list, name="staff"),
     path("organisations/<slug:slug>/staff/<id:pk>/end/", views.staff_end, name="staff_end"),
+    path("organisations/<slug:slug>/care/", views.care_clients, name="care"),
+    path("organisations/<slug:slug>/care/<id:pk>/end/", views.care_end, name="care_end"),
+    path("organisations/<slug:slug>/care/contracts/new/", views.contract_new, name="contract_new"),
 ]

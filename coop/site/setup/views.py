@@ -14,8 +14,11 @@ from coop.exceptions import DomainError
 from coop.http import form_error, portal_view
 from coop.models import Association, StaffLink, Unit
 from coop.site.services import association_create
+from coop.site.setup import selectors as care_selectors
 from coop.site.setup import services
 from coop.site.setup.access import (
+    get_care_assignment_for,
+    get_care_page_for,
     get_setup_association_for,
     get_setup_for,
     get_staff_link_for,
@@ -25,6 +28,9 @@ from coop.site.setup.forms import (
     AssociationForm,
     BoardMemberForm,
     BuildingForm,
+    CareAssignForm,
+    CareEndForm,
+    ContractStartForm,
     StaffEndForm,
     StaffInviteForm,
     UnitForm,
@@ -263,5 +269,112 @@ def staff_end(request, slug: str, pk: int):
         request,
         "site/setup/staff_end.html",
         {"access": access, "organisation": access.organisation, "link": link, "form": form},
+        status=_status(request),
+    )
+
+
+# -- a care organisation's clients: care workers assigned, omklap contracts started ----------
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def care_clients(request, slug: str):
+    organisation = get_care_page_for(viewer_for(request), slug)
+    form = CareAssignForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment = member_services.care_assign(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(worker)s guides %(member)s from %(date)s.")
+                % {
+                    "worker": assignment.worker.get_full_name() or assignment.worker.email,
+                    "member": assignment.member.name,
+                    "date": assignment.starts_on.strftime("%d-%m-%Y"),
+                },
+            )
+            return redirect("setup:care", slug=slug)
+    return render(
+        request,
+        "site/setup/care.html",
+        {
+            "organisation": organisation,
+            "assignments": care_selectors.care_assignments(organisation),
+            "form": form,
+        },
+        status=_status(request),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def care_end(request, slug: str, pk: int):
+    organisation, assignment = get_care_assignment_for(viewer_for(request), slug, pk)
+    form = CareEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_services.care_assignment_end(
+                actor=request.user, assignment=assignment, ends_on=form.cleaned_data["ends_on"]
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The guidance of %(member)s by %(worker)s ends.")
+                % {
+                    "member": assignment.member.name,
+                    "worker": assignment.worker.get_full_name() or assignment.worker.email,
+                },
+            )
+            return redirect("setup:care", slug=slug)
+    return render(
+        request,
+        "site/setup/care_end.html",
+        {"organisation": organisation, "assignment": assignment, "form": form},
+        status=_status(request),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def contract_new(request, slug: str):
+    organisation = get_care_page_for(viewer_for(request), slug)
+    form = ContractStartForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contract = member_services.omklap_contract_start(
+                actor=request.user,
+                tenancy=data["tenancy"],
+                care_organisation=organisation,
+                starts_on=data["starts_on"],
+                length_months=data["length_months"],
+                conditions=data["conditions"],
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The omklap contract of %(member)s runs until %(date)s; its monitoring "
+                    "moments are planned and the corporation sees it."
+                )
+                % {
+                    "member": contract.tenancy.member.name,
+                    "date": contract.ends_on.strftime("%d-%m-%Y"),
+                },
+            )
+            return redirect("portal:contract_detail", pk=contract.pk)
+    return render(
+        request,
+        "site/setup/contract_new.html",
+        {"organisation": organisation, "form": form},
         status=_status(request),
     )
