@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -23,13 +24,13 @@ from vacancies.models import Elector, VoteRecord, VotingRound
 SCHEDULES = importlib.import_module("vacancies.migrations.0003_voting_and_retention_schedules")
 
 
-def _subject(template: str, voting_round: VotingRound) -> str:
-    context = {"round": voting_round, "vacancy": voting_round.vacancy, "url": ""}
+def _subject(template: str, voting_round: VotingRound, **extra) -> str:
+    context = {"round": voting_round, "vacancy": voting_round.vacancy, "url": "", **extra}
     return render_email(f"vacancies/email/{template}", context, "nl")[0]
 
 
-def _to(mailoutbox, template: str, voting_round: VotingRound) -> list[str]:
-    subject = _subject(template, voting_round)
+def _to(mailoutbox, template: str, voting_round: VotingRound, **extra) -> list[str]:
+    subject = _subject(template, voting_round, **extra)
     return sorted(address for m in mailoutbox if m.subject == subject for address in m.to)
 
 
@@ -157,7 +158,8 @@ def test_the_reminder_goes_once_to_electors_who_neither_voted_nor_stepped_out(
     mailoutbox.clear()
     day_before = voting_round.ends_at - dt.timedelta(hours=23)
     assert _tick(day_before, django_capture_on_commit_callbacks)["reminded"] == 1
-    assert _to(mailoutbox, "round_reminder", voting_round) == [
+    closes = services.reminder_closes(voting_round, day_before)
+    assert _to(mailoutbox, "round_reminder", voting_round, closes=closes) == [
         "bestuur@example.org",
         "coordinator@example.org",
         "selectie@example.org",
@@ -248,3 +250,28 @@ def test_a_round_that_fails_to_close_holds_up_no_other_round_and_is_logged(
     [record] = caplog.records
     assert record.getMessage() == f"Voting round {broken.pk} could not be closed"
     assert "1 vote records but 0 ballots" in record.exc_text
+
+
+@pytest.mark.parametrize(
+    ("ends", "reminded", "subject"),
+    [
+        # A round that closes within the hour says so, not "tomorrow".
+        ("2026-06-10 20:00", "2026-06-10 19:15", "sluit binnen het uur"),
+        ("2026-06-10 20:00", "2026-06-10 09:00", "sluit vandaag om 20:00 uur"),
+        ("2026-06-11 10:00", "2026-06-10 12:00", "sluit morgen om 10:00 uur"),
+    ],
+)
+def test_the_reminder_says_when_the_round_really_closes(
+    cast, vacancy, django_capture_on_commit_callbacks, mailoutbox, ends, reminded, subject
+):
+    zone = ZoneInfo("Europe/Amsterdam")
+    ends_at = dt.datetime.fromisoformat(ends).replace(tzinfo=zone)
+    now = dt.datetime.fromisoformat(reminded).replace(tzinfo=zone)
+    with time_machine.travel(now - dt.timedelta(days=2), tick=False):
+        voting_round = open_round(cast, vacancy, hours=1)
+    VotingRound.objects.filter(pk=voting_round.pk).update(ends_at=ends_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.voting_round_remind(round_id=voting_round.pk, now=now) > 0
+    subjects = {m.subject for m in mailoutbox}
+    assert subjects == {f"Herinnering: de stemming over je nieuwe buur {subject}"}
+    assert all(f"{ends_at.day} juni 2026" in m.body for m in mailoutbox)

@@ -354,11 +354,20 @@ def voting_round_remind(*, round_id: int, now: dt.datetime | None = None) -> int
             "round": voting_round,
             "vacancy": voting_round.vacancy,
             "url": absolute_url(reverse("vacancies:round_detail", args=[voting_round.pk])),
+            "closes": reminder_closes(voting_round, now),
         },
     )
     voting_round.reminded_at = now
     voting_round.save(update_fields=["reminded_at"])
     return reminded
+
+
+def reminder_closes(voting_round: VotingRound, now: dt.datetime) -> str:
+    """When the round closes, seen from ``now``: "hour" (within it), "today" or "tomorrow"."""
+    if voting_round.ends_at - now <= dt.timedelta(hours=1):
+        return "hour"
+    same_day = timezone.localdate(voting_round.ends_at) == timezone.localdate(now)
+    return "today" if same_day else "tomorrow"
 
 
 # What closing a round writes on it (tally_store), for save(update_fields=...) and bulk_update.
