@@ -216,6 +216,18 @@ OBJECT_ROWS.update(
 )
 
 
+# The platform administrator's pages: no role of the cast is a superuser, so all refuse
+# (the administrator's own tests are in tests/setup/test_platform.py).
+ROWS.update(
+    {
+        "setup:platform": Row(lambda c: reverse("setup:platform"), only(())),
+        "setup:platform_staff": Row(
+            lambda c: reverse("setup:platform_staff", args=[c.care.slug]), only(())
+        ),
+    }
+)
+
+
 def _wrong(name: str, method: str = "put") -> WrongMethod:
     return WrongMethod(method, lambda c: ROWS[name].url(c), role="corporation_staff")
 
@@ -244,4 +256,6 @@ WRONG_METHOD: dict[str, WrongMethod] = {
     "setup:contract_new": WrongMethod(
         "put", lambda c: ROWS["setup:contract_new"].url(c), role="care_worker"
     ),
+    "setup:platform": _wrong("setup:platform"),
+    "setup:platform_staff": _wrong("setup:platform_staff", "delete"),
 }

@@ -95,3 +95,20 @@ def get_care_assignment_for(
         raise Http404
     assignment.organisation = organisation
     return organisation, assignment
+
+
+def get_platform_for(viewer: Viewer) -> Viewer:
+    """The platform administrator's pages: a superuser logged in with a second factor."""
+    user = viewer.user
+    if user is None or not user.is_superuser or not viewer.has_second_factor:
+        raise Http404
+    return viewer
+
+
+def get_platform_organisation_for(viewer: Viewer, slug: str) -> Organisation:
+    """Any organisation, for the platform administrator."""
+    get_platform_for(viewer)
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    return organisation

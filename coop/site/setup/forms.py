@@ -169,3 +169,13 @@ class ContractStartForm(forms.Form):
     def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["tenancy"].queryset = contract_candidates(organisation)
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)
+    slug = forms.SlugField(
+        label=_("Short name in web addresses"),
+        max_length=80,
+        help_text=_("Lower-case letters, digits and hyphens, e.g. de-kapel."),
+    )

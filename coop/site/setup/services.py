@@ -1,4 +1,5 @@
-"""State changes of the set-up: buildings, units, the first board member of an association."""
+"""State changes of the set-up: organisations and their first staff member, buildings, units,
+the first board member of an association."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from coop.cleaning import clean_text
 from coop.exceptions import DomainError
-from coop.models import Association, AuditAction, Building, Unit, User
+from coop.models import Association, AuditAction, Building, Organisation, StaffLink, Unit, User
 from coop.services import audit_record
 from members.models import AssociationRole, Invitation, Role
-from members.services import invitation_send, member_register, role_assign
+from members.services import invitation_send, member_register, role_assign, staff_invite
 
 # A monthly rent above this is a typing mistake (an extra digit), not a home of the association.
 MAX_RENT = Decimal("10000")
@@ -154,3 +155,62 @@ def board_first_member_invite(
     )
     role_assign(actor=actor, member=member, role=Role.BOARD, starts_on=joined_on)
     return invitation_send(actor=actor, member=member, language=language or settings.LANGUAGE_CODE)
+
+
+@transaction.atomic
+def organisation_create(*, actor: User, name: str, kind: str, slug: str) -> Organisation:
+    """The platform administrator sets up a housing corporation or a care organisation."""
+    name = clean_text(name, field="name", max_length=200, required=True)
+    if kind not in Organisation.Kind.values:
+        raise DomainError(
+            _("Choose a valid kind of organisation."),
+            code="organisation_kind_invalid",
+            field="kind",
+        )
+    taken = _("Another organisation already uses this address.")
+    if Organisation.objects.filter(slug=slug).exists():
+        raise DomainError(taken, code="organisation_slug_taken", field="slug")
+    try:
+        with transaction.atomic():
+            organisation = Organisation.objects.create(name=name, kind=kind, slug=slug)
+    except IntegrityError:
+        raise DomainError(taken, code="organisation_slug_taken", field="slug") from None
+    audit_record(
+        actor=actor,
+        action=AuditAction.ORGANISATION_CREATED,
+        target=organisation,
+        data={"name": name, "kind": kind, "slug": slug},
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_first_staff_invite(
+    *,
+    actor: User,
+    organisation: Organisation,
+    email: str,
+    first_name: str,
+    last_name: str,
+    language: str,
+    starts_on: dt.date,
+) -> StaffLink:
+    """The platform administrator invites an organisation's first staff member; from then on
+    its staff invite their own colleagues."""
+    # Lock the organisation: two first staff members must not both pass the check below.
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    links = StaffLink.objects.filter(organisation=organisation)
+    if (links.current() | links.open()).exists():
+        raise DomainError(
+            _("The organisation already has staff; they invite their own colleagues."),
+            code="organisation_has_staff",
+        )
+    return staff_invite(
+        actor=actor,
+        organisation=organisation,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        language=language,
+        starts_on=starts_on,
+    )

@@ -5,6 +5,8 @@ from coop.site.setup import views
 app_name = "setup"
 
 urlpatterns = [
+    path("platform/organisations/", views.platform_organisations, name="platform"),
+    path("platform/organisations/<slug:slug>/staff/", views.platform_staff, name="platform_staff"),
     path("organisations/<slug:slug>/setup/", views.setup_home, name="home"),
     path(
         "organisations/<slug:slug>/setup/associations/new/",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,13 +13,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from coop.exceptions import DomainError
 from coop.http import form_error, portal_view
-from coop.models import Association, StaffLink, Unit
+from coop.models import Association, Organisation, StaffLink, Unit
 from coop.site.services import association_create
 from coop.site.setup import selectors as care_selectors
 from coop.site.setup import services
 from coop.site.setup.access import (
     get_care_assignment_for,
     get_care_page_for,
+    get_platform_for,
+    get_platform_organisation_for,
     get_setup_association_for,
     get_setup_for,
     get_staff_link_for,
@@ -31,6 +34,7 @@ from coop.site.setup.forms import (
     CareAssignForm,
     CareEndForm,
     ContractStartForm,
+    OrganisationForm,
     StaffEndForm,
     StaffInviteForm,
     UnitForm,
@@ -375,6 +379,73 @@ def contract_new(request, slug: str):
     return render(
         request,
         "site/setup/contract_new.html",
+        {"organisation": organisation, "form": form},
+        status=_status(request),
+    )
+
+
+# -- the platform administrator: organisations and their first staff member -----------------
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def platform_organisations(request):
+    get_platform_for(viewer_for(request))
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is set up. Invite its first staff member.")
+                % {"name": organisation.name},
+            )
+            return redirect("setup:platform_staff", slug=organisation.slug)
+    today = timezone.localdate()
+    staff = StaffLink.objects.current(today).filter(organisation=OuterRef("pk"))
+    organisations = Organisation.objects.annotate(
+        staff_count=Coalesce(
+            Subquery(staff.values("organisation").annotate(n=Count("pk")).values("n")[:1]),
+            0,
+        )
+    ).order_by("kind", "name")
+    return render(
+        request,
+        "site/setup/platform.html",
+        {"organisations": organisations, "form": form},
+        status=_status(request),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def platform_staff(request, slug: str):
+    organisation = get_platform_organisation_for(viewer_for(request), slug)
+    form = StaffInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = services.organisation_first_staff_invite(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(email)s has access to %(name)s from %(date)s; an e-mail is on its way.")
+                % {
+                    "email": link.user.email,
+                    "name": organisation.name,
+                    "date": link.starts_on.strftime("%d-%m-%Y"),
+                },
+            )
+            return redirect("setup:platform")
+    return render(
+        request,
+        "site/setup/platform_staff.html",
         {"organisation": organisation, "form": form},
         status=_status(request),
     )
