@@ -43,6 +43,7 @@ class AuditAction(models.TextChoices):
     ASSOCIATION_CREATED = "association.created", _("association set up")
     MEMBER_REGISTERED = "member.registered", _("member registered")
     MEMBER_GROUP_CHANGED = "member.group_changed", _("group in the mix changed")
+    MEMBER_PROFILE_CHANGED = "member.profile_changed", _("member changed their profile")
     MEMBER_LEFT = "member.left", _("member left")
     TENANCY_STARTED = "tenancy.started", _("tenancy started")
     TENANCY_ENDED = "tenancy.ended", _("tenancy ended")
