@@ -333,7 +333,9 @@ if PRODUCTION and not WAGTAILADMIN_BASE_URL.startswith("https://"):
     raise ImproperlyConfigured(
         f"BASE_URL must start with https:// in production, not {WAGTAILADMIN_BASE_URL!r}."
     )
-WAGTAILADMIN_LOGIN_URL = "account_login"
+# Wagtail's admin sends a visitor it refuses to the routing view, not straight to the log-in:
+# a logged-in member without admin access would bounce between log-in and admin for ever.
+WAGTAILADMIN_LOGIN_URL = "wagtail_login_redirect"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 # Passwords and e-mail addresses change only through allauth's pages (rate limited, verified,
 # with the second factor), never through Wagtail's own forms or by an administrator.

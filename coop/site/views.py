@@ -41,7 +41,13 @@ def dashboard(request):
     if member:
         context["activities"] = activity_selectors.dashboard_summary(member)
         context["calendar"] = CalendarAccess(viewer)
+    elif not context["organisations"]:
+        # Someone with neither a home nor an organisation here, such as a content editor.
+        context["may_edit_site"] = request.user.has_perm("wagtailadmin.access_admin")
     return render(request, "site/dashboard.html", context)
+
+
+ADMIN_HOMES = {"/admin/login/": "/admin/", "/django-admin/login/": "/django-admin/"}
 
 
 def admin_login(request):
@@ -50,10 +56,21 @@ def admin_login(request):
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        next_url = {"/admin/login/": "/admin/", "/django-admin/login/": "/django-admin/"}.get(
-            request.path, "/"
-        )
+        next_url = ADMIN_HOMES.get(request.path, "/")
+    if request.user.is_authenticated and request.path in ADMIN_HOMES:
+        # Logged in and still sent here: the account has no admin access. The log-in would send
+        # it straight back to the admin, which sends it here (the browser's redirect loop).
+        if _may_enter_admin(request.user, request.path):
+            return redirect(next_url)
+        return render(request, "site/admin_refused.html", status=403)
     return redirect_to_login(next_url)
+
+
+def _may_enter_admin(user, login_path: str) -> bool:
+    """Whether the admin behind this log-in path lets the user in (Django's or Wagtail's)."""
+    if login_path == "/django-admin/login/":
+        return user.is_active and user.is_staff
+    return user.has_perm("wagtailadmin.access_admin")
 
 
 def admin_password_reset(request, rest: str = ""):

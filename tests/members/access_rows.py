@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from members.models import Invitation
 from members.services import member_register
-from tests.access import NOT_FOUND, OK, REDIRECT, Row, WrongMethod, everyone, only
+from tests.access import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Row, WrongMethod, everyone, only
 from tests.conftest import ROLES, Cast
 from tests.members.omklap_helpers import contract_awaiting_a_decision, contract_of_another_client
 
@@ -86,8 +86,16 @@ ROWS: dict[str, Row] = {
         method="post",
         extra={"language": "en", "next": "/"},
     ),
-    "wagtail_login_redirect": Row(lambda c: "/admin/login/", everyone(REDIRECT)),
-    "django_admin_login_redirect": Row(lambda c: "/django-admin/login/", everyone(REDIRECT)),
+    "wagtail_login_redirect": Row(
+        lambda c: "/admin/login/",
+        everyone(FORBIDDEN, anonymous=REDIRECT),
+        reason="No role of the cast may enter the admin: logged in, they are told so.",
+    ),
+    "django_admin_login_redirect": Row(
+        lambda c: "/django-admin/login/",
+        everyone(FORBIDDEN, anonymous=REDIRECT),
+        reason="No role of the cast may enter the admin: logged in, they are told so.",
+    ),
     "page_privacy_login_redirect": Row(lambda c: "/_util/login/", everyone(REDIRECT)),
 }
 
