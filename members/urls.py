@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members.views import membership, omklap
+from members.views import membership, omklap, profile
 
 app_name = "portal"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("invitations/<id:pk>/resend/", membership.invitation_resend, name="invitation_resend"),
     path("invitations/<id:pk>/revoke/", membership.invitation_revoke, name="invitation_revoke"),
     path("organisations/<slug:slug>/", membership.organisation_detail, name="organisation_detail"),
+    path("my-profile/", profile.profile, name="profile"),
     # Omklap contracts and their monitoring.
     path("my-contract/", omklap.my_contract, name="my_contract"),
     path("contracts/<id:pk>/", omklap.contract_detail, name="contract_detail"),

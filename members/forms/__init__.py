@@ -2,6 +2,7 @@
 
 from members.forms.membership import (
     InviteMemberForm,
+    ProfileForm,
 )
 from members.forms.omklap import (
     CONTRACT_YEARS,
@@ -22,4 +23,5 @@ __all__ = [
     "InviteMemberForm",
     "MomentAddForm",
     "MomentRecordForm",
+    "ProfileForm",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,4 +25,12 @@ class InviteMemberForm(forms.Form):
         label=_("Member since"),
         widget=DateInput(),
         initial=timezone.localdate,
+    )
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, strip=True)
+    phone = PhoneField()
+    language = forms.ChoiceField(
+        label=_("Language of the portal and your e-mails"), choices=settings.LANGUAGES
     )

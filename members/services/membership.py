@@ -661,6 +661,45 @@ def care_assign(
 
 
 @transaction.atomic
+def member_profile_update(
+    *, actor: User, member: Member, name: str, phone: str, language: str
+) -> Member:
+    """A member changes their own name, phone number and language; e-mails to them go out in
+    that language from then on."""
+    member = _locked_active_member(member)
+    if member.user_id != actor.pk:
+        raise DomainError(_("Only the member changes their own profile."), code="not_own_profile")
+    name = _clean_name(name)
+    phone = clean_phone(phone)
+    if language not in dict(settings.LANGUAGES):
+        raise DomainError(_("Choose a valid language."), code="language_invalid", field="language")
+    changed = [
+        field
+        for field, old, new in (
+            ("name", member.name, name),
+            ("phone", member.phone, phone),
+            ("language", actor.language, language),
+        )
+        if old != new
+    ]
+    if not changed:
+        return member
+    member.name, member.phone = name, phone
+    member.save(update_fields=["name", "phone"])
+    if actor.language != language:
+        actor.language = language
+        actor.save(update_fields=["language"])
+    # The fields only: the values are personal data the log keeps after they are erased.
+    audit_record(
+        actor=actor,
+        action=AuditAction.MEMBER_PROFILE_CHANGED,
+        target=member,
+        data={"fields": changed},
+    )
+    return member
+
+
+@transaction.atomic
 def care_assignment_end(
     *, actor: User, assignment: CareAssignment, ends_on: dt.date
 ) -> CareAssignment:

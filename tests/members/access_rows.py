@@ -310,3 +310,12 @@ WRONG_METHOD.update(
         ),
     }
 )
+
+# A member's own profile: every member; staff without a membership have none.
+ROWS["portal:profile"] = Row(
+    lambda c: reverse("portal:profile"),
+    only(("vrager", "drager", "board", "selection", "coordinator", "outsider")),
+)
+WRONG_METHOD["portal:profile"] = WrongMethod(
+    "put", lambda c: reverse("portal:profile"), role="drager"
+)
