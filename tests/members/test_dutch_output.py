@@ -1,0 +1,40 @@
+"""Account texts in Dutch and in the 'je' register: password checks and allauth's e-mails."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.password_validation import (
+    password_validators_help_texts,
+    validate_password,
+)
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_password_checks_speak_dutch_to_je():
+    with translation.override("nl"):
+        with pytest.raises(ValidationError) as refused:
+            validate_password("12345")
+        help_texts = password_validators_help_texts()
+    assert refused.value.messages == [
+        "Dit wachtwoord is te kort. Het moet minstens 10 tekens bevatten.",
+        "Dit wachtwoord is te algemeen.",
+        "Dit wachtwoord bevat alleen cijfers.",
+    ]
+    assert help_texts[1] == "Je wachtwoord moet minstens 10 tekens lang zijn."
+    for text in help_texts:
+        assert text.startswith("Je wachtwoord") and " uw " not in text
+
+
+def test_allauth_e_mails_greet_without_the_site_address(client, cast, mailoutbox):
+    client.cookies["django_language"] = "nl"
+    client.post(reverse("account_reset_password"), {"email": cast.vrager.email})
+
+    body = mailoutbox[0].body
+    assert body.startswith("Hallo,\n")
+    assert "Hallo van" not in body and "Bedankt voor het gebruik" not in body
+    assert body.rstrip().endswith("Met vriendelijke groet,\nSamen wonen")
+    assert not mailoutbox[0].subject.startswith("[")
