@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.password_validation import (
     password_validators_help_texts,
     validate_password,
@@ -38,3 +41,15 @@ def test_allauth_e_mails_greet_without_the_site_address(client, cast, mailoutbox
     assert "Hallo van" not in body and "Bedankt voor het gebruik" not in body
     assert body.rstrip().endswith("Met vriendelijke groet,\nSamen wonen")
     assert not mailoutbox[0].subject.startswith("[")
+
+
+def test_no_dutch_text_addresses_the_reader_as_u():
+    """One register: 'je' and 'jouw', never the formal 'u' and 'uw'."""
+    catalogue = (settings.BASE_DIR / "locale/nl/LC_MESSAGES/django.po").read_text()
+    formal = re.compile(r"\b(u|uw|U|Uw)\b")
+    found = [
+        entry.split("msgstr", 1)[1].strip()
+        for entry in catalogue.split("\n\n")
+        if "msgstr" in entry and formal.search(entry.split("msgstr", 1)[1])
+    ]
+    assert found == []
