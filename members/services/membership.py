@@ -77,10 +77,14 @@ def member_register(
     group: str,
     joined_on: dt.date,
     phone: str = "",
+    language: str = "",
 ) -> Member:
-    """Register a resident as a member, in a group of the mix from the day they join."""
+    """Register a resident as a member, in a group of the mix from the day they join, with
+    the language their invitation and e-mails go out in (empty: the site's)."""
     if group not in MixGroup.values:
         raise DomainError(_("Choose a valid group."), code="group_invalid", field="group")
+    if language and language not in dict(settings.LANGUAGES):
+        raise DomainError(_("Choose a valid language."), code="language_invalid", field="language")
     name = _clean_name(name)
     if len(name) < 2:
         raise DomainError(_("Enter the member's full name."), code="name_too_short", field="name")
@@ -98,6 +102,7 @@ def member_register(
         name=name,
         email=email,
         phone=phone,
+        language=language,
         joined_on=joined_on,
     )
     MixGroupPeriod.objects.create(member=member, group=group, starts_on=joined_on)
@@ -337,11 +342,12 @@ def _issue_token(invitation: Invitation) -> str:
 
 
 def _send_invitation(invitation: Invitation, token: str, language: str) -> None:
+    """The member's own language, when the register holds it, wins over the sender's."""
     path = reverse("invitation_accept", kwargs={"token": token})
     send_email_on_commit(
         template="members/email/invitation",
         to=invitation.email,
-        language=language,
+        language=invitation.member.language or language,
         context={
             "invitation": invitation,
             "association": invitation.association,
@@ -684,8 +690,8 @@ def member_profile_update(
     ]
     if not changed:
         return member
-    member.name, member.phone = name, phone
-    member.save(update_fields=["name", "phone"])
+    member.name, member.phone, member.language = name, phone, language
+    member.save(update_fields=["name", "phone", "language"])
     if actor.language != language:
         actor.language = language
         actor.save(update_fields=["language"])
@@ -782,6 +788,7 @@ def resident_register(
     starts_on: dt.date,
     ends_on: dt.date | None = None,
     phone: str = "",
+    language: str = "",
 ) -> Tenancy:
     """Register a resident who already lives in a unit: a member from the tenancy's start, in
     a group of the mix, with the tenancy (and its end, when notice was given)."""
@@ -797,6 +804,7 @@ def resident_register(
         group=group,
         joined_on=starts_on,
         phone=phone,
+        language=language,
     )
     tenancy = tenancy_start(
         actor=actor, member=member, unit=unit, kind=tenancy_kind, starts_on=starts_on

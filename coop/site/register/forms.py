@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,12 @@ class ResidentForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address (optional)"), max_length=254, required=False)
     phone = PhoneField()
+    language = forms.ChoiceField(
+        label=_("Language of the invitation and e-mails"),
+        choices=settings.LANGUAGES,
+        initial=settings.LANGUAGE_CODE,
+        required=False,
+    )
     group = forms.ChoiceField(label=_("Group in the mix"), choices=MixGroup.choices)
     unit = _UnitField(label=_("Unit"), queryset=Unit.objects.none())
     tenancy_kind = forms.ChoiceField(label=_("Kind of tenancy"), choices=Tenancy.Kind.choices)

@@ -152,6 +152,7 @@ def board_first_member_invite(
         email=email,
         group=group,
         joined_on=joined_on,
+        language=language or "",
     )
     role_assign(actor=actor, member=member, role=Role.BOARD, starts_on=joined_on)
     return invitation_send(actor=actor, member=member, language=language or settings.LANGUAGE_CODE)
