@@ -224,6 +224,8 @@ def test_a_member_logs_hours_and_the_coordinator_decides(cast, client_for):
     coordinator = client_for("coordinator")
     review = coordinator.get(reverse("activities:hours_review", args=[cast.association.slug]))
     assert cast.drager_member.name in review.content.decode()
+    # "uur" after a number, never "uren".
+    assert "2,50 uur" in review.content.decode() and " uren," not in review.content.decode()
     coordinator.post(reverse("activities:hours_confirm", args=[first.pk]))
     coordinator.post(reverse("activities:hours_reject", args=[second.pk]), {"reason": "Dubbel"})
 
