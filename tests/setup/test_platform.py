@@ -166,3 +166,11 @@ def test_the_organisations_page_has_a_flat_query_count(admin, client):
 
     # session, user, viewer (one cache read), the organisations with their staff counts
     assert_flat_query_count(lambda: client.get(reverse("setup:platform")), grow, queries=4)
+
+
+def test_the_menu_leads_the_administrator_and_nobody_else_to_the_organisations(cast, admin, client):
+    link = f'href="{reverse("setup:platform")}"'
+    client.force_login(admin)
+    assert link in client.get(reverse("portal:dashboard")).content.decode()
+    client.force_login(cast.corporation_staff)
+    assert link not in client.get(reverse("portal:dashboard")).content.decode()
