@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -12,7 +13,7 @@ from django.contrib.auth.password_validation import (
 )
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +54,31 @@ def test_no_dutch_text_addresses_the_reader_as_u():
         if "msgstr" in entry and formal.search(entry.split("msgstr", 1)[1])
     ]
     assert found == []
+
+
+MONTHS = "januari februari maart april mei juni juli augustus september oktober november december"
+
+
+def test_a_message_shows_a_dutch_date_not_an_iso_one(
+    cast, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for("corporation_staff")
+    client.cookies["django_language"] = "nl"
+    starts_on = timezone.localdate() + dt.timedelta(days=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("setup:staff", args=[cast.corporation.slug]),
+            {
+                "first_name": "Nina",
+                "last_name": "Nieuw",
+                "email": "nina@example.org",
+                "language": "nl",
+                "starts_on": starts_on.isoformat(),
+            },
+            follow=True,
+        )
+    text = response.content.decode()
+    month = MONTHS.split()[starts_on.month - 1]
+    assert f"nina@example.org heeft toegang vanaf {starts_on.day} {month} {starts_on.year}" in text
+    assert starts_on.isoformat() not in text.split("nina@example.org heeft toegang")[1][:40]
+    assert starts_on.strftime("%d-%m-%Y") not in text

@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -229,7 +230,7 @@ def staff_list(request, slug: str):
             messages.success(
                 request,
                 _("%(email)s has access from %(date)s; an e-mail is on its way.")
-                % {"email": link.user.email, "date": link.starts_on.strftime("%d-%m-%Y")},
+                % {"email": link.user.email, "date": date_format(link.starts_on, "j F Y")},
             )
             return redirect("setup:staff", slug=slug)
     links = (
@@ -299,7 +300,7 @@ def care_clients(request, slug: str):
                 % {
                     "worker": assignment.worker.get_full_name() or assignment.worker.email,
                     "member": assignment.member.name,
-                    "date": assignment.starts_on.strftime("%d-%m-%Y"),
+                    "date": date_format(assignment.starts_on, "j F Y"),
                 },
             )
             return redirect("setup:care", slug=slug)
@@ -372,7 +373,7 @@ def contract_new(request, slug: str):
                 )
                 % {
                     "member": contract.tenancy.member.name,
-                    "date": contract.ends_on.strftime("%d-%m-%Y"),
+                    "date": date_format(contract.ends_on, "j F Y"),
                 },
             )
             return redirect("portal:contract_detail", pk=contract.pk)
@@ -439,7 +440,7 @@ def platform_staff(request, slug: str):
                 % {
                     "email": link.user.email,
                     "name": organisation.name,
-                    "date": link.starts_on.strftime("%d-%m-%Y"),
+                    "date": date_format(link.starts_on, "j F Y"),
                 },
             )
             return redirect("setup:platform")
