@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from email.utils import formataddr, parseaddr
 from typing import Any, cast
 
 from django.conf import settings
@@ -30,6 +31,13 @@ def _render_text(name: str, context: dict[str, Any]) -> str:
     return template.render(Context(context, autoescape=False))
 
 
+def sender_address(name: str) -> str:
+    """The site's sending address under the name of who writes (an association), if given."""
+    if not name:
+        return settings.DEFAULT_FROM_EMAIL
+    return formataddr((name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
+
+
 def send_email_on_commit(
     *,
     template: str,
@@ -37,6 +45,7 @@ def send_email_on_commit(
     context: dict[str, Any],
     language: str | None = None,
     only_if: Callable[[], bool] | None = None,
+    sender: str = "",
 ) -> None:
     """Queue one e-mail; nothing is sent when the surrounding transaction rolls back.
 
@@ -49,7 +58,7 @@ def send_email_on_commit(
         if only_if is not None and not only_if():
             return
         subject, body = render_email(template, context, language or settings.LANGUAGE_CODE)
-        EmailMessage(subject=subject, body=body, to=[to]).send()
+        EmailMessage(subject=subject, body=body, from_email=sender_address(sender), to=[to]).send()
 
     transaction.on_commit(send)
 
@@ -59,6 +68,7 @@ def mail_on_commit(
     template: str,
     context: dict[str, Any],
     only_if: Callable[[], bool] | None = None,
+    sender: str = "",
 ) -> int:
     """E-mail each user or member in their own language after commit; returns how many go out.
 
@@ -77,6 +87,7 @@ def mail_on_commit(
             context=context,
             language=(user.language if user else "") or settings.LANGUAGE_CODE,
             only_if=only_if,
+            sender=sender,
         )
         queued += 1
     return queued

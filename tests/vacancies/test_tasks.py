@@ -274,4 +274,6 @@ def test_the_reminder_says_when_the_round_really_closes(
         assert services.voting_round_remind(round_id=voting_round.pk, now=now) > 0
     subjects = {m.subject for m in mailoutbox}
     assert subjects == {f"Herinnering: de stemming over je nieuwe buur {subject}"}
+    # The association writes: its name is the sender's name.
+    assert {m.from_email for m in mailoutbox} == {f"{cast.association.name} <noreply@example.org>"}
     assert all(f"{ends_at.day} juni 2026" in m.body for m in mailoutbox)

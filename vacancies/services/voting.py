@@ -163,7 +163,12 @@ def voting_round_open(*, round_id: int, now: dt.datetime | None = None) -> Votin
         "vacancy": voting_round.vacancy,
         "url": absolute_url(reverse("vacancies:round_detail", args=[voting_round.pk])),
     }
-    mail_on_commit(*electorate, template="vacancies/email/round_opened", context=context)
+    mail_on_commit(
+        *electorate,
+        template="vacancies/email/round_opened",
+        context=context,
+        sender=association.name,
+    )
     return voting_round
 
 
@@ -281,6 +286,7 @@ def ballot_cast(
                 "url": absolute_url(reverse("vacancies:round_detail", args=[voting_round.pk])),
             },
             only_if=lambda: _receipt_stands(round_id=voting_round.pk, seal=seal, receipt=receipt),
+            sender=voting_round.vacancy.association.name,
         )
     return receipt
 
@@ -356,6 +362,7 @@ def voting_round_remind(*, round_id: int, now: dt.datetime | None = None) -> int
             "url": absolute_url(reverse("vacancies:round_detail", args=[voting_round.pk])),
             "closes": reminder_closes(voting_round, now),
         },
+        sender=voting_round.vacancy.association.name,
     )
     voting_round.reminded_at = now
     voting_round.save(update_fields=["reminded_at"])
@@ -442,5 +449,6 @@ def voting_round_close(*, round_id: int, now: dt.datetime | None = None) -> Voti
             "vacancy": vacancy,
             "url": absolute_url(reverse("vacancies:round_detail", args=[voting_round.pk])),
         },
+        sender=vacancy.association.name,
     )
     return voting_round
