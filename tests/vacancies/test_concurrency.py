@@ -19,6 +19,7 @@ from coop.exceptions import DomainError
 from coop.models import Unit
 from members.models import Member
 from members.services import member_register
+from tests.conftest import make_user
 from tests.vacancies.conftest import candidates_of, make_vacancy, open_round
 from vacancies import ballots, selectors, services
 from vacancies.models import Ballot, VoteRecord, VotingRound
@@ -67,10 +68,12 @@ def _failures(results) -> list:
 
 
 def _register(cast, count: int) -> list[Member]:
-    """``count`` new members of the association (before any round opens: they are electors)."""
+    """``count`` new members of the association with an account, registered before any round
+    opens: they are electors (only members with an account vote online)."""
     today = timezone.localdate()
-    return [
-        member_register(
+    members = []
+    for n in range(count):
+        member = member_register(
             actor=cast.board,
             association=cast.association,
             name=f"Lid {n:03d}",
@@ -78,8 +81,10 @@ def _register(cast, count: int) -> list[Member]:
             group="regular",
             joined_on=today,
         )
-        for n in range(count)
-    ]
+        member.user = make_user(member.email)
+        member.save(update_fields=["user"])
+        members.append(member)
+    return members
 
 
 def _vacancies(cast, count: int):
