@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from coop.exceptions import DomainError
 from coop.models import AuditEntry, Unit
+from coop.site.compliance.models import Agreement
 from members.models import CareAssignment, Member, MixGroupPeriod, OmklapContract, Tenancy
 from members.services import care_assign, care_assignment_end
 from tests.helpers import assert_flat_query_count
@@ -173,6 +174,46 @@ def test_a_second_assignment_of_the_same_worker_shows_the_error_and_changes_noth
     assert response.status_code == 400
     assert "already assigned to this resident" in response.content.decode()
     assert CareAssignment.objects.filter(member=cast.vrager_member).count() == 1
+
+
+def test_residents_of_an_association_the_organisation_does_not_work_in_stay_out_of_sight(
+    cast, client_for, today
+):
+    """Living in an omklap home tells where someone comes from: another association's
+    residents are neither listed nor assignable until the organisation works there."""
+    elsewhere = Unit.objects.create(
+        building=cast.other_building, number="9", kind=Unit.Kind.OMKLAP, rent=Decimal("600.00")
+    )
+    joined = today - dt.timedelta(days=30)
+    stranger = Member.objects.create(
+        association=cast.other_association, name="Sara Elders", joined_on=joined
+    )
+    MixGroupPeriod.objects.create(member=stranger, group="vrager", starts_on=joined)
+    Tenancy.objects.create(member=stranger, unit=elsewhere, kind="omklap", starts_on=joined)
+    url = reverse("setup:care", args=[cast.care.slug])
+    client = client_for("care_worker")
+
+    assert "Sara Elders" not in client.get(url).content.decode()
+    entries = AuditEntry.objects.count()
+    response = client.post(
+        url, {"member": stranger.pk, "worker": cast.care_worker.pk, "starts_on": today.isoformat()}
+    )
+    assert response.status_code == 400
+    assert not CareAssignment.objects.filter(member=stranger).exists()
+    assert AuditEntry.objects.count() == entries
+
+    # Named as the care party of the other association's agreement, it works there.
+    other_care_client = client_for("other_care_worker")
+    other_url = reverse("setup:care", args=[cast.other_care.slug])
+    assert "Sara Elders ·" not in other_care_client.get(other_url).content.decode()
+    Agreement.objects.create(
+        corporation=cast.corporation,
+        association=cast.other_association,
+        care_organisation=cast.other_care,
+        title="Afspraken",
+    )
+    assert "Sara Elders · " in other_care_client.get(other_url).content.decode()
+    assert "Sara Elders" not in client.get(url).content.decode()
 
 
 def test_a_worker_of_another_organisation_is_not_a_choice(cast, client_for, today):

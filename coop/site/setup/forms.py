@@ -128,7 +128,7 @@ class CareAssignForm(forms.Form):
 
     def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = care_candidates()
+        self.fields["member"].queryset = care_candidates(organisation)
         self.fields["worker"].queryset = care_workers(organisation)
 
 

@@ -4,21 +4,41 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from coop.models import Organisation, StaffLink, User
+from coop.models import Association, Organisation, StaffLink, User
 from members.models import CareAssignment, Member, OmklapContract, Tenancy
 
 
-def care_candidates(*, on: dt.date | None = None) -> QuerySet[Member]:
-    """Residents a care worker may be assigned to: active members living in an omklap home,
-    with the home's building and number (one query)."""
+def care_associations(organisation: Organisation) -> QuerySet[Association]:
+    """The associations a care organisation works in: named as the care party of the
+    association's agreement, or guiding (or having guided) a resident there."""
+    return Association.objects.filter(
+        Q(agreement__care_organisation=organisation)
+        | Exists(
+            CareAssignment.objects.filter(
+                organisation=organisation, member__association=OuterRef("pk")
+            )
+        )
+        | Exists(
+            OmklapContract.objects.filter(
+                care_organisation=organisation, tenancy__member__association=OuterRef("pk")
+            )
+        )
+    )
+
+
+def care_candidates(organisation: Organisation, *, on: dt.date | None = None) -> QuerySet[Member]:
+    """Residents the organisation's care workers may be assigned to: active members living in
+    an omklap home in an association it works in, with the home's building and number (one
+    query). Residents of other associations stay out of sight: living in an omklap home tells
+    where someone comes from."""
     on = on or timezone.localdate()
     homes = Tenancy.objects.current(on).filter(member=OuterRef("pk"), kind=Tenancy.Kind.OMKLAP)
     return (
         Member.objects.active()
-        .filter(Exists(homes))
+        .filter(Exists(homes), association__in=care_associations(organisation))
         .select_related("association")
         .annotate(
             home_building=Subquery(homes.values("unit__building__name")[:1]),
