@@ -51,13 +51,15 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
-# Debian packages the tests use: gettext (translation test) and Chromium (browser tests).
+# Debian packages the tests use: gettext (translation test), Chromium (browser tests) and
+# poppler-utils (pdftotext reads the compliance PDF back).
 # As root they are installed with apt-get; otherwise the tests that need them are skipped with a
 # loud line saying how to install them (CI sets COOP_REQUIRE_ALL_TESTS=1, which fails instead).
 system-packages:
 	@missing=""; \
 	command -v xgettext >/dev/null 2>&1 || missing="$$missing gettext"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			echo "Installing the Debian packages:$$missing"; \

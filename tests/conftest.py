@@ -104,6 +104,8 @@ MISSING_TOOLS_HELP = {
     "`sudo apt-get install chromium` (Debian/Ubuntu), then run `make test` again",
     "gettext": "gettext (xgettext, msgattrib) is not installed: install it with "
     "`sudo apt-get install gettext`, then run `make test` again",
+    "pdftotext": "pdftotext is not installed: install it with "
+    "`sudo apt-get install poppler-utils` (Debian/Ubuntu), then run `make test` again",
     "redis": "Redis is not running on 127.0.0.1:6379: install it with "
     "`sudo apt-get install redis-server` (Debian/Ubuntu), then run `make test` again",
 }
@@ -124,6 +126,8 @@ def missing_tool(tool: str) -> str | None:
         found = os.access(CHROMIUM, os.X_OK)
     elif tool == "redis":
         found = _redis_running()
+    elif tool == "pdftotext":
+        found = shutil.which("pdftotext") is not None
     else:
         found = all(shutil.which(name) for name in ("xgettext", "msgattrib"))
     return None if found else MISSING_TOOLS_HELP[tool]
