@@ -14,8 +14,15 @@ from coop.cleaning import clean_text
 from coop.exceptions import DomainError
 from coop.models import Association, AuditAction, Building, Organisation, StaffLink, Unit, User
 from coop.services import audit_record
-from members.models import AssociationRole, Invitation, Role
-from members.services import invitation_send, member_register, role_assign, staff_invite
+from coop.site.setup.selectors import care_candidates
+from members.models import AssociationRole, CareAssignment, Invitation, Member, Role
+from members.services import (
+    care_assign,
+    invitation_send,
+    member_register,
+    role_assign,
+    staff_invite,
+)
 
 # A monthly rent above this is a typing mistake (an extra digit), not a home of the association.
 MAX_RENT = Decimal("10000")
@@ -214,4 +221,27 @@ def organisation_first_staff_invite(
         last_name=last_name,
         language=language,
         starts_on=starts_on,
+    )
+
+
+@transaction.atomic
+def care_assign_within_reach(
+    *,
+    actor: User,
+    organisation: Organisation,
+    member: Member,
+    worker: User,
+    starts_on: dt.date,
+) -> CareAssignment:
+    """A care organisation assigns one of its workers to a resident it may guide: a resident
+    of an omklap home in an association it works in (named in the agreement, or guiding
+    someone there), the same residents its clients page offers."""
+    if not care_candidates(organisation).filter(pk=member.pk).exists():
+        raise DomainError(
+            _("This resident lives outside the associations your organisation works in."),
+            code="care_client_out_of_reach",
+            field="member",
+        )
+    return care_assign(
+        actor=actor, member=member, worker=worker, starts_on=starts_on, organisation=organisation
     )

@@ -288,7 +288,7 @@ def care_clients(request, slug: str):
     form = CareAssignForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            assignment = member_services.care_assign(
+            assignment = services.care_assign_within_reach(
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
         except DomainError as error:
