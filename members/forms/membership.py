@@ -26,6 +26,13 @@ class InviteMemberForm(forms.Form):
         widget=DateInput(),
         initial=timezone.localdate,
     )
+    language = forms.ChoiceField(
+        label=_("Language of the invitation and e-mails"),
+        choices=settings.LANGUAGES,
+        initial=settings.LANGUAGE_CODE,
+        required=False,
+        help_text=_("A member already registered keeps the language recorded for them."),
+    )
 
 
 class ProfileForm(forms.Form):

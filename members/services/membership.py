@@ -749,7 +749,8 @@ def member_invite(
     language: str | None = None,
 ) -> Invitation:
     """Invite a resident to create an account: a member registered with this address and no
-    account yet is invited as they are; anyone else is registered first, in one step."""
+    account yet is invited as they are (in their recorded language, when there is one); anyone
+    else is registered first, in one step, with ``language`` as theirs."""
     if not email.strip():
         raise DomainError(
             _("An invitation needs an e-mail address."),
@@ -771,6 +772,7 @@ def member_invite(
         group=group,
         joined_on=joined_on,
         phone=phone,
+        language=language or "",
     )
     return invitation_send(actor=actor, member=member, language=language)
 

@@ -66,10 +66,7 @@ def association_members(request, slug: str):
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.member_invite(
-                actor=request.user,
-                association=association,
-                language=request.LANGUAGE_CODE,
-                **form.cleaned_data,
+                actor=request.user, association=association, **form.cleaned_data
             )
         except DomainError as error:
             form_error(form, error)
