@@ -10,7 +10,6 @@ from members.views.membership import (
     organisation_detail,
 )
 from members.views.omklap import (
-    CSV_COLUMNS,
     PAGE_SIZE,
     access_log,
     association_contracts,
@@ -26,7 +25,6 @@ from members.views.omklap import (
 )
 
 __all__ = [
-    "CSV_COLUMNS",
     "PAGE_SIZE",
     "access_log",
     "association_contracts",

@@ -272,19 +272,21 @@ def association_contracts(request, slug: str):
     )
 
 
-CSV_COLUMNS = (
-    "association",
-    "resident",
-    "unit",
-    "stage",
-    "starts_on",
-    "ends_on",
-    "next_moment",
-    "overdue_moments",
-    "last_outcome",
-    "warnings",
-    "pending_decisions",
-)
+def _csv_columns() -> tuple[str, ...]:
+    """Column names in the reader's language (Dutch Excel opens the file as it is)."""
+    return (
+        _("Association"),
+        _("Resident"),
+        _("Home"),
+        _("Stage"),
+        _("Start date"),
+        _("End date"),
+        _("Next moment"),
+        _("Overdue moments"),
+        _("Last outcome"),
+        _("Warning cards"),
+        _("Awaiting sign-off"),
+    )
 
 
 def _csv_cell(value) -> str:
@@ -294,21 +296,25 @@ def _csv_cell(value) -> str:
 
 
 def _contracts_csv(contracts, filename: str) -> HttpResponse:
+    """The overview as CSV for Dutch Excel: ';' between fields and a byte order mark. Column
+    names and states read in the reader's language; dates stay ISO (2025-06-29) for machines."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    writer.writerow(_csv_columns())
+    outcomes = dict(MomentOutcome.choices)
     for c in contracts:
         row = (
             c.association_name,
             c.resident_name,
             f"{c.building_name} {c.unit_number}",
-            c.stage,
+            c.get_stage_display(),
             c.starts_on.isoformat(),
             c.ends_on.isoformat(),
             c.next_due.isoformat() if c.next_due else "",
             c.overdue,
-            c.last_outcome or "",
+            outcomes.get(c.last_outcome, "") if c.last_outcome else "",
             c.warnings,
             c.pending,
         )

@@ -281,16 +281,39 @@ def test_the_corporation_exports_the_overview_as_csv(cast, client_for):
 
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert len(rows) == 1
     row = rows[0]
-    assert row["resident"] == "'=HYPERLINK(1)"  # never a formula in a spreadsheet
-    assert row["stage"] == "running"
-    assert row["overdue_moments"] == "1"
-    assert row["warnings"] == "1"
-    assert row["pending_decisions"] == "1"
-    assert row["ends_on"] == contract.ends_on.isoformat()
-    assert CARE_NOTE not in response.content.decode()
+    assert row["Resident"] == "'=HYPERLINK(1)"  # never a formula in a spreadsheet
+    assert row["Stage"] == "running"
+    assert row["Overdue moments"] == "1"
+    assert row["Warning cards"] == "1"
+    assert row["Awaiting sign-off"] == "1"
+    assert row["End date"] == contract.ends_on.isoformat()
+    assert CARE_NOTE not in text
+
+
+def test_the_csv_export_speaks_dutch_for_a_dutch_reader(cast, client_for):
+    contract = contract_awaiting_a_decision(cast)
+    client = client_for("corporation_staff")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+
+    response = overview(client, cast, format="csv")
+
+    header, first = response.content.split(b"\r\n")[:2]
+    assert (
+        header
+        == (
+            "\ufeffVereniging;Bewoner;Woning;Fase;Startdatum;Einddatum;Volgend moment;"
+            "Momenten te laat;Laatste uitkomst;Waarschuwingskaarten;Wacht op akkoord"
+        ).encode()
+    )
+    cells = first.decode().split(";")
+    assert cells[3] == "lopend"
+    assert cells[4] == contract.starts_on.isoformat()  # dates stay ISO for machines
+    assert cells[8] == "op koers"
 
 
 def test_the_board_list_shows_existence_and_stage_only(cast, client_for):
