@@ -15,14 +15,16 @@ from coop.demo.base import Seeder
 from coop.demo.logins import DEMO_TOTP_SECRET, LOGINS, DemoLogin, demo_email
 from coop.models import (
     Association,
-    Building,
     Organisation,
     StaffLink,
     Unit,
     User,
 )
+from coop.site.services import association_create
+from coop.site.setup import services as setup_services
 from members import services
 from members.models import (
+    CareAssignment,
     Member,
     MixGroup,
     Role,
@@ -55,6 +57,8 @@ class Resident:
     groups: tuple[tuple[str, int], ...]
     roles: tuple[str, ...] = ()
     login: str | None = None
+    # Roles held once and ended: (role, days ago it started, days ago it ended).
+    ended_roles: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,10 @@ class AssociationSpec:
     residents: tuple[Resident, ...]
 
 
-def _r(name, unit, *groups, roles=(), login=None) -> Resident:
-    return Resident(name=name, unit=unit, groups=groups, roles=roles, login=login)
+def _r(name, unit, *groups, roles=(), login=None, ended_roles=()) -> Resident:
+    return Resident(
+        name=name, unit=unit, groups=groups, roles=roles, login=login, ended_roles=ended_roles
+    )
 
 
 ASSOCIATIONS: tuple[AssociationSpec, ...] = (
@@ -103,7 +109,12 @@ ASSOCIATIONS: tuple[AssociationSpec, ...] = (
             _r("Gerard Bos", "N-9", (REGULAR, 1050), roles=(Role.BOARD,)),
             _r("Emine Yilmaz", "N-10", (REGULAR, 820), roles=(Role.BOARD,)),
             _r("Jan-Willem de Boer", "N-11", (REGULAR, 760), roles=(Role.SELECTION,)),
-            _r("Iris Peters", "N-12", (REGULAR, 400)),
+            _r(
+                "Iris Peters",
+                "N-12",
+                (REGULAR, 400),
+                ended_roles=((Role.COORDINATOR, 380, 60),),
+            ),
             _r("Ricardo Martina", "Z-1", (VRAGER, 260)),
             _r("Chantal de Groot", "Z-2", (VRAGER, 610)),
             _r("Mohamed Bouzid", "Z-3", (VRAGER, 90)),
@@ -197,10 +208,12 @@ def user(seeder: Seeder, login: DemoLogin) -> User:
 
 
 def organisation(seeder: Seeder, slug: str, name: str, *, kind: str) -> Organisation:
-    organisation, created = Organisation.objects.get_or_create(
-        slug=slug, defaults={"name": name, "kind": kind}
-    )
-    seeder.created += created
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        organisation = setup_services.organisation_create(
+            actor=seeder.admin, name=name, kind=kind, slug=slug
+        )
+        seeder.created += 1
     return organisation
 
 
@@ -212,42 +225,116 @@ def staff_link(seeder: Seeder, organisation: Organisation, user: User, starts_on
         seeder.created += 1
 
 
-def association(seeder: Seeder, spec: AssociationSpec, corporation: Organisation) -> Association:
-    association, created = Association.objects.get_or_create(
-        slug=spec.slug,
-        defaults={
-            "name": spec.name,
-            "kind": spec.kind,
-            "corporation": corporation,
-            "omklap_length_months": spec.omklap_length_months,
-        },
+@dataclass(frozen=True)
+class Colleague:
+    """A staff member without a demo login: invited by a colleague, perhaps gone again."""
+
+    email: str
+    first_name: str
+    last_name: str
+    starts_days: int
+    ends_days: int | None = None  # days ago the access ended; None: it still runs
+
+
+# A former colleague at the corporation: the staff page shows an access that ended.
+FORMER_CORPORATION_COLLEAGUE = Colleague(
+    demo_email("oud-collega"), "Petra", "van den Berg", 700, 120
+)
+# A second care worker, handing her one client over to Zoë Verbeek soon.
+CARE_COLLEAGUE = Colleague(demo_email("zorg-collega"), "Joost", "Meijer", 500)
+# (client, days ago the guidance started, days ahead it ends)
+CARE_COLLEAGUE_CLIENT = ("Kevin Smit", 400, 45)
+
+
+def colleague(seeder: Seeder, organisation: Organisation, spec: Colleague, *, by: User) -> User:
+    """Invite a colleague through the staff page's service (an account without a password
+    yet), and end the access when the colleague has left."""
+    user = User.objects.filter(email=spec.email).first()
+    if user is not None:
+        return user
+    link = services.staff_invite(
+        actor=by,
+        organisation=organisation,
+        email=spec.email,
+        first_name=spec.first_name,
+        last_name=spec.last_name,
+        language="nl",
+        starts_on=seeder.days_ago(spec.starts_days),
     )
-    seeder.created += created
+    if spec.ends_days is not None:
+        services.staff_link_end(actor=by, link=link, ends_on=seeder.days_ago(spec.ends_days))
+    seeder.created += 1
+    return link.user
+
+
+def care_handover(seeder: Seeder, care: Organisation) -> None:
+    """The care colleague guides one client until a date ahead: the care page shows an
+    assignment with its end."""
+    worker = colleague(seeder, care, CARE_COLLEAGUE, by=seeder.users["care_worker"])
+    name, starts_days, ends_ahead = CARE_COLLEAGUE_CLIENT
+    member = Member.objects.get(name=name, association__slug=ASSOCIATIONS[0].slug)
+    if CareAssignment.objects.filter(member=member, worker=worker).exists():
+        return
+    assignment = services.care_assign(
+        actor=seeder.users["care_worker"],
+        member=member,
+        worker=worker,
+        starts_on=seeder.days_ago(starts_days),
+        organisation=care,
+    )
+    services.care_assignment_end(
+        actor=seeder.users["care_worker"],
+        assignment=assignment,
+        ends_on=seeder.today + dt.timedelta(days=ends_ahead),
+    )
+    seeder.created += 1
+
+
+def association(seeder: Seeder, spec: AssociationSpec, corporation: Organisation) -> Association:
+    association = Association.objects.filter(slug=spec.slug).first()
+    if association is None:
+        association = association_create(
+            actor=seeder.users["corporation_staff"],
+            name=spec.name,
+            slug=spec.slug,
+            kind=spec.kind,
+            corporation=corporation,
+            omklap_length_months=spec.omklap_length_months,
+        )
+        seeder.created += 1
     return association
 
 
 def units(seeder: Seeder, association: Association, spec: AssociationSpec) -> dict[str, Unit]:
+    actor = seeder.users["corporation_staff"]
     units: dict[str, Unit] = {}
     for b in spec.buildings:
-        building, created = Building.objects.get_or_create(
-            association=association,
-            name=b.name,
-            defaults={
-                "street_address": b.street_address,
-                "postal_code": b.postal_code,
-                "city": b.city,
-            },
-        )
-        seeder.created += created
-        for number in range(1, b.units + 1):
-            kind = unit_kind(b, number)
-            rent = unit_rent(kind, number)
-            unit, created = Unit.objects.get_or_create(
-                building=building,
-                number=str(number),
-                defaults={"kind": kind, "rent": rent, "rent_above_cap": rent > AFTOPPINGSGRENS},
+        building = association.buildings.filter(name=b.name).first()
+        if building is None:
+            building = setup_services.building_create(
+                actor=actor,
+                association=association,
+                name=b.name,
+                street_address=b.street_address,
+                postal_code=b.postal_code,
+                city=b.city,
             )
-            seeder.created += created
+            seeder.created += 1
+        existing = {unit.number: unit for unit in building.units.all()}
+        for number in range(1, b.units + 1):
+            unit = existing.get(str(number))
+            if unit is None:
+                kind = unit_kind(b, number)
+                rent = unit_rent(kind, number)
+                unit = setup_services.unit_create(
+                    actor=actor,
+                    building=building,
+                    number=str(number),
+                    kind=kind,
+                    rent=rent,
+                    rent_above_cap=rent > AFTOPPINGSGRENS,
+                )
+                seeder.created += 1
             units[f"{b.key}-{number}"] = unit
     return units
 
@@ -258,14 +345,21 @@ def resident(seeder: Seeder, association: Association, units: dict[str, Unit], r
         return
     first_group, joined_days = r.groups[0]
     joined_on = seeder.days_ago(joined_days)
-    member = services.member_register(
+    unit = units[r.unit]
+    current_group = r.groups[-1][0]
+    omklap = unit.kind == Unit.Kind.OMKLAP and current_group == VRAGER
+    # The board registers someone who already lives there: member and tenancy in one step.
+    tenancy = services.resident_register(
         actor=seeder.admin,
         association=association,
         name=r.name,
         email=email,
         group=first_group,
-        joined_on=joined_on,
+        unit=unit,
+        tenancy_kind=Tenancy.Kind.OMKLAP if omklap else Tenancy.Kind.REGULAR,
+        starts_on=joined_on,
     )
+    member = tenancy.member
     for group, days in r.groups[1:]:
         services.member_set_group(
             actor=seeder.admin, member=member, group=group, starts_on=seeder.days_ago(days)
@@ -274,22 +368,19 @@ def resident(seeder: Seeder, association: Association, units: dict[str, Unit], r
         # The account exists already; in real life invitation_accept links it.
         member.user = seeder.users[r.login]
         member.save(update_fields=["user"])
-    unit = units[r.unit]
-    current_group = r.groups[-1][0]
-    omklap = unit.kind == Unit.Kind.OMKLAP and current_group == VRAGER
-    services.tenancy_start(
-        actor=seeder.admin,
-        member=member,
-        unit=unit,
-        kind=Tenancy.Kind.OMKLAP if omklap else Tenancy.Kind.REGULAR,
-        starts_on=joined_on,
-    )
     for role in r.roles:
         services.role_assign(
             actor=seeder.admin,
             member=member,
             role=role,
             starts_on=min(joined_on + dt.timedelta(days=30), seeder.today),
+        )
+    for role, starts_days, ends_days in r.ended_roles:
+        assignment = services.role_assign(
+            actor=seeder.admin, member=member, role=role, starts_on=seeder.days_ago(starts_days)
+        )
+        services.role_end(
+            actor=seeder.admin, assignment=assignment, ends_on=seeder.days_ago(ends_days)
         )
     if current_group == VRAGER:
         services.care_assign(
@@ -299,6 +390,17 @@ def resident(seeder: Seeder, association: Association, units: dict[str, Unit], r
             starts_on=joined_on,
         )
     seeder.created += 1
+
+
+# A resident the board invited who has not signed up yet: the register shows the open invitation.
+INVITED_RESIDENT = "Esther de Jong"
+
+
+def pending_invitation(seeder: Seeder, association: Association) -> None:
+    member = association.members.get(name=INVITED_RESIDENT)
+    if member.user_id is None and not member.invitations.exists():
+        services.invitation_send(actor=seeder.users["board"], member=member)
+        seeder.created += 1
 
 
 def resident_account(seeder: Seeder, member: Member) -> None:

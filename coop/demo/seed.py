@@ -10,7 +10,7 @@ from django.utils import timezone
 from coop.demo import activities, compliance, content, members, omklap, vacancies
 from coop.demo.base import Seeder
 from coop.demo.logins import LOGINS
-from coop.models import Organisation
+from coop.models import Association, Organisation
 
 
 @transaction.atomic
@@ -32,6 +32,14 @@ def seed(*, today: dt.date | None = None) -> Seeder:
         units = members.units(seeder, association, spec)
         for resident in spec.residents:
             members.resident(seeder, association, units, resident)
+    members.colleague(
+        seeder,
+        corporation,
+        members.FORMER_CORPORATION_COLLEAGUE,
+        by=seeder.users["corporation_staff"],
+    )
+    members.care_handover(seeder, care)
+    members.pending_invitation(seeder, Association.objects.get(slug=members.ASSOCIATIONS[0].slug))
     omklap.omklap_contracts(seeder, care, corporation)
     activities.activities(seeder)
     content.pages(seeder)
