@@ -1,5 +1,6 @@
 from django.urls import path
 
+from coop.site.imports import views as imports
 from coop.site.setup import views
 
 app_name = "setup"
@@ -27,6 +28,23 @@ urlpatterns = [
         "organisations/<slug:slug>/setup/associations/<slug:association_slug>/units/new/",
         views.unit_new,
         name="unit_new",
+    ),
+    path(
+        "organisations/<slug:slug>/setup/associations/<slug:association_slug>/units/import/",
+        imports.units_import,
+        name="units_import",
+    ),
+    path(
+        "organisations/<slug:slug>/setup/associations/<slug:association_slug>/units/import/"
+        "template.xlsx",
+        imports.units_import_template,
+        name="units_import_template",
+    ),
+    path(
+        "organisations/<slug:slug>/setup/associations/<slug:association_slug>/units/import/"
+        "<slug:token>/",
+        imports.units_import_preview,
+        name="units_import_preview",
     ),
     path(
         "organisations/<slug:slug>/setup/associations/<slug:association_slug>/board/",
