@@ -56,7 +56,7 @@ end
 class Target:
     key: str
     path: str
-    kind: str  # "reference", "public", "member" or "cast"
+    kind: str  # "reference", "public", "member", "cast" or "compliance"
     login: str | None = None  # e-mail address of the user the page is loaded as
     form: dict[str, str | list[str]] | None = None  # a POST with this form (and a CSRF token)
     ok: int = 200  # the status of a right answer (a cast redirects to its receipt)

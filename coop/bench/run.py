@@ -164,6 +164,13 @@ class BenchRun:
                 "member",
                 BENCH_CARE_LOGIN.email,
             ),
+            # Every association against every commitment of its agreement (all rule types).
+            Target(
+                "compliance",
+                f"/portal/organisations/{BENCH_CORPORATION[0]}/compliance/",
+                "compliance",
+                BENCH_STAFF_LOGIN.email,
+            ),
             *self.vacancy_targets(member),
         ]
 
@@ -402,6 +409,7 @@ class BenchRun:
                 "max_p95_vs_l": report.MAX_P95_VS_L,
                 "query_ceiling": report.QUERY_CEILING,
                 "max_growth_p50": report.MAX_GROWTH_P50,
+                "max_compliance_p95_ms": report.MAX_COMPLIANCE_P95_MS,
             },
             "h_over_l": round(rows[0].rps / rows[1].rps, 2) if rows[1].rps else None,
             "pages": [asdict(r) for r in rows],

@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from coop.bench.activities import seed_activities
+from coop.bench.compliance import seed_agreements
 from coop.bench.data import BENCH_CORPORATION, BenchData
 from coop.bench.omklap import seed_omklap
 from coop.bench.places import seed_logins, seed_members, seed_places
@@ -18,7 +19,8 @@ from coop.demo.logins import DEMO_PASSWORD
 from coop.models import Organisation
 
 # The bench data, step by step, each in bulk and without audit entries, to reach the demo scale
-# of QUALITY.md (performance 4); a later step reads what earlier ones made.
+# of QUALITY.md (performance 4); a later step reads what earlier ones made. The agreements are
+# the exception: written and signed through the compliance services, audited as real ones.
 BENCH_STEPS: tuple[Callable[[BenchData], None], ...] = (
     seed_places,
     seed_members,
@@ -26,6 +28,7 @@ BENCH_STEPS: tuple[Callable[[BenchData], None], ...] = (
     seed_vacancies,
     seed_omklap,
     seed_activities,
+    seed_agreements,
 )
 # QUALITY.md, performance 6: the growth bar compares each page at ten times the bench scale.
 GROWTH_FACTOR = 10

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.management.base import CommandError
+from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import ContributionLog, SignUp
@@ -13,9 +14,11 @@ from coop.bench import report, run
 from coop.bench.data import BENCH_CARE, BENCH_CORPORATION, BENCH_MEMBER_LOGIN, BENCH_STAFF_LOGIN
 from coop.bench.load import Load, Target
 from coop.bench.seed import seed_bench, seed_growth
-from coop.models import Association, Organisation, User
+from coop.models import Association, AuditAction, AuditEntry, Organisation, User
+from coop.site.compliance.models import AgreementVersion, RuleType
 from members.access import load_viewer
-from members.models import Member
+from members.models import Member, Role
+from tests.helpers import count_queries
 from vacancies.models import VotingRound
 from vacancies.selectors import verify_tally
 from vacancies.services import round_electorate
@@ -90,6 +93,29 @@ def test_the_cast_bar_is_postgresqls_and_errors_miss_on_every_database():
 def test_a_page_over_its_query_ceiling_misses():
     rows = rows_for(load(50, 20, 40), load(40, 20, 40), queries={"dashboard": 9, "home": 6})
     assert report.missed_bars(rows) == ["home: queries 6 > 5", "dashboard: queries 9 > 8"]
+
+
+def test_the_compliance_overview_has_the_member_bars_its_own_ceiling_and_one_second():
+    targets = [
+        *TARGETS[:2],
+        Target("compliance", "/portal/organisations/x/compliance/", "compliance", "s@example.org"),
+    ]
+    ref = {"H": load(1000, 1, 2), "L": load(100, 10, 20)}
+
+    def missed(overview: Load, queries: int, ref=ref) -> list[str]:
+        counts = {"H": 0, "L": 1, "compliance": queries}
+        rows = report.page_rows(targets, {**ref, "compliance": overview}, counts, vendor="sqlite")
+        return report.missed_bars(rows)
+
+    assert missed(load(50, 20, 40), 15) == []
+    assert missed(load(49, 20, 41), 16) == [
+        "compliance: throughput 0.49 L < 0.5",
+        "compliance: p95 2.05x L > 2x",
+        "compliance: queries 16 > 15",
+    ]
+    # Under a second, even where L is slow enough for the ratio bars to pass.
+    slow_ref = {"H": load(20, 100, 200), "L": load(2, 500, 600)}
+    assert missed(load(1, 900, 1000), 15, ref=slow_ref) == ["compliance: p95 1000 ms >= 1000 ms"]
 
 
 def test_growth_compares_each_pages_p50_and_its_queries_but_not_the_references():
@@ -170,14 +196,50 @@ def test_the_grown_database_sits_beside_the_bench_database():
     )
 
 
-def test_grown_copies_close_their_rounds_as_real_ones_and_leave_the_bench_logins_alone(db):
+def overview_queries(client, url) -> int:
+    """The overview's queries after a warm-up request (session and viewer cached)."""
+    client.get(url)
+    count, sql, response = count_queries(lambda: client.get(url))
+    assert response.status_code == 200
+    # Every association against every commitment: one row each, none without an agreement.
+    html = response.content.decode()
+    assert html.count('class="state state-') == 2 * len(RuleType)
+    assert "without a signed agreement" not in html
+    # As with hand-built agreements (tests/compliance/test_views.py): at most 15.
+    assert count == 14, "\n".join(sql)
+    return count
+
+
+def test_bench_agreements_are_signed_and_the_overview_reads_in_the_same_queries_grown(db, client):
     today = timezone.localdate()
     seed_bench(today=today, associations=2)
+    corporation = Organisation.objects.get(slug=BENCH_CORPORATION[0])
+    versions = AgreementVersion.objects.filter(agreement__corporation=corporation)
+    assert versions.count() == 2
+    for version in versions:
+        assert version.in_force and version.corporation_signed_at and version.board_signed_at
+        assert sorted(version.commitments.values_list("rule", flat=True)) == sorted(RuleType)
+        signed = AuditEntry.objects.filter(
+            action=AuditAction.COMPLIANCE_VERSION_SIGNED, association=version.agreement.association
+        )
+        assert signed.count() == 2
+    # The bench member keeps only the role the bench measures it with.
     bench_member = Member.objects.get(user__email=BENCH_MEMBER_LOGIN.email)
+    assert list(bench_member.roles.values_list("role", flat=True)) == [Role.SELECTION]
+    client.force_login(User.objects.get(email=BENCH_STAFF_LOGIN.email))
+    url = reverse("compliance:corporation_overview", args=[corporation.slug])
+    bench_count = overview_queries(client, url)
 
     copies = seed_growth(today=today, associations=2, factor=2)
 
+    assert overview_queries(client, url) == bench_count
     assert [c.copy for c in copies] == [1]
+    assert (
+        AgreementVersion.objects.filter(
+            agreement__corporation__slug=f"{BENCH_CORPORATION[0]}-2", in_force=True
+        ).count()
+        == 2
+    )
     grown = Organisation.objects.get(slug=f"{BENCH_CORPORATION[0]}-2")
     assert Organisation.objects.filter(slug=f"{BENCH_CARE[0]}-2").exists()
     assert Association.objects.filter(corporation=grown).count() == 2
