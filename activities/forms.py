@@ -13,6 +13,7 @@ from activities.models import Activity, ContributionLog, Frequency, Visibility
 from activities.recurrence import exists, local_instant
 from activities.services import ActivityData
 from coop.fields import ModelMultipleIdChoiceField, in_date_window
+from coop.forms import FieldGroup, FieldGroupsMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -78,7 +79,11 @@ class WhenForm(forms.Form):
         return _aware(start_day, data["start_time"]), _aware(end_day, data["end_time"])
 
 
-class ActivityForm(WhenForm):
+def _repeats(form) -> bool:
+    return form.current_value("frequency") not in (None, "", Frequency.ONCE)
+
+
+class ActivityForm(FieldGroupsMixin, WhenForm):
     title = forms.CharField(label=_("Title"), max_length=120)
     category = forms.ModelChoiceField(label=_("Category"), queryset=None)
     description = forms.CharField(
@@ -121,6 +126,19 @@ class ActivityForm(WhenForm):
         "title", "category", "description", "location", "date", "start_time", "end_time",
         "frequency", "interval", "until", "count", "capacity", "visibility", "organisers",
     ]  # fmt: skip
+    # The repeat settings stay folded away for a one-off activity (and open with an error in
+    # them); everything works without a script.
+    field_groups = (
+        FieldGroup(_("What and where"), ("title", "category", "description", "location")),
+        FieldGroup(_("When"), ("date", "start_time", "end_time")),
+        FieldGroup(
+            _("Repeat this activity"),
+            ("frequency", "interval", "until", "count"),
+            folded=True,
+            opens_when=_repeats,
+        ),
+        FieldGroup(_("Who"), ("capacity", "visibility", "organisers")),
+    )
 
     def __init__(self, *args, categories, members=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

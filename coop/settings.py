@@ -121,6 +121,9 @@ TEMPLATES = [
     },
 ]
 
+# Forms render with an error summary at the top and grouped fields (coop/forms.py).
+FORM_RENDERER = "coop.forms.FormRenderer"
+
 # Database: SQLite unless DATABASE_URL says otherwise.
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
@@ -247,6 +250,8 @@ COOP_CANDIDATE_RETENTION_DAYS = env_int("CANDIDATE_RETENTION_DAYS", 183, minimum
 COOP_APPLICATIONS_PER_HOUR = env_int("APPLICATIONS_PER_HOUR", 5, minimum=1)
 # Care notes and assessments of an omklap contract are erased this many years after it closes.
 COOP_CARE_DATA_RETENTION_YEARS = env_int("CARE_DATA_RETENTION_YEARS", 2, minimum=1)
+# A former member's account is closed this many days after their last membership ended.
+MEMBER_ACCOUNT_DAYS_AFTER_LEAVING = env_int("MEMBER_ACCOUNT_DAYS_AFTER_LEAVING", 30, minimum=0)
 # The bare reference views used by ``make bench``; never on in production.
 COOP_BENCH_VIEWS = env_bool("COOP_BENCH_VIEWS", False) and not PRODUCTION
 
@@ -347,14 +352,14 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "xlsx", "txt"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Spreadsheet imports (units, residents): the largest file and the most rows one upload may hold.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000, minimum=1)
 
 # Sessions and cookies
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=300)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# Spreadsheet imports (units, residents): the largest file and the most rows one upload may hold.
-IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
-IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000, minimum=1)
 CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
