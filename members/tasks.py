@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from members.services import leaving as leaving_services
 from members.services import omklap as omklap_services
 
 
@@ -13,3 +14,8 @@ def omklap_reminders_send() -> int:
 def care_data_purge() -> int:
     """Daily: erase care data past its retention period."""
     return omklap_services.care_data_purge()
+
+
+def membership_changes_apply() -> dict[str, int]:
+    """Daily: move-outs recorded ahead take effect; former members' accounts close."""
+    return leaving_services.membership_changes_apply()

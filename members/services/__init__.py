@@ -1,5 +1,6 @@
 """State changes of members and of omklap contracts: one module per subject, re-exported here."""
 
+from members.services.leaving import account_close, membership_changes_apply
 from members.services.membership import (
     care_assign,
     care_assignment_end,
@@ -11,6 +12,7 @@ from members.services.membership import (
     invitations_send_all,
     member_invite,
     member_leave,
+    member_leave_when_moved_out,
     member_move_out,
     member_profile_update,
     member_register,
@@ -52,6 +54,7 @@ __all__ = [
     "NOTES_MAX",
     "REASONS_MAX",
     "Side",
+    "account_close",
     "care_assign",
     "care_assignment_end",
     "care_data_log",
@@ -66,10 +69,12 @@ __all__ = [
     "invitations_send_all",
     "member_invite",
     "member_leave",
+    "member_leave_when_moved_out",
     "member_move_out",
     "member_profile_update",
     "member_register",
     "member_set_group",
+    "membership_changes_apply",
     "moment_schedule",
     "omklap_contract_start",
     "omklap_decision_propose",

@@ -10,7 +10,7 @@ from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -819,13 +819,26 @@ def resident_register(
 @transaction.atomic
 def member_move_out(*, actor: User, tenancy: Tenancy, ends_on: dt.date) -> Member:
     """Record a move-out: the tenancy ends; a resident with no other home in the association
-    leaves it that day (a move-out ahead is recorded now and the member stays until then)."""
+    leaves it that day (a move-out ahead is recorded now; the daily membership_changes_apply
+    lets the member leave on the day itself)."""
     tenancy = tenancy_end(actor=actor, tenancy=tenancy, ends_on=ends_on)
-    member = tenancy.member
-    elsewhere = member.tenancies.exclude(pk=tenancy.pk).ending_after(ends_on)
-    if ends_on <= timezone.localdate() and not elsewhere.exists():
-        member = member_leave(actor=actor, member=member, left_on=ends_on)
-    return member
+    return member_leave_when_moved_out(actor=actor, member=tenancy.member)
+
+
+@transaction.atomic
+def member_leave_when_moved_out(
+    *, actor: User | None, member: Member, today: dt.date | None = None
+) -> Member:
+    """An active member whose every tenancy has ended by ``today`` leaves the association on
+    the day the last one ended; anyone else is left as they are (running again is harmless)."""
+    today = today or timezone.localdate()
+    member = _locked_member(member)
+    if member.status != Member.Status.ACTIVE or member.tenancies.ending_after(today).exists():
+        return member
+    last_end = member.tenancies.aggregate(last=Max("ends_on"))["last"]
+    if last_end is None:
+        return member
+    return member_leave(actor=actor, member=member, left_on=last_end)
 
 
 def invitations_send_all(

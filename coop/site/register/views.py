@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -52,6 +53,12 @@ def register(request, slug: str):
         .order_by("name")
     )
     without_account = [m for m in members if m.user_id is None]
+    # Former members apart, most recent first; the account column says whether it is closed.
+    former = (
+        Member.objects.filter(association=association, status=Member.Status.LEFT)
+        .annotate(account_open=F("user__is_active"))
+        .order_by("-left_on", "name")
+    )
     return render(
         request,
         "site/register/register.html",
@@ -60,6 +67,8 @@ def register(request, slug: str):
             "members": members,
             "without_account": without_account,
             "to_invite": [m for m in without_account if not m.invited and m.email],
+            "former": former,
+            "account_days": settings.MEMBER_ACCOUNT_DAYS_AFTER_LEAVING,
         },
     )
 
