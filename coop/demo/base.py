@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import time_machine
 from django.contrib.auth.hashers import make_password
 
 from coop.demo.logins import DEMO_PASSWORD
@@ -22,3 +25,12 @@ class Seeder:
 
     def days_ago(self, days: int) -> dt.date:
         return self.today - dt.timedelta(days=days)
+
+
+@contextmanager
+def at(moment: dt.datetime) -> Iterator[None]:
+    """Run a step of the demo's story at the moment it happened: the services read the clock
+    themselves, so a vote of last month is cast with the clock at last month, and every record
+    it leaves (audit entries included) carries that time."""
+    with time_machine.travel(moment, tick=False):
+        yield

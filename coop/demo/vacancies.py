@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from coop.demo.base import Seeder
+from coop.demo.base import Seeder, at
 from coop.demo.content import PageSpec, child_page
 from coop.demo.members import resident_account, resident_email
 from coop.models import (
@@ -122,22 +122,22 @@ def open_vacancy(seeder: Seeder, unit: Unit) -> None:
     if Vacancy.objects.filter(unit=unit).exists():
         return
     opened = timezone.now() - dt.timedelta(days=5)
-    vacancy = vacancy_services.vacancy_report(
-        actor=seeder.users["board"],
-        unit=unit,
-        available_from=seeder.today + dt.timedelta(days=45),
-        today=timezone.localdate(opened),
-    )
-    vacancy = vacancy_services.vacancy_open_applications(
-        actor=seeder.users["selection"],
-        vacancy=vacancy,
-        profile=OPEN_PROFILE,
-        closes_at=opened + dt.timedelta(days=26),
-        volunteer_priority=True,
-        now=opened,
-    )
+    with at(opened):
+        vacancy = vacancy_services.vacancy_report(
+            actor=seeder.users["board"],
+            unit=unit,
+            available_from=seeder.today + dt.timedelta(days=45),
+        )
+        vacancy = vacancy_services.vacancy_open_applications(
+            actor=seeder.users["selection"],
+            vacancy=vacancy,
+            profile=OPEN_PROFILE,
+            closes_at=opened + dt.timedelta(days=26),
+            volunteer_priority=True,
+        )
     for day, applicant in enumerate(APPLICANTS[:3], start=1):
-        application(seeder, vacancy, applicant, now=opened + dt.timedelta(days=day))
+        with at(opened + dt.timedelta(days=day)):
+            application(vacancy, applicant)
     seeder.created += 1
 
 
@@ -146,68 +146,61 @@ def decided_vacancy(seeder: Seeder, unit: Unit) -> None:
     if Vacancy.objects.filter(unit=unit).exists():
         return
     start = timezone.now() - dt.timedelta(days=40)
-    vacancy = vacancy_services.vacancy_report(
-        actor=seeder.admin,
-        unit=unit,
-        available_from=seeder.today + dt.timedelta(days=10),
-        today=timezone.localdate(start),
-    )
-    vacancy = vacancy_services.vacancy_open_applications(
-        actor=seeder.admin,
-        vacancy=vacancy,
-        profile=DECIDED_PROFILE,
-        closes_at=start + dt.timedelta(days=14),
-        volunteer_priority=False,
-        now=start,
-    )
-    candidates = [
-        application(seeder, vacancy, applicant, now=start + dt.timedelta(days=day))
-        for day, applicant in enumerate(APPLICANTS[3:], start=1)
-    ]
-    for candidate in candidates[:3]:
-        vacancy_services.candidate_shortlist(
-            actor=seeder.admin, candidate=candidate, shortlisted=True
+    with at(start):
+        vacancy = vacancy_services.vacancy_report(
+            actor=seeder.admin,
+            unit=unit,
+            available_from=seeder.today + dt.timedelta(days=10),
         )
-    vacancy_services.candidate_shortlist(
-        actor=seeder.admin, candidate=candidates[3], shortlisted=False, reason=NOT_SHORTLISTED
-    )
-    vacancy_services.shortlist_finalise(
-        actor=seeder.admin, vacancy=vacancy, now=start + dt.timedelta(days=15)
-    )
+        vacancy = vacancy_services.vacancy_open_applications(
+            actor=seeder.admin,
+            vacancy=vacancy,
+            profile=DECIDED_PROFILE,
+            closes_at=start + dt.timedelta(days=14),
+            volunteer_priority=False,
+        )
+    candidates = []
+    for day, applicant in enumerate(APPLICANTS[3:], start=1):
+        with at(start + dt.timedelta(days=day)):
+            candidates.append(application(vacancy, applicant))
+    with at(start + dt.timedelta(days=15)):
+        for candidate in candidates[:3]:
+            vacancy_services.candidate_shortlist(
+                actor=seeder.admin, candidate=candidate, shortlisted=True
+            )
+        vacancy_services.candidate_shortlist(
+            actor=seeder.admin, candidate=candidates[3], shortlisted=False, reason=NOT_SHORTLISTED
+        )
+        vacancy_services.shortlist_finalise(actor=seeder.admin, vacancy=vacancy)
     # Six of the eight members vote online, so they accepted the board's invitation first: the
     # electorate is the members with an account when the round opens.
     voters = list(Member.objects.filter(association=unit.building.association).order_by("pk")[:6])
     for member in voters:
         resident_account(seeder, member)
-    voting_round = vacancy_services.voting_round_schedule(
-        actor=seeder.admin,
-        vacancy=vacancy,
-        method=VotingRound.Method.RANKED,
-        quorum_percent=50,
-        tie_break=VotingRound.TieBreak.EARLIEST_APPLICATION,
-        starts_at=start + dt.timedelta(days=16),
-        ends_at=start + dt.timedelta(days=23),
-        now=start + dt.timedelta(days=16),
-    )
+    with at(start + dt.timedelta(days=16)):
+        voting_round = vacancy_services.voting_round_schedule(
+            actor=seeder.admin,
+            vacancy=vacancy,
+            method=VotingRound.Method.RANKED,
+            quorum_percent=50,
+            tie_break=VotingRound.TieBreak.EARLIEST_APPLICATION,
+            starts_at=start + dt.timedelta(days=16),
+            ends_at=start + dt.timedelta(days=23),
+        )
     ids = [str(c.pk) for c in candidates[:3]]
     # The quorum is half of the electorate.
     for n, member in enumerate(voters):
         ranking = ids[n % 3 :] + ids[: n % 3] if n % 3 != 2 else ids
-        vacancy_services.ballot_cast(
-            voting_round=voting_round,
-            member=member,
-            choices={"ranking": ranking},
-            now=start + dt.timedelta(days=17, hours=n),
-        )
-    vacancy_services.voting_round_close(
-        round_id=voting_round.pk, now=start + dt.timedelta(days=23, minutes=5)
-    )
+        with at(start + dt.timedelta(days=17, hours=n)):
+            vacancy_services.ballot_cast(
+                voting_round=voting_round, member=member, choices={"ranking": ranking}
+            )
+    with at(start + dt.timedelta(days=23, minutes=5)):
+        vacancy_services.voting_round_close(round_id=voting_round.pk)
     seeder.created += 1
 
 
-def application(
-    seeder: Seeder, vacancy: Vacancy, applicant: tuple, *, now: dt.datetime
-) -> Candidate:
+def application(vacancy: Vacancy, applicant: tuple) -> Candidate:
     name, household, motivation, contribution, hours = applicant
     return vacancy_services.candidate_apply(
         vacancy=vacancy,
@@ -218,5 +211,4 @@ def application(
         motivation=motivation,
         contribution=contribution,
         pledged_hours=hours if vacancy.volunteer_priority else None,
-        now=now,
     )

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from coop.models import Unit
@@ -47,25 +48,25 @@ def make_vacancy(cast, *, unit=None, candidates=CANDIDATES, shortlist=True) -> V
         volunteer_priority=True,
     )
     for i, (name, email, motivation) in enumerate(candidates):
-        services.candidate_apply(
-            vacancy=vacancy,
-            name=name,
-            email=email,
-            phone="06-1234567" + str(i),
-            household_size=1 + i % 3,
-            motivation=motivation,
-            contribution="Koken en klussen.",
-            pledged_hours="8",
-            now=now + dt.timedelta(minutes=i),
-        )
+        # A minute apart, so the earliest-application tie-break has an order to go by.
+        with time_machine.travel(now + dt.timedelta(minutes=i), tick=False):
+            services.candidate_apply(
+                vacancy=vacancy,
+                name=name,
+                email=email,
+                phone="06-1234567" + str(i),
+                household_size=1 + i % 3,
+                motivation=motivation,
+                contribution="Koken en klussen.",
+                pledged_hours="8",
+            )
     if shortlist:
         for candidate in vacancy.candidates.order_by("applied_at"):
             services.candidate_shortlist(
                 actor=cast.selection, candidate=candidate, shortlisted=True
             )
-        services.shortlist_finalise(
-            actor=cast.selection, vacancy=vacancy, now=now + dt.timedelta(days=15)
-        )
+        with time_machine.travel(now + dt.timedelta(days=15), tick=False):
+            services.shortlist_finalise(actor=cast.selection, vacancy=vacancy)
     vacancy.refresh_from_db()
     return vacancy
 
@@ -88,7 +89,6 @@ def open_round(
         tie_break=tie_break,
         starts_at=now,
         ends_at=now + dt.timedelta(hours=hours),
-        now=now,
     )
 
 

@@ -182,17 +182,15 @@ def test_fifty_casts_racing_the_close_are_each_counted_or_told_the_round_closed(
     members = _register(cast, 50)
     rounds = [open_round(cast, vacancy) for vacancy in _vacancies(cast, TRIALS)]
     for voting_round in rounds:
-        before_end = voting_round.ends_at - dt.timedelta(seconds=1)
         after_end = voting_round.ends_at + dt.timedelta(seconds=1)
 
-        def act(i: int, voting_round=voting_round, before_end=before_end, after_end=after_end):
+        def act(i: int, voting_round=voting_round, after_end=after_end):
             if i == len(members):
                 return services.voting_round_close(round_id=voting_round.pk, now=after_end)
             return services.ballot_cast(
                 voting_round=voting_round,
                 member=members[i],
                 choices=_answers(voting_round, i),
-                now=before_end,
             )
 
         results = _race(len(members) + 1, act)

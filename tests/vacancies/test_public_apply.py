@@ -288,12 +288,12 @@ def test_rejections_at_the_final_shortlist_carry_the_reason_in_the_applicants_la
         )
     mailoutbox.clear()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.shortlist_finalise(
-            actor=cast.selection,
-            vacancy=vacancy,
-            now=vacancy.applications_close_at + dt.timedelta(minutes=1),
-        )
+    after_closing = vacancy.applications_close_at + dt.timedelta(minutes=1)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        time_machine.travel(after_closing, tick=False),
+    ):
+        services.shortlist_finalise(actor=cast.selection, vacancy=vacancy)
 
     by_address = {message.to[0]: message for message in mailoutbox}
     assert set(by_address) == {"nina@example.net", "evan@example.net"}

@@ -223,7 +223,6 @@ def test_a_scheduled_round_states_its_electorate_before_it_opens(cast, client_fo
         tie_break="earliest_application",
         starts_at=now + dt.timedelta(days=1),
         ends_at=now + dt.timedelta(days=3),
-        now=now,
     )
     assert voting_round.status == VotingRound.Status.SCHEDULED
     text = (

@@ -42,8 +42,9 @@ def _close(voting_round: VotingRound) -> VotingRound:
         return services.voting_round_close(round_id=voting_round.pk)
 
 
-def _schedule(cast, vacancy, **overrides):
-    now = timezone.now()
+def _schedule(cast, vacancy, *, now=None, **overrides):
+    """Schedule a round with the clock held at ``now``, as the board would at that moment."""
+    now = now or timezone.now()
     arguments = {
         "actor": cast.board,
         "vacancy": vacancy,
@@ -52,9 +53,9 @@ def _schedule(cast, vacancy, **overrides):
         "tie_break": "lot",
         "starts_at": now,
         "ends_at": now + dt.timedelta(days=2),
-        "now": now,
     } | overrides
-    return services.voting_round_schedule(**arguments)
+    with time_machine.travel(now, tick=False):
+        return services.voting_round_schedule(**arguments)
 
 
 def _nominated(cast, vacancy) -> Nomination:
@@ -160,7 +161,6 @@ def test_applications_need_a_closing_date_in_the_near_future(cast, closes_in, co
             profile="Iemand die meedoet.",
             closes_at=now + closes_in,
             volunteer_priority=False,
-            now=now,
         )
     assert refusal.value.code == code
     assert refusal.value.field == "closes_at"
@@ -244,15 +244,16 @@ def test_the_shortlist_is_final_only_after_the_closing_date_and_every_decision(c
     services.candidate_shortlist(
         actor=cast.selection, candidate=joost, shortlisted=False, reason="Geen klik met de gang."
     )
-    with pytest.raises(DomainError) as raised:
-        services.shortlist_finalise(actor=cast.selection, vacancy=vacancy, now=after_closing)
+    with pytest.raises(DomainError) as raised, time_machine.travel(after_closing, tick=False):
+        services.shortlist_finalise(actor=cast.selection, vacancy=vacancy)
     assert raised.value.code == "candidates_undecided"
     assert Vacancy.objects.get(pk=vacancy.pk).status == Vacancy.Status.OPEN
     assert not Candidate.objects.filter(rejection_sent_at__isnull=False).exists()
     services.candidate_shortlist(
         actor=cast.selection, candidate=amira, shortlisted=False, reason="Huishouden te groot."
     )
-    services.shortlist_finalise(actor=cast.selection, vacancy=vacancy, now=after_closing)
+    with time_machine.travel(after_closing, tick=False):
+        services.shortlist_finalise(actor=cast.selection, vacancy=vacancy)
     assert Vacancy.objects.get(pk=vacancy.pk).status == Vacancy.Status.SHORTLISTED
 
 
@@ -269,12 +270,11 @@ def test_the_final_shortlist_tells_every_candidate_not_taken_why(
         actor=cast.selection, candidate=amira, shortlisted=False, reason="Huishouden te groot."
     )
     mailoutbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.shortlist_finalise(
-            actor=cast.selection,
-            vacancy=vacancy,
-            now=vacancy.applications_close_at + dt.timedelta(days=1),
-        )
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        time_machine.travel(vacancy.applications_close_at + dt.timedelta(days=1), tick=False),
+    ):
+        services.shortlist_finalise(actor=cast.selection, vacancy=vacancy)
     by_address = {m.to[0]: m.body for m in mailoutbox}
     assert set(by_address) == {joost.email, amira.email}
     assert "Geen klik met de gang." in by_address[joost.email]
@@ -481,8 +481,8 @@ def _refused_cast(voting_round, member, code, *, now=None, closed=False):
     fenna = candidates_of(voting_round)[0]
     before = (VoteRecord.objects.count(), Ballot.objects.count())
     error = services.RoundClosed if closed else DomainError
-    with pytest.raises(error) as raised:
-        services.ballot_cast(voting_round=voting_round, member=member, choices=_yes(fenna), now=now)
+    with pytest.raises(error) as raised, time_machine.travel(now or timezone.now(), tick=False):
+        services.ballot_cast(voting_round=voting_round, member=member, choices=_yes(fenna))
     assert raised.value.code == code
     assert (VoteRecord.objects.count(), Ballot.objects.count()) == before
 

@@ -59,11 +59,10 @@ def candidate_apply(
     contribution: str,
     pledged_hours=None,
     language: str = "",
-    now: dt.datetime | None = None,
 ) -> Candidate:
     """Someone applies on the public page and gets a confirmation; a repeat from the same
     address changes nothing (the first application is returned) and its owner is told."""
-    now = now or timezone.now()
+    now = timezone.now()
     name = clean_name(name)
     email = clean_email(email, required=True)
     phone = clean_phone(phone)
@@ -180,9 +179,9 @@ def candidate_note(*, actor: User, candidate: Candidate, notes: str) -> Candidat
 
 
 @transaction.atomic
-def shortlist_finalise(*, actor: User, vacancy: Vacancy, now: dt.datetime | None = None) -> Vacancy:
+def shortlist_finalise(*, actor: User, vacancy: Vacancy) -> Vacancy:
     """The shortlist becomes final; every candidate not taken gets the reason by e-mail."""
-    now = now or timezone.now()
+    now = timezone.now()
     vacancy = _locked_vacancy(vacancy)
     if vacancy.status != Vacancy.Status.OPEN:
         raise DomainError(

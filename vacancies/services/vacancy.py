@@ -40,10 +40,9 @@ def vacancy_report(
     unit: Unit,
     available_from: dt.date,
     route: str | None = None,
-    today: dt.date | None = None,
 ) -> Vacancy:
     """The board reports that a unit falls vacant."""
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     route = route or default_route(unit)
     if route not in Route.values:
         raise DomainError(_("Choose a valid route."), code="route_invalid", field="route")
@@ -114,10 +113,9 @@ def vacancy_open_applications(
     profile: str,
     closes_at: dt.datetime,
     volunteer_priority: bool,
-    now: dt.datetime | None = None,
 ) -> Vacancy:
     """The selection committee publishes the profile and opens applications until a date."""
-    now = now or timezone.now()
+    now = timezone.now()
     vacancy = _locked_vacancy(vacancy)
     if not vacancy.is_cooptation:
         raise DomainError(

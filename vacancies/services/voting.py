@@ -57,10 +57,9 @@ def voting_round_schedule(
     tie_break: str,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
-    now: dt.datetime | None = None,
 ) -> VotingRound:
     """The board sets up a round on the shortlist; it opens at ``starts_at`` (now if past)."""
-    now = now or timezone.now()
+    now = timezone.now()
     if method not in VotingRound.Method.values:
         raise DomainError(_("Choose a valid voting method."), code="method_invalid", field="method")
     if tie_break not in VotingRound.TieBreak.values:
@@ -237,15 +236,12 @@ def _standing(voting_round: VotingRound, member: Member) -> tuple[list[int], Sta
 
 
 @transaction.atomic
-def ballot_cast(
-    *, voting_round: VotingRound, member: Member, choices: dict, now: dt.datetime | None = None
-) -> str:
+def ballot_cast(*, voting_round: VotingRound, member: Member, choices: dict) -> str:
     """Cast or replace a member's ballot; returns the receipt code of the counted ballot.
 
     Who voted (VoteRecord) and what (Ballot) are written apart: the ballot carries no member,
     no time, a random key, encrypted choices, and a seal only the ballot key can recompute.
     """
-    now = now or timezone.now()
     seal = ballots.seal_for(voting_round.pk, member.pk)
     # Mark this cast as under way before queueing for the round, so that the receipt e-mail
     # of the member's previous cast waits for it (see _receipt_stands).
@@ -253,6 +249,8 @@ def ballot_cast(
     # Lock the round: casting and closing must not interleave, and one member's concurrent
     # casts queue here instead of racing (QUALITY 1 and 2).
     voting_round = _locked_round(voting_round)
+    # The clock is read once the round is ours: a cast that queued past the end is late.
+    now = timezone.now()
     if voting_round.status == VotingRound.Status.SCHEDULED or now < voting_round.starts_at:
         raise RoundClosed(_("This round is not open yet."), code="round_not_open")
     if not voting_round.is_open_at(now):
