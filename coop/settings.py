@@ -209,7 +209,7 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = False
-MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Coop platform")
+MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Samen wonen")
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 # Second-factor secrets are encrypted at rest with MFA_KEY (members/adapters.py), a key that is
 # neither in the database nor the ballot key: a dump alone gives nobody's second factor.
@@ -306,7 +306,7 @@ if _SMTP_HOST:
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Coop platform <noreply@localhost>")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Samen wonen <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work: django-q2 on the ORM broker (see README for Redis beyond one machine).
@@ -329,7 +329,7 @@ if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 
 # Wagtail
-WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Coop platform")
+WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Samen wonen")
 # Links in e-mails carry invitation and password-reset tokens: in production only over HTTPS.
 WAGTAILADMIN_BASE_URL = env_str("BASE_URL", None if PRODUCTION else "http://127.0.0.1:8000")
 if PRODUCTION and not WAGTAILADMIN_BASE_URL.startswith("https://"):

@@ -10,5 +10,5 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-DEFAULT_FROM_EMAIL = "Coop platform <noreply@example.org>"
+DEFAULT_FROM_EMAIL = "Samen wonen <noreply@example.org>"
 WAGTAILADMIN_BASE_URL = "http://testserver"
