@@ -129,6 +129,12 @@ ROWS: dict[str, Row] = {
         _export_start_url,
         only(("board", "care_worker", "corporation_staff"), status_ok=REDIRECT),
         method="post",
+        extra={"format": "xlsx", "scope": "current"},
+    ),
+    "compliance:export_status": Row(
+        lambda c: reverse("compliance:export_status", args=[_export(c).pk]),
+        only(("corporation_staff",)),
+        reason="Only the person who asked for the file, while they may see the compliance.",
     ),
     "compliance:export_download": Row(
         lambda c: reverse("compliance:export_download", args=[_export(c).pk]),
@@ -155,6 +161,11 @@ OBJECT_ROWS: dict[str, Row] = {
 
 WRONG_METHOD = {
     "compliance:export_start": WrongMethod("get", _export_start_url),
+    "compliance:export_status": WrongMethod(
+        "post",
+        lambda c: reverse("compliance:export_status", args=[_export(c).pk]),
+        role="corporation_staff",
+    ),
     "compliance:export_download": WrongMethod(
         "post",
         lambda c: reverse("compliance:export_download", args=[_export(c).pk]),

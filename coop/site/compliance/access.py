@@ -10,7 +10,7 @@ from typing import Literal
 from django.http import Http404
 
 from coop.models import Association
-from coop.site.compliance.models import AgreementVersion, FollowUp
+from coop.site.compliance.models import AgreementVersion, ExportFile, FollowUp
 from coop.site.compliance.rules import RULES, Evidence, pseudonym
 from members.access import Viewer, checked_need
 from members.models import CareAssignment
@@ -143,6 +143,25 @@ def get_follow_up_for(
     if access is None or not access.may(need):
         raise Http404
     return follow_up, access
+
+
+def get_export_for(
+    viewer: Viewer, pk: int, *, ready: bool = False
+) -> tuple[ExportFile, ComplianceAccess]:
+    """An export, for the person who asked for it only, while they may still see the
+    association's compliance; 404 for missing and refused alike (and, with ``ready``, for a
+    file not made yet)."""
+    if viewer.user is None:
+        raise Http404
+    exports = ExportFile.objects.select_related("association__corporation").filter(
+        pk=pk, requested_by_id=viewer.user.pk
+    )
+    exports = exports.filter(status=ExportFile.Status.READY) if ready else exports.defer("content")
+    export = exports.first()
+    access = compliance_access(viewer, export.association) if export is not None else None
+    if export is None or access is None:
+        raise Http404
+    return export, access
 
 
 class AgreementNeed(StrEnum):

@@ -353,13 +353,31 @@ class FrozenResult(AppendOnlyModel):
 
 
 class ExportFile(models.Model):
-    """A CSV export of an association's compliance, made in the background for one person;
-    served only to them, while they may still see the association's compliance."""
+    """An export of an association's compliance (CSV, XLSX or a PDF evaluation pack) for a
+    period or a year, made in the background for one person; served only to them, while
+    they may still see the association's compliance."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("being made")
+        QUEUED = "queued", _("waiting")
+        BUILDING = "building", _("being made")
         READY = "ready", _("ready")
         FAILED = "failed", _("failed")
+
+    class Format(models.TextChoices):
+        CSV = "csv", _("CSV (spreadsheet text)")
+        XLSX = "xlsx", _("Excel workbook (XLSX)")
+        PDF = "pdf", _("PDF evaluation pack")
+
+    class Scope(models.TextChoices):
+        CURRENT = "current", _("the current period")
+        PREVIOUS = "previous", _("the previous period")
+        YEAR = "year", _("a whole year")
+
+    CONTENT_TYPES = {
+        Format.CSV: "text/csv; charset=utf-8",
+        Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Format.PDF: "application/pdf",
+    }
 
     association = models.ForeignKey(
         Association, on_delete=models.CASCADE, related_name="+", verbose_name=_("association")
@@ -370,9 +388,16 @@ class ExportFile(models.Model):
         related_name="+",
         verbose_name=_("requested by"),
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices, default=Format.CSV)
+    scope = models.CharField(
+        _("scope"), max_length=10, choices=Scope.choices, default=Scope.CURRENT
     )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress_done = models.PositiveSmallIntegerField(_("steps done"), default=0)
+    progress_total = models.PositiveSmallIntegerField(_("steps in all"), default=0)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     filename = models.CharField(_("file name"), max_length=120, blank=True)
@@ -387,7 +412,30 @@ class ExportFile(models.Model):
                 condition=~Q(status="ready") | Q(content__isnull=False),
                 name="export_ready_has_content",
             ),
+            models.CheckConstraint(
+                condition=(Q(scope="year") & Q(year__isnull=False))
+                | (~Q(scope="year") & Q(year__isnull=True)),
+                name="export_year_with_year_scope",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_done__lte=F("progress_total")),
+                name="export_progress_within_total",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.filename or f"export {self.pk}"
+
+    @property
+    def content_type(self) -> str:
+        return self.CONTENT_TYPES[self.Format(self.format)]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.BUILDING)
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return round(100 * self.progress_done / self.progress_total)

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
+import logging
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from coop.exceptions import DomainError
+from coop.http import absolute_url
+from coop.mail import mail_on_commit
 from coop.models import Association, AuditAction, Organisation, User
 from coop.services import audit_record
 from coop.site.compliance.access import compliance_access
@@ -35,14 +38,14 @@ from coop.site.compliance.models import (
 from coop.site.compliance.periods import Period
 from coop.site.compliance.rules import RULES, Status, rule_for
 from coop.site.compliance.selectors import (
-    association_compliance,
     commitment_in,
     current_period,
-    follow_ups_for,
     versions_in_force,
 )
 from members.access import Viewer, load_viewer
 from members.models import Member
+
+logger = logging.getLogger(__name__)
 
 
 class Side:
@@ -516,80 +519,97 @@ def periods_freeze(*, today: dt.date | None = None) -> int:
     return len(made)
 
 
+EARLIEST_EXPORT_YEAR = 2000
+
+
 @transaction.atomic
-def compliance_export_request(*, actor: User, association: Association) -> ExportFile:
-    """Queue a CSV export of the association's compliance for the person who asked."""
+def compliance_export_request(
+    *,
+    actor: User,
+    association: Association,
+    format: str = ExportFile.Format.CSV,
+    scope: str = ExportFile.Scope.CURRENT,
+    year: int | None = None,
+) -> ExportFile:
+    """Queue an export (CSV, XLSX or PDF) of a period or a year of the association's
+    compliance, for the person who asked; a django-q2 task makes it."""
     if compliance_access(load_viewer(actor), association) is None:
         raise DomainError(_("You cannot export this association's compliance."), code="no_access")
-    export = ExportFile.objects.create(association=association, requested_by=actor)
+    if format not in ExportFile.Format.values:
+        raise DomainError(_("Choose a format."), code="unknown_format", field="format")
+    if scope not in ExportFile.Scope.values:
+        raise DomainError(_("Choose a period or a year."), code="unknown_scope", field="scope")
+    if scope == ExportFile.Scope.YEAR:
+        this_year = timezone.localdate().year
+        if not isinstance(year, int) or not EARLIEST_EXPORT_YEAR <= year <= this_year:
+            raise DomainError(
+                _("Choose a year from %(first)s to %(last)s.")
+                % {"first": EARLIEST_EXPORT_YEAR, "last": this_year},
+                code="invalid_year",
+                field="year",
+            )
+    else:
+        year = None
+    export = ExportFile.objects.create(
+        association=association, requested_by=actor, format=format, scope=scope, year=year
+    )
     transaction.on_commit(
         lambda: async_task("coop.site.compliance.tasks.compliance_export_build", export.pk)
     )
     return export
 
 
-def compliance_export_build(export_id: int) -> ExportFile:
-    """Write the CSV (Dutch Excel opens it: ';' between fields and a byte order mark), with
-    what the requester may see: pseudonyms, aggregates and care rows as on the page."""
-    export = ExportFile.objects.select_related("association", "requested_by").get(pk=export_id)
-    if export.status != ExportFile.Status.PENDING:
-        return export
-    access = compliance_access(load_viewer(export.requested_by), export.association)
-    if access is None:
-        export.status = ExportFile.Status.FAILED
-        export.finished_at = timezone.now()
-        export.save(update_fields=["status", "finished_at"])
-        return export
-    judged = [
-        j for j in association_compliance(export.association) if access.sees_rule(j.commitment.rule)
-    ]
-    follow_ups = follow_ups_for(j.commitment for j in judged)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
-        [
-            _("Commitment"),
-            _("Period"),
-            _("State"),
-            _("Figure"),
-            _("Threshold"),
-            _("Explanation"),
-            _("Evidence"),
-            _("Detail"),
-            _("In order"),
-            _("Follow-up"),
-        ]
-    )
-    for j in judged:
-        commitment = j.commitment
-        names = commitment.version.agreement.show_member_names
-        for period, result in reversed(j.history):
-            follow_up = follow_ups.get((commitment.key, period.start))
-            note = (
-                f"{follow_up.explanation} / {follow_up.action} ({follow_up.due_on.isoformat()})"
-                + (f" / {follow_up.resolution or _('resolved')}" if follow_up.is_resolved else "")
-                if follow_up
-                else ""
-            )
-            base = [
-                commitment.get_rule_display(),
-                period.label,
-                result.label,
-                result.figure_text,
-                result.threshold_text,
-                result.explanation,
-            ]
-            rows = access.shown_evidence(commitment.rule, result.evidence, names_shown=names)
-            if period != j.period or not rows:
-                writer.writerow([*base, "", "", "", note])
-                continue
-            for row in rows:
-                ok = {True: _("yes"), False: _("no")}.get(row["ok"], "")
-                writer.writerow([*base, row["label"], row["detail"], ok, note])
-    export.content = out.getvalue().encode("utf-8")
-    export.filename = f"naleving-{export.association.slug}-{timezone.localdate():%Y-%m-%d}.csv"
-    export.status = ExportFile.Status.READY
+def _export_finish(export: ExportFile, status: str) -> None:
+    export.status = status
     export.finished_at = timezone.now()
-    export.save(update_fields=["content", "filename", "status", "finished_at"])
+    export.save(update_fields=["status", "finished_at"])
+
+
+def compliance_export_build(export_id: int) -> ExportFile:
+    """Make a queued export, telling its progress as it goes, with what the requester may
+    see (pseudonyms, aggregates and care rows as on the page); e-mail them when it is ready.
+    A build that fails is marked failed (the page offers to try again) and sends nothing."""
+    from coop.site.compliance import exports
+
+    export = ExportFile.objects.select_related("association", "requested_by").get(pk=export_id)
+    if export.status != ExportFile.Status.QUEUED:
+        return export
+    requester = export.requested_by
+    access = compliance_access(load_viewer(requester), export.association)
+    if access is None:
+        _export_finish(export, ExportFile.Status.FAILED)
+        return export
+    export.status = ExportFile.Status.BUILDING
+    export.save(update_fields=["status"])
+
+    def progress(done: int, total: int) -> None:
+        export.progress_done, export.progress_total = done, total
+        export.save(update_fields=["progress_done", "progress_total"])
+
+    try:
+        with translation.override(requester.language or settings.LANGUAGE_CODE):
+            content = exports.export_content(export, access, progress=progress)
+            data = exports.WRITERS[export.format](content)
+    except Exception:
+        logger.exception("compliance export %s failed", export.pk)
+        _export_finish(export, ExportFile.Status.FAILED)
+        return export
+    with transaction.atomic():
+        export.content = data
+        export.filename = exports.filename(export, timezone.localdate())
+        export.progress_done = export.progress_total
+        export.status = ExportFile.Status.READY
+        export.finished_at = timezone.now()
+        export.save(update_fields=["content", "filename", "progress_done", "status", "finished_at"])
+        mail_on_commit(
+            requester,
+            template="compliance/email/export_ready",
+            context={
+                "recipient": requester,
+                "association": export.association.name,
+                "format": export.get_format_display(),
+                "scope": content.scope,
+                "url": absolute_url(reverse("compliance:export_status", args=[export.pk])),
+            },
+        )
     return export

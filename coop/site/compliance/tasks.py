@@ -11,5 +11,5 @@ def periods_freeze() -> int:
 
 
 def compliance_export_build(export_id: int) -> None:
-    """On request: write a CSV export."""
+    """On request: make an export (CSV, XLSX or PDF) and e-mail the requester when ready."""
     services.compliance_export_build(export_id)

@@ -41,5 +41,6 @@ urlpatterns = [
     ),
     path("agreement-versions/<id:pk>/sign/", views.version_sign, name="version_sign"),
     path("associations/<slug:slug>/compliance/exports/", views.export_start, name="export_start"),
-    path("compliance/exports/<id:pk>/", views.export_download, name="export_download"),
+    path("compliance/exports/<id:pk>/", views.export_status, name="export_status"),
+    path("compliance/exports/<id:pk>/download/", views.export_download, name="export_download"),
 ]

@@ -20,13 +20,14 @@ from coop.site.compliance import selectors, services
 from coop.site.compliance.access import (
     AgreementNeed,
     ComplianceNeed,
-    compliance_access,
     get_agreement_access_for,
     get_compliance_for,
+    get_export_for,
     get_follow_up_for,
     get_version_for,
 )
 from coop.site.compliance.charts import chart
+from coop.site.compliance.exports import scope_label
 from coop.site.compliance.models import (
     Agreement,
     ExportFile,
@@ -194,9 +195,10 @@ def association_compliance(request, slug: str):
         "access": access,
         "items": items,
         "resolve_form": ResolveForm() if access.may_resolve else None,
+        "export_form": ExportForm(),
         "exports": list(
             ExportFile.objects.filter(association=association, requested_by=request.user).only(
-                "status", "created_at", "filename"
+                "status", "format", "scope", "year", "created_at", "filename"
             )[:5]
         ),
         "as_of": timezone.now(),
@@ -455,15 +457,80 @@ def version_sign(request, pk: int):
     return _back_to_agreement(access.association)
 
 
+EXPORT_YEARS = 4
+
+
+class ExportForm(forms.Form):
+    """The format, and the scope: the current or previous period, or one of the last years."""
+
+    format = forms.ChoiceField(label=gettext_lazy("Format"), choices=ExportFile.Format.choices)
+    scope = forms.ChoiceField(label=gettext_lazy("Period or year"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["scope"].choices = [
+            (ExportFile.Scope.CURRENT.value, ExportFile.Scope.CURRENT.label),
+            (ExportFile.Scope.PREVIOUS.value, ExportFile.Scope.PREVIOUS.label),
+            *(
+                (str(year), _("the year %(year)s") % {"year": year})
+                for year in range(this_year, this_year - EXPORT_YEARS, -1)
+            ),
+        ]
+
+    def scope_and_year(self) -> tuple[str, int | None]:
+        scope = self.cleaned_data["scope"]
+        if scope.isdigit():
+            return ExportFile.Scope.YEAR, int(scope)
+        return scope, None
+
+
 @require_POST
 @portal_view
 def export_start(request, slug: str):
-    """Start a CSV export of the association's compliance; it is made in the background."""
+    """Start an export of the association's compliance; it is made in the background and its
+    own page follows it."""
     viewer = viewer_for(request)
     access = get_compliance_for(viewer, slug)
-    services.compliance_export_request(actor=request.user, association=access.association)
-    messages.success(request, _("The export is being made; it appears below when ready."))
-    return redirect("compliance:association_compliance", slug=access.association.slug)
+    form = ExportForm(request.POST)
+    back = redirect("compliance:association_compliance", slug=access.association.slug)
+    if not form.is_valid():
+        messages.error(request, _("Choose a format and a period or a year."))
+        return back
+    scope, year = form.scope_and_year()
+    try:
+        export = services.compliance_export_request(
+            actor=request.user,
+            association=access.association,
+            format=form.cleaned_data["format"],
+            scope=scope,
+            year=year,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return back
+    return redirect("compliance:export_status", pk=export.pk)
+
+
+@require_GET
+@portal_view
+def export_status(request, pk: int):
+    """How far the export is; it refreshes itself until the file is ready or the build failed."""
+    viewer = viewer_for(request)
+    export, access = get_export_for(viewer, pk)
+    retry = None
+    if export.status == ExportFile.Status.FAILED:
+        retry = {
+            "format": export.format,
+            "scope": str(export.year) if export.scope == ExportFile.Scope.YEAR else export.scope,
+        }
+    context = {
+        "export": export,
+        "association": access.association,
+        "scope": scope_label(export),
+        "retry": retry,
+    }
+    return render(request, "compliance/export_status.html", context)
 
 
 @require_GET
@@ -471,13 +538,9 @@ def export_start(request, slug: str):
 def export_download(request, pk: int):
     """The file, for the person who asked for it, while they may still see the compliance."""
     viewer = viewer_for(request)
-    export = (
-        ExportFile.objects.select_related("association__corporation")
-        .filter(pk=pk, requested_by=request.user, status=ExportFile.Status.READY)
-        .first()
-    )
-    if export is None or compliance_access(viewer, export.association) is None:
-        raise Http404
-    response = HttpResponse(bytes(export.content), content_type="text/csv; charset=utf-8")
+    export, _access = get_export_for(viewer, pk, ready=True)
+    response = HttpResponse(bytes(export.content), content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
