@@ -216,6 +216,71 @@ OBJECT_ROWS.update(
 )
 
 
+# Spreadsheet imports (coop/site/imports): units by the corporation, residents by the board.
+# A preview under an unknown key sends the allowed role back to the upload (302).
+_NO_PREVIEW = "no-such-preview"
+
+ROWS.update(
+    {
+        "setup:units_import": Row(_setup_url("units_import"), only(CORPORATION)),
+        "setup:units_import_template": Row(_setup_url("units_import_template"), only(CORPORATION)),
+        "setup:units_import_preview": Row(
+            lambda c: reverse(
+                "setup:units_import_preview",
+                args=[c.corporation.slug, c.association.slug, _NO_PREVIEW],
+            ),
+            only(CORPORATION, status_ok=302),
+        ),
+        "register:residents_import": Row(
+            lambda c: reverse("register:residents_import", args=[c.association.slug]), only(BOARD)
+        ),
+        "register:residents_import_template": Row(
+            lambda c: reverse("register:residents_import_template", args=[c.association.slug]),
+            only(BOARD),
+        ),
+        "register:residents_import_preview": Row(
+            lambda c: reverse(
+                "register:residents_import_preview", args=[c.association.slug, _NO_PREVIEW]
+            ),
+            only(BOARD, status_ok=302),
+        ),
+    }
+)
+
+OBJECT_ROWS.update(
+    {
+        "units import for an association of another corporation": Row(
+            lambda c: reverse(
+                "setup:units_import",
+                args=[c.corporation.slug, _other_corporations_association(c).slug],
+            ),
+            only(()),
+        ),
+        "units import under another corporation's address": Row(
+            lambda c: reverse(
+                "setup:units_import",
+                args=[_other_corporations_association(c).corporation.slug, c.association.slug],
+            ),
+            only(()),
+        ),
+        "units import of a care organisation": Row(
+            lambda c: reverse("setup:units_import", args=[c.care.slug, c.association.slug]),
+            only(()),
+        ),
+        "residents import of another association": Row(
+            lambda c: reverse("register:residents_import", args=[c.other_association.slug]),
+            only(("outsider",)),
+        ),
+        "residents import preview of another association": Row(
+            lambda c: reverse(
+                "register:residents_import_preview", args=[c.other_association.slug, _NO_PREVIEW]
+            ),
+            only(("outsider",), status_ok=302),
+        ),
+    }
+)
+
+
 # The platform administrator's pages: no role of the cast is a superuser, so all refuse
 # (the administrator's own tests are in tests/setup/test_platform.py).
 ROWS.update(
@@ -255,6 +320,18 @@ WRONG_METHOD: dict[str, WrongMethod] = {
     ),
     "setup:contract_new": WrongMethod(
         "put", lambda c: ROWS["setup:contract_new"].url(c), role="care_worker"
+    ),
+    "setup:units_import": _wrong("setup:units_import"),
+    "setup:units_import_template": _wrong("setup:units_import_template", "post"),
+    "setup:units_import_preview": _wrong("setup:units_import_preview", "delete"),
+    "register:residents_import": WrongMethod(
+        "put", lambda c: ROWS["register:residents_import"].url(c)
+    ),
+    "register:residents_import_template": WrongMethod(
+        "post", lambda c: ROWS["register:residents_import_template"].url(c)
+    ),
+    "register:residents_import_preview": WrongMethod(
+        "delete", lambda c: ROWS["register:residents_import_preview"].url(c)
     ),
     "setup:platform": _wrong("setup:platform"),
     "setup:platform_staff": _wrong("setup:platform_staff", "delete"),
