@@ -379,9 +379,13 @@ def activity_update(*, actor: User, activity: Activity, data: ActivityData) -> A
     activity.organisers.set(list(data.organisers) or list(activity.organisers.all()))
     if activity.status == Activity.Status.PLANNED:
         _sync_occurrences(activity, now=now)
-        for occurrence in activity.occurrences.upcoming(now).filter(
-            status=Occurrence.Status.SCHEDULED
-        ):
+        # A larger capacity may free places: only dates with someone waiting can move anyone up.
+        waiting = (
+            activity.occurrences.upcoming(now)
+            .filter(status=Occurrence.Status.SCHEDULED, signups__status=SignUp.Status.WAITING)
+            .distinct()
+        )
+        for occurrence in waiting:
             _fill_places(occurrence)
     audit_record(
         actor=actor,
@@ -436,6 +440,7 @@ def _sync_occurrences(activity: Activity, *, now: dt.datetime) -> None:
         for o in activity.occurrences.filter(original_start__gte=now)
     }
     new = []
+    changed = []
     for start in wanted:
         occurrence = future.pop(timezone.localdate(start), None)
         if occurrence is None:
@@ -454,8 +459,10 @@ def _sync_occurrences(activity: Activity, *, now: dt.datetime) -> None:
         if not moved:
             occurrence.starts_at, occurrence.ends_at = start, end_of(start, duration)
         if (occurrence.original_start, occurrence.starts_at, occurrence.ends_at) != before:
-            occurrence.save(update_fields=["original_start", "starts_at", "ends_at"])
+            changed.append(occurrence)
             revised.append(occurrence.pk)
+    # One statement for the dates that moved with the rule, however many there are.
+    Occurrence.objects.bulk_update(changed, ["original_start", "starts_at", "ends_at"])
     Occurrence.objects.bulk_create(new)
     dropped = list(future.values())
     with_signups = {
