@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 import subprocess
 from decimal import Decimal
 
@@ -429,3 +430,14 @@ def test_the_requester_who_lost_access_no_longer_gets_the_file(cast, client_for,
     assert client.get(url).status_code == 200
     cast.vrager_member.care_assignments.update(ends_on=timezone.localdate())
     assert client.get(url).status_code == 404
+
+
+def test_the_chart_coordinates_keep_a_decimal_point_in_dutch(cast, client_for, agreement):
+    """Dutch number formatting must not reach the SVG: '50,9' is no coordinate."""
+    page = client_for("corporation_staff").get(
+        reverse("compliance:association_compliance", args=[cast.association.slug])
+    )
+    svg = page.content.decode()
+    coordinates = re.findall(r'<rect class="bar-[a-z_]+" x="([^"]*)" y="([^"]*)"', svg)
+    assert coordinates
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", v) for pair in coordinates for v in pair)

@@ -439,6 +439,16 @@ def write_xlsx(content: ExportContent) -> bytes:
     return out.getvalue()
 
 
+# The chart's colours inside the SVG itself: WeasyPrint styles an inline SVG only from its
+# own <style> element (the page's chart takes them from compliance.css).
+CHART_STYLE = (
+    ".bar-met{fill:#1b6e3a}.bar-at_risk{fill:#8a5a00}.bar-breached{fill:#b3261e}"
+    ".bar-no_data{fill:#c9ced3}.target{stroke:#222;stroke-width:2;stroke-dasharray:6 4}"
+    ".axis{stroke:#5c6670;stroke-width:1}text{font-size:11px;fill:#333;font-family:sans-serif}"
+    ".bar-icon{font-size:12px;font-weight:700;fill:#222}"
+)
+
+
 def write_pdf(content: ExportContent) -> bytes:
     """A printable evaluation pack; WeasyPrint fetches nothing but data: URIs."""
     from weasyprint import HTML
@@ -452,7 +462,7 @@ def write_pdf(content: ExportContent) -> bytes:
                 {"section": s, "rows": section_rows(s), "count": len(s.periods)}
                 for s in content.sections
             ],
-            "columns": columns(),
+            "chart_style": CHART_STYLE,
         },
     )
     fetcher = URLFetcher(allowed_protocols=("data",))
