@@ -55,6 +55,7 @@ urlpatterns = [
     path("portal/", include("vacancies.urls")),
     path("portal/", include("coop.site.setup.urls")),
     path("portal/", include("coop.site.register.urls")),
+    path("portal/", include("coop.site.mydata.urls")),
     path("portal/", include("coop.site.compliance.urls")),
     path("portal/", include("activities.urls")),
     path("ical/", include(activity_feeds)),

@@ -1,0 +1,444 @@
+"""Everything the platform holds about one person, read from every app (so it lives on the top
+floor): their account, their memberships with all that hangs from them, and the records they
+made as staff, board member or editor.
+
+Every foreign key to a user or a member in the project is either read here (``COVERED``) or
+left out with the reason (``EXCLUDED``); tests/mydata/test_coverage.py walks all models and
+fails when a new one is neither. Another person's data never comes along: records a person
+made about others are listed by kind, id and date only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.apps import apps
+from django.db import models
+from django.utils import timezone
+
+from activities.models import Activity, CalendarToken, ContributionLog, SignUp
+from coop.models import AuditEntry, StaffLink, User
+from coop.site.compliance.models import HoursExemption
+from members.access import ContractAccess
+from members.models import (
+    AssociationRole,
+    CareAssignment,
+    CareDataAccess,
+    Invitation,
+    Member,
+    MixGroupPeriod,
+    OmklapContract,
+    Tenancy,
+)
+from members.selectors.omklap import contract_decisions, contract_moments
+from vacancies import ballots
+from vacancies.models import Ballot, Nomination, Recusal, VoteRecord, VotingRound
+
+# Links read field by field in the sections below, each named "app_label.Model.field".
+COVERED: dict[str, str] = {
+    "members.Member.user": "memberships",
+    "coop.StaffLink.user": "staff_links",
+    "coop.AuditEntry.actor": "audit_entries",
+    "account.EmailAddress.user": "account.email_addresses",
+    # Which kinds of second factor are set up and when; never the secret (see _account).
+    "mfa.Authenticator.user": "account.second_factors",
+    "members.MixGroupPeriod.member": "memberships.groups",
+    "members.Tenancy.member": "memberships.tenancies",
+    "members.AssociationRole.member": "memberships.roles",
+    "members.Invitation.member": "memberships.invitations",
+    "members.CareAssignment.member": "memberships.care_assignments",
+    "members.CareDataAccess.member": "memberships.omklap_contracts.access_log",
+    "vacancies.Elector.member": "memberships.voting_rounds",
+    "vacancies.VoteRecord.member": "memberships.voting_rounds",
+    "vacancies.Recusal.member": "memberships.voting_rounds",
+    "vacancies.Nomination.member": "memberships.applications",
+    "activities.Activity.proposed_by": "memberships.activities_proposed",
+    "activities.SignUp.member": "memberships.signups",
+    "activities.CalendarToken.member": "memberships.calendar_link",
+    "activities.ContributionLog.member": "memberships.contributions",
+    "compliance.HoursExemption.member": "memberships.hours_exemptions",
+}
+
+# Records a person made about others or about the association: listed as kind, id and date,
+# never with the other person's data (section "records_made").
+RECORDS_MADE: tuple[str, ...] = (
+    "members.Invitation.invited_by",
+    "members.CareAssignment.worker",
+    "members.MonitoringMoment.recorded_by",
+    "members.OmklapDecision.proposed_by",
+    "members.OmklapDecision.care_signed_by",
+    "members.OmklapDecision.corporation_signed_by",
+    "members.OmklapDecision.withdrawn_by",
+    "members.CareDataAccess.user",
+    "members.OmklapReminder.recipient",
+    "vacancies.Vacancy.reported_by",
+    "vacancies.Nomination.decided_by",
+    "activities.ContributionLog.logged_by",
+    "activities.ContributionLog.decided_by",
+    "compliance.AgreementVersion.created_by",
+    "compliance.AgreementVersion.corporation_signed_by",
+    "compliance.AgreementVersion.board_signed_by",
+    "compliance.HoursExemption.recorded_by",
+    "compliance.FollowUp.recorded_by",
+    "compliance.FollowUp.resolved_by",
+    "compliance.ExportFile.requested_by",
+    # The website editor (Wagtail) and the Django admin: content editors' and administrators'
+    # own work on the public pages.
+    "wagtailcore.Page.owner",
+    "wagtailcore.Page.locked_by",
+    "wagtailcore.Revision.user",
+    "wagtailcore.PageLogEntry.user",
+    "wagtailcore.ModelLogEntry.user",
+    "wagtailcore.Comment.user",
+    "wagtailcore.Comment.resolved_by",
+    "wagtailcore.CommentReply.user",
+    "wagtailcore.PageSubscription.user",
+    "wagtailcore.WorkflowState.requested_by",
+    "wagtailcore.TaskState.finished_by",
+    "wagtailcore.UploadedFile.uploaded_by_user",
+    "wagtaildocs.Document.uploaded_by_user",
+    "wagtailimages.Image.uploaded_by_user",
+    "wagtailusers.UserProfile.user",
+    "wagtailadmin.EditingSession.user",
+    "wagtailadmin.FormState.user",
+    "admin.LogEntry.user",
+)
+COVERED.update(dict.fromkeys(RECORDS_MADE, "records_made"))
+
+EXCLUDED: dict[str, str] = {
+    # A secret that opens the editor's API: handing it out in a file would spread a
+    # credential; the export says no more than that the account exists.
+    "wagtailcore.APIToken.user": "an API credential (a secret), never exported",
+}
+
+# Fields a record's date is read from for "records_made", first found wins.
+_DATE_FIELDS = (
+    "at",
+    "created_at",
+    "timestamp",
+    "proposed_at",
+    "recorded_at",
+    "requested_at",
+    "decided_at",
+    "logged_at",
+    "reported_at",
+    "sent_at",
+    "created_on",
+    "first_published_at",
+    "last_seen_at",
+    "started_at",
+    "finished_at",
+    "action_time",
+)
+
+
+def _plain(value: Any) -> Any:
+    """A value kept as Python holds it (the page formats dates for the reader; the JSON file's
+    encoder writes dates in ISO 8601 and amounts as text); translated labels become text."""
+    if isinstance(value, dt.date | Decimal | int | float | bool | list | dict) or value is None:
+        return value
+    return str(value)
+
+
+def _row(obj: models.Model, fields: tuple[str, ...], **extra: Any) -> dict[str, Any]:
+    row = {name: _plain(getattr(obj, name)) for name in fields}
+    row.update({k: _plain(v) for k, v in extra.items()})
+    return row
+
+
+def _link(label: str) -> tuple[type[models.Model], str]:
+    app_label, model_name, field = label.split(".")
+    return apps.get_model(app_label, model_name), field
+
+
+def personal_data(user: User) -> dict[str, Any]:
+    """Everything held about ``user``, as plain JSON-ready data."""
+    members = list(
+        Member.objects.filter(user=user).select_related("association").order_by("joined_on", "pk")
+    )
+    return {
+        "generated_at": timezone.now(),
+        "account": _account(user),
+        "staff_links": [
+            _row(link, ("starts_on", "ends_on"), organisation=link.organisation.name)
+            for link in StaffLink.objects.filter(user=user)
+            .select_related("organisation")
+            .order_by("starts_on", "pk")
+        ],
+        "memberships": [_membership(member) for member in members],
+        "audit_entries": [
+            # What they did; the object's description is left out: it can name another person.
+            _row(entry, ("at", "action", "target_type", "target_id"))
+            for entry in AuditEntry.objects.filter(actor=user).order_by("at", "pk")
+        ],
+        "records_made": _records_made(user),
+    }
+
+
+def _account(user: User) -> dict[str, Any]:
+    factors = Authenticator.objects.filter(user=user).order_by("created_at")
+    return {
+        **_row(
+            user,
+            ("email", "first_name", "last_name", "language", "is_active", "date_joined"),
+        ),
+        "last_login": _plain(user.last_login),
+        "email_addresses": [
+            _row(address, ("email", "verified", "primary"))
+            for address in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
+        "second_factor": factors.exists(),
+        # Kind and dates only: the secrets and recovery codes never leave the database.
+        "second_factors": [
+            _row(factor, ("type", "created_at", "last_used_at")) for factor in factors
+        ],
+    }
+
+
+def _membership(member: Member) -> dict[str, Any]:
+    data = _row(
+        member,
+        ("name", "email", "phone", "language", "status", "joined_on", "left_on", "pledged_hours"),
+        association=member.association.name,
+    )
+    data["groups"] = [
+        _row(period, ("group", "starts_on", "ends_on"))
+        for period in MixGroupPeriod.objects.filter(member=member).order_by("starts_on")
+    ]
+    tenancies = list(
+        Tenancy.objects.filter(member=member)
+        .select_related("unit__building")
+        .order_by("starts_on", "pk")
+    )
+    data["tenancies"] = [
+        _row(tenancy, ("kind", "starts_on", "ends_on"), unit=str(tenancy.unit))
+        for tenancy in tenancies
+    ]
+    data["roles"] = [
+        _row(role, ("role", "starts_on", "ends_on"))
+        for role in AssociationRole.objects.filter(member=member).order_by("starts_on", "pk")
+    ]
+    data["invitations"] = [
+        _row(invitation, ("email", "sent_at", "expires_at", "accepted_at", "revoked_at"))
+        for invitation in Invitation.objects.filter(member=member).order_by("sent_at", "pk")
+    ]
+    data["care_assignments"] = [
+        _row(
+            assignment,
+            ("starts_on", "ends_on"),
+            organisation=assignment.organisation.name,
+            care_worker=assignment.worker.get_full_name() or assignment.worker.email,
+        )
+        for assignment in CareAssignment.objects.filter(member=member)
+        .select_related("organisation", "worker")
+        .order_by("starts_on", "pk")
+    ]
+    data["omklap_contracts"] = _contracts(member)
+    data["voting_rounds"] = _voting_rounds(member)
+    data["applications"] = _applications(member)
+    data["activities_proposed"] = [
+        _row(activity, ("title", "status"))
+        for activity in Activity.objects.filter(proposed_by=member).order_by("pk")
+    ]
+    data["signups"] = [
+        _row(
+            signup,
+            ("status", "created_at", "attended"),
+            activity=signup.occurrence.activity.title,
+            starts_at=signup.occurrence.starts_at,
+        )
+        for signup in SignUp.objects.filter(member=member)
+        .select_related("occurrence__activity")
+        .order_by("occurrence__starts_at", "pk")
+    ]
+    token = CalendarToken.objects.filter(member=member).first()
+    # Only a hash of the private link is kept; the link itself was shown once.
+    data["calendar_link"] = {"created_at": _plain(token.created_at)} if token else None
+    data["contributions"] = [
+        _row(
+            log,
+            ("date", "hours", "kind", "note", "status", "reason", "logged_at", "decided_at"),
+            activity=log.activity.title if log.activity else None,
+        )
+        for log in ContributionLog.objects.filter(member=member)
+        .select_related("activity")
+        .order_by("date", "pk")
+    ]
+    data["hours_exemptions"] = [
+        _row(exemption, _fields_except(HoursExemption, {"member", "recorded_by"}))
+        for exemption in HoursExemption.objects.filter(member=member).order_by("pk")
+    ]
+    return data
+
+
+def _fields_except(model: type[models.Model], skip: set[str]) -> tuple[str, ...]:
+    return tuple(
+        f.attname if f.is_relation else f.name
+        for f in model._meta.concrete_fields
+        if f.name not in skip and not f.primary_key
+    )
+
+
+def _contracts(member: Member) -> list[dict[str, Any]]:
+    """The resident's own omklap contracts as the resident sees them today: moments with their
+    dates, outcomes and warnings, decisions, and who read their file; the care notes and
+    assessments only where the resident's standing lets them see those."""
+    contracts = (
+        OmklapContract.objects.filter(tenancy__member=member)
+        .select_related("tenancy__unit__building", "care_organisation")
+        .order_by("starts_on", "pk")
+    )
+    result = []
+    for contract in contracts:
+        access = ContractAccess(contract=contract, standing="resident")
+        moments = contract_moments(contract)
+        moment_fields = ("kind", "due_on", "held_on", "outcome", "card", "card_reason")
+        if access.may_see_care_data:  # never for the resident today; kept with the rule
+            moment_fields += ("participants", "care_notes")
+        result.append(
+            {
+                **_row(
+                    contract,
+                    ("starts_on", "ends_on", "length_months", "conditions", "stage", "closed_on"),
+                    unit=str(contract.tenancy.unit),
+                    care_organisation=contract.care_organisation.name,
+                ),
+                "moments": [_row(moment, moment_fields) for moment in moments],
+                "decisions": [
+                    _row(
+                        decision,
+                        (
+                            "kind",
+                            "status",
+                            "effective_on",
+                            "new_ends_on",
+                            "new_group",
+                            "reasons",
+                            "proposed_side",
+                            "proposed_at",
+                            "care_signed_at",
+                            "corporation_signed_at",
+                            "took_effect_on",
+                            "withdrawn_at",
+                            "withdrawal_reason",
+                        ),
+                    )
+                    for decision in contract_decisions(contract)
+                ],
+                "access_log": (
+                    [
+                        _row(
+                            entry,
+                            ("at", "action", "subject"),
+                            organisation=entry.organisation.name,
+                            by=entry.user.get_full_name() or entry.user.email,
+                        )
+                        for entry in CareDataAccess.objects.filter(contract=contract, member=member)
+                        .select_related("organisation", "user")
+                        .order_by("at", "pk")
+                    ]
+                    if access.may_read_access_log
+                    else []
+                ),
+            }
+        )
+    return result
+
+
+def _voting_rounds(member: Member) -> list[dict[str, Any]]:
+    """The rounds the member could vote in, whether they voted or stepped out, and the receipt
+    code of their ballot while the round is open. Never a choice: it is not in the database in
+    a readable form, and after the close nothing links a ballot to a member any more (the
+    receipt was e-mailed at the cast)."""
+    rounds = (
+        VotingRound.objects.filter(electors__member=member)
+        .select_related("vacancy__unit__building")
+        .order_by("starts_at", "pk")
+    )
+    voted = set(VoteRecord.objects.filter(member=member).values_list("round_id", flat=True))
+    recusals = {r.round_id: r for r in Recusal.objects.filter(member=member)}
+    rows = []
+    for voting_round in rounds:
+        receipt = None
+        if voting_round.pk in voted and voting_round.status == VotingRound.Status.OPEN:
+            seal = ballots.seal_for(voting_round.pk, member.pk)
+            receipt = (
+                Ballot.objects.filter(round=voting_round, seal=seal)
+                .values_list("receipt", flat=True)
+                .first()
+            )
+        recusal = recusals.get(voting_round.pk)
+        rows.append(
+            {
+                "unit": str(voting_round.vacancy.unit),
+                "round": voting_round.number,
+                "opens_at": _plain(voting_round.starts_at),
+                "closes_at": _plain(voting_round.ends_at),
+                "status": voting_round.status,
+                "voted": voting_round.pk in voted,
+                "receipt": receipt,
+                "stepped_out": _row(recusal, ("reason", "created_at")) if recusal else None,
+            }
+        )
+    # Electors are written when a round opens; a recusal or vote without that row still shows.
+    listed = {r.pk for r in rounds}
+    for round_id in (voted | set(recusals)) - listed:
+        rows.append({"round_id": round_id, "voted": round_id in voted})
+    return rows
+
+
+def _applications(member: Member) -> list[dict[str, Any]]:
+    """The application that made them a member: the candidate the corporation's confirmed
+    nomination names. Applications are never matched by e-mail address: an address typed on a
+    public form proves nobody's identity. Interview notes stay with the selection committee."""
+    nominations = Nomination.objects.filter(member=member).select_related(
+        "candidate", "vacancy__unit__building"
+    )
+    return [
+        {
+            **_row(
+                nomination.candidate,
+                (
+                    "name",
+                    "email",
+                    "phone",
+                    "household_size",
+                    "motivation",
+                    "contribution",
+                    "pledged_hours",
+                    "language",
+                    "applied_at",
+                    "status",
+                    "decision_reason",
+                ),
+            ),
+            "unit": str(nomination.vacancy.unit),
+            "nomination": nomination.status,
+        }
+        for nomination in nominations
+    ]
+
+
+def _records_made(user: User) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for label in RECORDS_MADE:
+        model, field_name = _link(label)
+        field = model._meta.get_field(field_name)
+        names = {f.name for f in model._meta.concrete_fields}
+        date_field = next((name for name in _DATE_FIELDS if name in names), None)
+        values = ("pk", date_field) if date_field else ("pk",)
+        for found in model.objects.filter(**{field_name: user}).values_list(*values):
+            rows.append(
+                {
+                    "record": label.rsplit(".", 1)[0],
+                    "kind": str(model._meta.verbose_name),
+                    "as": str(field.verbose_name),
+                    "id": _plain(found[0]),
+                    "date": _plain(found[1]) if date_field else None,
+                }
+            )
+    return rows
