@@ -337,7 +337,7 @@ def summary_columns() -> list[str]:
         _("State"),
         _("Figure"),
         _("Unit of the figure"),
-        _("Norm"),
+        _("At least or at most"),
         _("Threshold"),
         _("Explanation"),
         _("Frozen (SHA-256)"),
