@@ -408,3 +408,38 @@ def test_the_preview_page_needs_the_same_queries_for_10_and_500_rows(cast, clien
         url["preview"] = response["Location"]
 
     assert_flat_query_count(lambda: client.get(url["preview"]), grow_to, queries=4)
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("€ 1.250,50", "1250.50"),
+        ("1,250.50", "1250.50"),
+        ("725,5", "725.5"),
+        ("1.250", "1250"),
+        ("725.50", "725.50"),
+    ],
+)
+def test_amounts_are_read_in_dutch_and_english_notation(text, read):
+    from coop.site.imports.columns import amount
+
+    assert amount(text) == read
+
+
+def test_choices_and_dates_are_read_in_either_language():
+    import datetime as dt
+
+    from coop.site.imports.columns import choice, date, language
+    from members.models import MixGroup
+
+    assert [choice(t, Unit.Kind) for t in ("Regulier", "dragerwoning", "OMKLAP", "kasteel")] == [
+        "regular",
+        "drager",
+        "omklap",
+        None,
+    ]
+    assert choice("reguliere huurder", MixGroup) == choice("Regular tenant", MixGroup) == "regular"
+    assert [language(t) for t in ("NL", "Engels", "English", "fr")] == ["nl", "en", "en", None]
+    assert date("29-6-2025") == date("2025-06-29") == date("29/06/2025") == dt.date(2025, 6, 29)
+    assert date("31-02-2025") is None
+    assert date("morgen") is None

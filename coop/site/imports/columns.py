@@ -104,6 +104,7 @@ def language(text: str) -> str | None:
     return None
 
 
+_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 _DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 _YEAR_FIRST = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
@@ -127,6 +128,9 @@ def date(text: str) -> dt.date | None:
 def amount(text: str) -> str:
     """An amount as the services read it: '€ 1.250,50' and '1250.50' are both '1250.50'."""
     text = text.replace("€", "").replace("EUR", "").replace(" ", "").strip()
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    return text
+    # The separator written last is the decimal one: '1.250,50' in Dutch, '1,250.50' in English.
+    if text.rfind(",") > text.rfind("."):
+        return text.replace(".", "").replace(",", ".")
+    if _THOUSANDS.fullmatch(text):  # '1.250': a Dutch amount of euros, not 1.25
+        return text.replace(".", "")
+    return text.replace(",", "")

@@ -201,7 +201,6 @@ def _column_names(kind: _Import, headers: dict[str, str]) -> dict[str, str]:
         names["name"] = " / ".join(
             headers.get(key) or names[key] for key in ("first_name", "last_name")
         )
-    names[""] = "—"
     return names
 
 
@@ -235,7 +234,7 @@ def _preview(request, place: _Place, kind: _Import, token: str):
     names = _column_names(kind, data["headers"])
     results = data["results"]
     for result in results:
-        result["error_list"] = [(names.get(key, key), message) for key, message in result["errors"]]
+        result["error_list"] = [(names.get(key, ""), message) for key, message in result["errors"]]
     counts = {status_: 0 for status_ in services.RowStatus}
     for result in results:
         counts[services.RowStatus(result["status"])] += 1
