@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
-from typing import Any, ClassVar
+from functools import cached_property, lru_cache
+from typing import Any, ClassVar, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -23,8 +23,8 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from activities.models import ContributionLog, Occurrence, SignUp
 from coop.exceptions import DomainError
@@ -84,6 +84,12 @@ def percent(part: int, whole: int) -> Decimal:
 
 
 def day_text(day: dt.date) -> str:
+    return _day_text(day, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _day_text(day: dt.date, language: str | None) -> str:
+    # Pages judge hundreds of rows over a few dozen distinct days: format each day once.
     return date_format(day, "j M Y")
 
 
@@ -168,23 +174,60 @@ def grade(
     return Status.AT_RISK if near or at_risk else Status.MET
 
 
+@dataclass(slots=True)
+class MemberRow:
+    """What the rules read of a member: dates, pledge, groups and exemptions over time."""
+
+    pk: int
+    association_id: int
+    name: str
+    joined_on: dt.date
+    left_on: dt.date | None
+    pledged_hours: Decimal | None
+    group_spans: list[tuple[str, dt.date, dt.date | None]]
+    exemption_spans: list[tuple[str, dt.date, dt.date | None]]
+
+
+class TenancyRow(NamedTuple):
+    member_id: int
+    starts_on: dt.date
+    ends_on: dt.date | None
+
+
 class Data:
     """Rows of several associations over a window, each kind loaded once (on first use)."""
 
     def __init__(
-        self, association_ids: Iterable[int], start: dt.date, end: dt.date, as_of: dt.date
+        self,
+        association_ids: Iterable[int],
+        start: dt.date,
+        end: dt.date,
+        as_of: dt.date,
+        *,
+        evidence: bool = True,
     ) -> None:
         self.association_ids = sorted(set(association_ids))
         self.start, self.end, self.as_of = start, end, as_of
+        # Whether rules write their evidence rows: a page of states and figures only (the
+        # corporation's overview) leaves out the rows it would never show.
+        self.evidence = evidence
 
     @classmethod
-    def for_periods(cls, association_ids: Iterable[int], periods: Iterable[Period], as_of):
+    def for_periods(
+        cls,
+        association_ids: Iterable[int],
+        periods: Iterable[Period],
+        as_of,
+        *,
+        evidence: bool = True,
+    ):
         periods = list(periods)
         return cls(
             association_ids,
             min(p.start for p in periods),
             max(p.end for p in periods),
             as_of,
+            evidence=evidence,
         )
 
     @staticmethod
@@ -319,7 +362,7 @@ class Data:
     # Members, groups, hours -----------------------------------------------------------------
 
     @cached_property
-    def _members(self) -> dict[int, list[Member]]:
+    def _members(self) -> dict[int, list[MemberRow]]:
         """Members with their groups over time and their exemptions, in one query."""
         periods = (
             MixGroupPeriod.objects.filter(member=OuterRef("pk"), starts_on__lt=self.end)
@@ -362,16 +405,28 @@ class Data:
         rows = (
             Member.objects.filter(association_id__in=self.association_ids, joined_on__lt=self.end)
             .filter(Q(left_on__isnull=True) | Q(left_on__gte=self.start))
-            .only("association_id", "name", "joined_on", "left_on", "pledged_hours", "status")
             .annotate(group_text=Subquery(periods), exemption_text=Subquery(exemptions))
             .order_by("pk")
+            .values_list(
+                "pk",
+                "association_id",
+                "name",
+                "joined_on",
+                "left_on",
+                "pledged_hours",
+                "group_text",
+                "exemption_text",
+            )
         )
-        for member in rows:
-            member.group_spans = _spans(member.group_text)
-            member.exemption_spans = _spans(member.exemption_text)
-        return self._grouped(rows, lambda m: m.association_id)
+        # Plain rows, not model instances: an association's thousands of members are read
+        # on every overview, and building a model instance costs more than the row.
+        members = (
+            MemberRow(*row[:6], group_spans=_spans(row[6]), exemption_spans=_spans(row[7]))
+            for row in rows
+        )
+        return self._grouped(members, lambda m: m.association_id)
 
-    def members(self, association_id: int) -> list[Member]:
+    def members(self, association_id: int) -> list[MemberRow]:
         return self._members.get(association_id, [])
 
     @cached_property
@@ -398,6 +453,7 @@ class Data:
                 date__gte=self.hours_start,
                 date__lt=self.end,
             )
+            .order_by()  # summed per member: no sort needed
             .values_list("member_id", "date", "hours")
         )
         hours: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
@@ -412,7 +468,15 @@ class Data:
 
     @cached_property
     def _occurrences(self) -> dict[int, list[Occurrence]]:
-        attended = Count("signups", filter=Q(signups__attended=True))
+        # Counted per occurrence in a subquery: grouping the occurrences themselves by all
+        # their columns costs more than the count.
+        attended = (
+            SignUp.objects.filter(occurrence=OuterRef("pk"), attended=True)
+            .order_by()
+            .values("occurrence")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         rows = (
             Occurrence.objects.filter(
                 activity__association_id__in=self.association_ids,
@@ -420,8 +484,11 @@ class Data:
                 starts_at__lt=self._aware(self.end),
                 activity__status="planned",
             )
-            .annotate(association_id=F("activity__association_id"), attended_count=attended)
-            .select_related("activity")
+            .annotate(
+                association_id=F("activity__association_id"),
+                attended_count=Coalesce(Subquery(attended), 0),
+            )
+            .only("activity_id", "starts_at", "status", "walk_ins")
             .order_by("starts_at", "pk")
         )
         return self._grouped(rows, lambda o: o.association_id)
@@ -441,6 +508,7 @@ class Data:
                 occurrence__status=Occurrence.Status.SCHEDULED,
             )
             .filter(Q(attended=True) | Q(attended__isnull=True, status=SignUp.Status.CONFIRMED))
+            .order_by()
             .values_list("member_id", "occurrence__starts_at")
         )
         taken: dict[int, list[dt.datetime]] = defaultdict(list)
@@ -451,18 +519,21 @@ class Data:
     # Mix -------------------------------------------------------------------------------------
 
     @cached_property
-    def _tenancies(self) -> dict[int, list[Tenancy]]:
+    def _tenancies(self) -> dict[int, list[TenancyRow]]:
         rows = (
             Tenancy.objects.filter(
                 unit__building__association_id__in=self.association_ids, starts_on__lt=self.end
             )
             .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=self.start))
-            .annotate(association_id=F("unit__building__association_id"))
-            .only("member_id", "starts_on", "ends_on")
+            .order_by()  # counted per group: no sort (the default one joins three tables)
+            .values_list("unit__building__association_id", "member_id", "starts_on", "ends_on")
         )
-        return self._grouped(rows, lambda t: t.association_id)
+        grouped: dict[int, list[TenancyRow]] = defaultdict(list)
+        for association_id, *row in rows:
+            grouped[association_id].append(TenancyRow(*row))
+        return grouped
 
-    def tenancies(self, association_id: int) -> list[Tenancy]:
+    def tenancies(self, association_id: int) -> list[TenancyRow]:
         return self._tenancies.get(association_id, [])
 
 
@@ -641,15 +712,16 @@ class NominationOnTime(Rule):
             if ok is not None:
                 judged += 1
                 good += ok
-            rows.append(
-                Evidence(
-                    label=str(vacancy.unit),
-                    detail=detail,
-                    ok=ok,
-                    url=reverse("vacancies:vacancy_detail", args=[vacancy.pk]),
-                    link_for=frozenset({"corporation", "board"}),
+            if data.evidence:
+                rows.append(
+                    Evidence(
+                        label=str(vacancy.unit),
+                        detail=detail,
+                        ok=ok,
+                        url=reverse("vacancies:vacancy_detail", args=[vacancy.pk]),
+                        link_for=frozenset({"corporation", "board"}),
+                    )
                 )
-            )
         sentence = _(
             "%(good)s of %(judged)s vacancies reported in this period were nominated within "
             "{days} days; the agreement asks %(threshold)s%%."
@@ -700,15 +772,16 @@ class ConfirmationOnTime(Rule):
             if ok is not None:
                 judged += 1
                 good += ok
-            rows.append(
-                Evidence(
-                    label=str(nomination.vacancy.unit),
-                    detail=detail,
-                    ok=ok,
-                    url=reverse("vacancies:nomination_detail", args=[nomination.pk]),
-                    link_for=frozenset({"corporation", "board"}),
+            if data.evidence:
+                rows.append(
+                    Evidence(
+                        label=str(nomination.vacancy.unit),
+                        detail=detail,
+                        ok=ok,
+                        url=reverse("vacancies:nomination_detail", args=[nomination.pk]),
+                        link_for=frozenset({"corporation", "board"}),
+                    )
                 )
-            )
         sentence = _(
             "The corporation decided on %(good)s of %(judged)s nominations of this period within "
             "{days} days; the agreement asks %(threshold)s%%."
@@ -739,6 +812,8 @@ class VacantDays(Rule):
             until = ended if ended is not None and ended <= day else day
             vacant = max(0, (until - vacancy.available_from).days)
             longest = vacant if longest is None else max(longest, vacant)
+            if not data.evidence:
+                continue
             rows.append(
                 Evidence(
                     label=str(vacancy.unit),
@@ -814,6 +889,8 @@ class Monitoring(Rule):
             good += ok
             if ok and self.open_at_risk(last, check_on, (due - last).days):
                 risk = True
+            if not data.evidence:
+                continue
             detail = (
                 _("last moment %(last)s, next due %(due)s")
                 if held
@@ -869,7 +946,8 @@ class DecisionBeforeEnd(Rule):
             if ok is not None:
                 judged += 1
                 good += ok
-            rows.append(_contract_evidence(contract, detail, ok))
+            if data.evidence:
+                rows.append(_contract_evidence(contract, detail, ok))
         sentence = _(
             "%(good)s of %(judged)s omklap contracts ending in this period had their decision "
             "in time; the agreement asks %(threshold)s%%."
@@ -905,14 +983,15 @@ class ContributionHours(Rule):
                 if starts_on < window_end and (ends_on is None or ends_on > window_start)
             ]
             if exempt:
-                rows.append(
-                    Evidence(
-                        label=member.name,
-                        detail=_("exempted: %(reason)s")
-                        % {"reason": HoursExemption.Reason(exempt[0]).label},
-                        member_id=member.pk,
+                if data.evidence:
+                    rows.append(
+                        Evidence(
+                            label=member.name,
+                            detail=_("exempted: %(reason)s")
+                            % {"reason": HoursExemption.Reason(exempt[0]).label},
+                            member_id=member.pk,
+                        )
                     )
-                )
                 continue
             pledged = member.pledged_hours
             commitment = pledged if pledged is not None else association.monthly_hours
@@ -924,6 +1003,8 @@ class ContributionHours(Rule):
             ok = average >= commitment
             judged += 1
             good += ok
+            if not data.evidence:
+                continue
             rows.append(
                 Evidence(
                     label=member.name,
@@ -1145,7 +1226,8 @@ class MotivatedDecisions(Rule):
                 if ok is not None:
                     judged += 1
                     good += ok
-                rows.append(Evidence(label=label, detail=detail, ok=ok))
+                if data.evidence:
+                    rows.append(Evidence(label=label, detail=detail, ok=ok))
             # The erasure, judged in the period its deadline falls in.
             if vacancy.closed_on is not None:
                 erase_by = vacancy.closed_on + dt.timedelta(days=retention)
@@ -1156,6 +1238,8 @@ class MotivatedDecisions(Rule):
                     ok = erased is not None and erased <= erase_by
                     judged += 1
                     good += ok
+                    if not data.evidence:
+                        continue
                     rows.append(
                         Evidence(
                             label=label,
@@ -1209,7 +1293,8 @@ class ConversionOutcomes(Rule):
             else:
                 ended += 1
                 outcome = _("ended %(day)s") % {"day": day_text(closed)}
-            rows.append(_contract_evidence(contract, outcome, None))
+            if data.evidence:
+                rows.append(_contract_evidence(contract, outcome, None))
         suppress = self.care
         if converted + ended == 0:
             return self.result(

@@ -114,11 +114,17 @@ class AssociationLine:
 
 
 def corporation_overview(
-    associations: list[Association], *, today: dt.date | None = None, history: int = 1
+    associations: list[Association],
+    *,
+    today: dt.date | None = None,
+    history: int = 1,
+    evidence: bool = False,
 ) -> list[AssociationLine]:
     """Every association against every commitment of its version in force, for the current
     period, with the previous period for the trend (and ``history`` periods for a chart).
-    The queries depend on the kinds of rule in the agreements, not on the associations."""
+    The queries depend on the kinds of rule in the agreements, not on the associations.
+    The overview shows states and figures only: its results carry evidence rows only when
+    asked for ``evidence`` (an association's own page, the exports)."""
     today = today or timezone.localdate()
     versions = versions_in_force(a.pk for a in associations)
     plans = []
@@ -134,7 +140,7 @@ def corporation_overview(
     lines = {a.pk: AssociationLine(a) for a in associations}
     if not plans:
         return list(lines.values())
-    data = Data.for_periods(lines, periods, today)
+    data = Data.for_periods(lines, periods, today, evidence=evidence)
     for association, commitment, series in plans:
         own = versions.get(association.pk, [])
         results = [(p, _judge(own, commitment, association, p, data, today)) for p in series]
@@ -154,7 +160,7 @@ def association_compliance(
     association: Association, *, today: dt.date | None = None, history: int = HISTORY
 ) -> list[Judged]:
     """Each commitment in force for one association with its last ``history`` periods."""
-    (line,) = corporation_overview([association], today=today, history=history)
+    (line,) = corporation_overview([association], today=today, history=history, evidence=True)
     return line.judged
 
 
