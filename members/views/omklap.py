@@ -85,6 +85,7 @@ def contract_detail(request, pk: int):
         pending = next((d for d in decisions if d.status == OmklapDecision.Status.PROPOSED), None)
         context.update(
             moments=moments,
+            next_moment=next((m for m in moments if m.held_on is None), None),
             decisions=decisions,
             pending=pending,
             may_sign=bool(pending and access.side and not pending.signed_by_side(access.side)),
