@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from activities.models import Activity, Category, ContributionLog, Occurrence, SignUp, Visibility
+from coop.counting import Waiting
 from coop.models import Association
 from members.models import Member
 
@@ -276,3 +277,43 @@ def dashboard_summary(member: Member) -> dict:
         "hours": hours_this_month(member),
         "commitment": commitment(member),
     }
+
+
+# -- what waits for someone, for the dashboard's "For you" (counted together with the rest) ----
+
+# Rejected hours stay on the member's list this long, for them to look at the reason.
+REJECTED_SHOWN = dt.timedelta(days=14)
+
+
+def signups_tomorrow(member: Member) -> Waiting:
+    """The member's places (not the waiting list) for dates tomorrow that go ahead: the first
+    start and how many."""
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    signups = SignUp.objects.filter(
+        member=member,
+        status=SignUp.Status.CONFIRMED,
+        occurrence__status=Occurrence.Status.SCHEDULED,
+        occurrence__starts_at__gte=local_midnight(tomorrow),
+        occurrence__starts_at__lt=local_midnight(tomorrow + dt.timedelta(days=1)),
+    ).order_by("occurrence__starts_at", "pk")
+    return Waiting(signups, ("occurrence__starts_at",))
+
+
+def hours_rejected_lately(member: Member) -> Waiting:
+    """The member's hours a coordinator rejected in the last two weeks: how many."""
+    logs = ContributionLog.objects.filter(
+        member=member,
+        status=ContributionLog.Status.REJECTED,
+        decided_at__gte=timezone.now() - REJECTED_SHOWN,
+    ).order_by("decided_at", "pk")
+    return Waiting(logs)
+
+
+def hours_to_confirm(association: Association) -> Waiting:
+    """Hours waiting for a coordinator."""
+    return Waiting(pending_logs(association))
+
+
+def proposals_to_approve(association: Association) -> Waiting:
+    """Activities members proposed, the one that starts first first."""
+    return Waiting(proposals(association), ("starts_at",))

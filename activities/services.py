@@ -30,7 +30,7 @@ from activities.recurrence import HORIZON, end_of, rule_of
 from coop.cleaning import check_date_window, clean_text
 from coop.exceptions import DomainError
 from coop.http import absolute_url
-from coop.mail import mail_on_commit
+from coop.mail import mail_on_commit, replier_name
 from coop.models import Association, AuditAction, User
 from coop.services import audit_record
 from members.models import Member, hash_token
@@ -78,23 +78,39 @@ def _revise(model, pks: Iterable[int], now: dt.datetime) -> None:
     model.objects.filter(pk__in=list(pks)).update(sequence=F("sequence") + 1, updated_at=now)
 
 
-def _mail_about(member: Member, occurrence: Occurrence, template: str, **extra) -> None:
-    """Tell a member about one date of an activity."""
+def _mail_about(
+    member: Member,
+    occurrence: Occurrence,
+    template: str,
+    *,
+    replier: User | None = None,
+    **extra,
+) -> None:
+    """Tell a member about one date of an activity, from the association by name. With a
+    ``replier`` (the coordinator who changed it) the e-mail invites questions by reply, and a
+    reply reaches them."""
     context = {
         "member": member,
         "occurrence": occurrence,
         "activity": occurrence.activity,
         "starts_at": timezone.localtime(occurrence.starts_at),
         "url": absolute_url(reverse("activities:occurrence_detail", args=[occurrence.pk])),
+        "replier": replier_name(replier),
         **extra,
     }
-    mail_on_commit(member, template=f"activities/email/{template}", context=context)
+    mail_on_commit(
+        member,
+        template=f"activities/email/{template}",
+        context=context,
+        sender=occurrence.activity.association.name,
+        reply_to=replier.email if replier else "",
+    )
 
 
 def _signed_up_members(occurrences: Iterable[Occurrence]) -> list[tuple[Member, Occurrence]]:
     signups = (
         SignUp.objects.filter(occurrence__in=list(occurrences))
-        .select_related("member__user", "occurrence__activity")
+        .select_related("member__user", "occurrence__activity__association")
         .order_by("occurrence__starts_at", "pk")
     )
     return [(s.member, s.occurrence) for s in signups]
@@ -416,7 +432,7 @@ def activity_cancel(*, actor: User, activity: Activity, reason: str = "") -> Act
     _revise(Occurrence, [o.pk for o in coming], now)
     for member, occurrence in _signed_up_members(coming):
         occurrence.cancel_reason = reason
-        _mail_about(member, occurrence, "occurrence_cancelled")
+        _mail_about(member, occurrence, "occurrence_cancelled", replier=actor)
     audit_record(
         actor=actor,
         action=AuditAction.ACTIVITY_CANCELLED,
@@ -538,7 +554,7 @@ def occurrence_cancel(*, actor: User, occurrence: Occurrence, reason: str = "") 
     _revise(Occurrence, [occurrence.pk], now)
     _revise(Activity, [occurrence.activity_id], now)
     for member, _occurrence in _signed_up_members([occurrence]):
-        _mail_about(member, occurrence, "occurrence_cancelled")
+        _mail_about(member, occurrence, "occurrence_cancelled", replier=actor)
     audit_record(
         actor=actor,
         action=AuditAction.OCCURRENCE_CANCELLED,
@@ -570,7 +586,13 @@ def occurrence_move(
     occurrence.save(update_fields=["starts_at", "ends_at"])
     _revise(Occurrence, [occurrence.pk], now)
     for member, _occurrence in _signed_up_members([occurrence]):
-        _mail_about(member, occurrence, "occurrence_moved", previous=timezone.localtime(previous))
+        _mail_about(
+            member,
+            occurrence,
+            "occurrence_moved",
+            replier=actor,
+            previous=timezone.localtime(previous),
+        )
     audit_record(
         actor=actor,
         action=AuditAction.OCCURRENCE_MOVED,
@@ -701,7 +723,7 @@ def reminders_send() -> int:
             occurrence__starts_at__gte=start,
             occurrence__starts_at__lt=end,
         )
-        .select_related("member__user", "occurrence__activity")
+        .select_related("member__user", "occurrence__activity__association")
     )
     SignUp.objects.filter(pk__in=[s.pk for s in due]).update(reminded_at=now)
     for signup in due:
@@ -900,7 +922,10 @@ def contribution_reject(*, actor: User, log: ContributionLog, reason: str) -> Co
             "member": log.member,
             "log": log,
             "url": absolute_url(reverse("activities:my_hours")),
+            "replier": replier_name(actor),
         },
+        sender=log.member.association.name,
+        reply_to=actor.email,
     )
     return log
 

@@ -38,6 +38,13 @@ def sender_address(name: str) -> str:
     return formataddr((name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
 
 
+def replier_name(user: User | None) -> str:
+    """How an e-mail that invites a reply names the person the reply reaches (empty: none)."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.email
+
+
 def send_email_on_commit(
     *,
     template: str,
@@ -46,8 +53,13 @@ def send_email_on_commit(
     language: str | None = None,
     only_if: Callable[[], bool] | None = None,
     sender: str = "",
+    reply_to: str = "",
 ) -> None:
     """Queue one e-mail; nothing is sent when the surrounding transaction rolls back.
+
+    ``sender`` is the name it comes from (an association), at the site's sending address;
+    ``reply_to`` is a real person's or organisation's address, only for an e-mail whose text
+    invites a reply.
 
     It is rendered after the commit too, so that locks taken by the transaction (a voting
     round, an occurrence's places) are not held while templates render. ``only_if``, asked
@@ -58,7 +70,13 @@ def send_email_on_commit(
         if only_if is not None and not only_if():
             return
         subject, body = render_email(template, context, language or settings.LANGUAGE_CODE)
-        EmailMessage(subject=subject, body=body, from_email=sender_address(sender), to=[to]).send()
+        EmailMessage(
+            subject=subject,
+            body=body,
+            from_email=sender_address(sender),
+            to=[to],
+            reply_to=[reply_to] if reply_to else None,
+        ).send()
 
     transaction.on_commit(send)
 
@@ -69,6 +87,7 @@ def mail_on_commit(
     context: dict[str, Any],
     only_if: Callable[[], bool] | None = None,
     sender: str = "",
+    reply_to: str = "",
 ) -> int:
     """E-mail each user or member in their own language after commit; returns how many go out.
 
@@ -88,6 +107,7 @@ def mail_on_commit(
             language=(user.language if user else "") or settings.LANGUAGE_CODE,
             only_if=only_if,
             sender=sender,
+            reply_to=reply_to,
         )
         queued += 1
     return queued

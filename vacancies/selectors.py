@@ -9,9 +9,18 @@ from typing import NamedTuple
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from coop.counting import Waiting
 from members.models import Member
 from vacancies import ballots, tally
-from vacancies.models import Candidate, Elector, Recusal, Vacancy, VoteRecord, VotingRound
+from vacancies.models import (
+    Candidate,
+    Elector,
+    Nomination,
+    Recusal,
+    Vacancy,
+    VoteRecord,
+    VotingRound,
+)
 
 
 def rounds_to_open(now: dt.datetime) -> list[int]:
@@ -175,3 +184,51 @@ def next_in_ranking(vacancy: Vacancy) -> Candidate | None:
         if pk in available:
             return available[pk]
     return None
+
+
+# -- what waits for someone, for the dashboard's "For you" (counted together with the rest) ----
+
+
+def rounds_to_vote(member: Member, *, now: dt.datetime | None = None) -> Waiting:
+    """Open rounds the member may still vote in and has not (nor stepped out): the one that
+    closes first (its ``pk``, ``ends_at``) and how many there are."""
+    now = now or timezone.now()
+    rounds = (
+        VotingRound.objects.filter(status=VotingRound.Status.OPEN, ends_at__gt=now)
+        .filter(Exists(Elector.objects.filter(round=OuterRef("pk"), member=member)))
+        .exclude(Exists(VoteRecord.objects.filter(round=OuterRef("pk"), member=member)))
+        .exclude(Exists(Recusal.objects.filter(round=OuterRef("pk"), member=member)))
+        .order_by("ends_at", "pk")
+    )
+    return Waiting(rounds, ("pk", "ends_at"))
+
+
+def applications_to_shortlist(association, *, now: dt.datetime | None = None) -> Waiting:
+    """Applications on vacancies whose application period has ended and whose shortlist is not
+    made yet: the vacancy that closed first (``vacancy_id``) and how many applications."""
+    now = now or timezone.now()
+    candidates = Candidate.objects.filter(
+        status=Candidate.Status.APPLIED,
+        vacancy__association=association,
+        vacancy__status=Vacancy.Status.OPEN,
+        vacancy__applications_close_at__lte=now,
+    ).order_by("vacancy__applications_close_at", "vacancy_id", "pk")
+    return Waiting(candidates, ("vacancy_id",))
+
+
+def vacancies_awaiting_a_round(association) -> Waiting:
+    """Vacancies with a final shortlist and no round running: the one available first (its
+    ``pk``, ``available_from``) and how many."""
+    vacancies = Vacancy.objects.filter(
+        association=association, status=Vacancy.Status.SHORTLISTED
+    ).order_by("available_from", "pk")
+    return Waiting(vacancies, ("pk", "available_from"))
+
+
+def nominations_waiting(corporation) -> Waiting:
+    """Nominations the corporation has not decided on: the oldest (``nominated_at``) and how
+    many."""
+    nominations = Nomination.objects.filter(
+        status=Nomination.Status.PENDING, vacancy__association__corporation=corporation
+    ).order_by("nominated_at", "pk")
+    return Waiting(nominations, ("pk", "nominated_at"))

@@ -15,6 +15,7 @@ from activities import selectors as activity_selectors
 from activities.access import CalendarAccess
 from coop.http import portal_view
 from coop.models import Unit
+from coop.site.tasks_for_you import tasks_for
 from members import selectors as member_selectors
 from members.access import AssociationAccess, viewer_for
 from members.models import Role
@@ -38,6 +39,7 @@ def dashboard(request):
         "access": AssociationAccess(viewer, member.association) if member else None,
         "now": timezone.now(),
     }
+    context["tasks"] = tasks_for(viewer, now=context["now"])
     if member:
         context["activities"] = activity_selectors.dashboard_summary(member)
         context["calendar"] = CalendarAccess(viewer)

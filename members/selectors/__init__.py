@@ -11,6 +11,9 @@ from members.selectors.membership import (
     care_clients,
     corporation_mixes,
     current_home,
+    invitations_expired,
+    members_to_invite,
+    members_to_invite_waiting,
     members_without_account,
     unit_outlook,
 )
@@ -24,7 +27,10 @@ from members.selectors.omklap import (
     contract_moments,
     corporation_contracts,
     decisions_per_year,
+    decisions_to_sign,
     latest_contract,
+    moments_coming_up,
+    moments_overdue,
 )
 
 __all__ = [
@@ -47,7 +53,13 @@ __all__ = [
     "corporation_mixes",
     "current_home",
     "decisions_per_year",
+    "decisions_to_sign",
+    "invitations_expired",
     "latest_contract",
+    "members_to_invite",
+    "members_to_invite_waiting",
     "members_without_account",
+    "moments_coming_up",
+    "moments_overdue",
     "unit_outlook",
 ]

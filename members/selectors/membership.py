@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, OuterRef, Subquery, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
+from coop.counting import Waiting
 from coop.models import Association, Building, Organisation, Unit
-from members.models import CareAssignment, Member, MixGroup, Tenancy, group_on
+from members.models import CareAssignment, Invitation, Member, MixGroup, Tenancy, group_on
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -266,3 +267,30 @@ def care_clients(organisation: Organisation, *, on: dt.date | None = None):
         )
         .order_by("member__name", "worker__last_name")
     )
+
+
+# -- what waits for the board, for the dashboard's "For you" (counted together with the rest) --
+
+
+def members_to_invite(association: Association, *, now: dt.datetime | None = None):
+    """Active members without an account and without a valid invitation, by name."""
+    valid = Invitation.objects.pending().filter(
+        member=OuterRef("pk"), expires_at__gt=now or timezone.now()
+    )
+    return members_without_account(association).exclude(Exists(valid)).order_by("name")
+
+
+def members_to_invite_waiting(association: Association) -> Waiting:
+    """The members inviting everyone would invite."""
+    return Waiting(members_to_invite(association))
+
+
+def invitations_expired(association: Association) -> Waiting:
+    """Invitations that ran out unanswered for members still without an account: the one that
+    expired first and how many."""
+    invitations = (
+        Invitation.objects.pending()
+        .filter(association=association, expires_at__lte=timezone.now(), member__user__isnull=True)
+        .order_by("expires_at", "pk")
+    )
+    return Waiting(invitations, ("expires_at",))

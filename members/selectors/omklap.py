@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, ExtractYear
 from django.utils import timezone
 
+from coop.counting import Waiting
 from coop.models import Association, Organisation
 from members.models import (
     CARE_DATA_FIELDS,
@@ -167,3 +168,66 @@ def access_log(contract: OmklapContract, *, limit: int = 500) -> list[CareDataAc
             :limit
         ]
     )
+
+
+# -- what waits for care and corporation staff, for the dashboard's "For you" ----------------
+
+
+def moments_coming_up(worker, *, today: dt.date | None = None) -> Waiting:
+    """Moments due within two weeks for the worker's own current clients: the first (with the
+    resident's name and the contract) and how many. Nobody else's client is named."""
+    today = today or timezone.localdate()
+    own_client = CareAssignment.objects.current(today).filter(
+        member=OuterRef("contract__tenancy__member_id"),
+        organisation=OuterRef("contract__care_organisation_id"),
+        worker=worker,
+    )
+    moments = (
+        MonitoringMoment.objects.filter(
+            held_on__isnull=True,
+            due_on__gte=today,
+            due_on__lte=today + DUE_SOON,
+            contract__stage=OmklapContract.Stage.RUNNING,
+        )
+        .filter(Exists(own_client))
+        .order_by("due_on", "pk")
+    )
+    return Waiting(moments, ("due_on", "contract_id", "contract__tenancy__member__name"))
+
+
+def moments_overdue(
+    *,
+    care_organisation: Organisation | None = None,
+    corporation: Organisation | None = None,
+    today: dt.date | None = None,
+) -> Waiting:
+    """Moments of running contracts past their date and not held, of a care organisation's
+    contracts or a corporation's: the oldest date and how many (no names)."""
+    today = today or timezone.localdate()
+    moments = MonitoringMoment.objects.filter(
+        held_on__isnull=True, due_on__lt=today, contract__stage=OmklapContract.Stage.RUNNING
+    )
+    if care_organisation is not None:
+        moments = moments.filter(contract__care_organisation=care_organisation)
+    if corporation is not None:
+        moments = moments.filter(
+            contract__tenancy__unit__building__association__corporation=corporation
+        )
+    return Waiting(moments.order_by("due_on", "pk"), ("due_on",))
+
+
+def decisions_to_sign(organisation: Organisation) -> Waiting:
+    """Proposed decisions still waiting for the organisation's side to sign off (the care
+    organisation of the contract, or the corporation of its association): the oldest and how
+    many."""
+    decisions = OmklapDecision.objects.proposed()
+    if organisation.kind == Organisation.Kind.CORPORATION:
+        decisions = decisions.filter(
+            corporation_signed_at__isnull=True,
+            contract__tenancy__unit__building__association__corporation=organisation,
+        )
+    else:
+        decisions = decisions.filter(
+            care_signed_at__isnull=True, contract__care_organisation=organisation
+        )
+    return Waiting(decisions.order_by("proposed_at", "pk"))

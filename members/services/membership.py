@@ -10,7 +10,7 @@ from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from coop.cleaning import clean_email as _clean_email
 from coop.cleaning import clean_name as _clean_name
 from coop.exceptions import DomainError
 from coop.http import absolute_url
-from coop.mail import send_email_on_commit
+from coop.mail import replier_name, send_email_on_commit
 from coop.models import Association, AuditAction, Organisation, StaffLink, Unit, User
 from coop.services import audit_record
 from members.models import (
@@ -34,6 +34,7 @@ from members.models import (
     Tenancy,
     hash_token,
 )
+from members.selectors.membership import members_to_invite
 
 
 def _locked_member(member: Member) -> Member:
@@ -341,8 +342,9 @@ def _issue_token(invitation: Invitation) -> str:
     return token
 
 
-def _send_invitation(invitation: Invitation, token: str, language: str) -> None:
-    """The member's own language, when the register holds it, wins over the sender's."""
+def _send_invitation(invitation: Invitation, token: str, language: str, *, actor: User) -> None:
+    """The member's own language, when the register holds it, wins over the sender's. It comes
+    from the association by name; a reply reaches the board member who sent it."""
     path = reverse("invitation_accept", kwargs={"token": token})
     send_email_on_commit(
         template="members/email/invitation",
@@ -354,7 +356,10 @@ def _send_invitation(invitation: Invitation, token: str, language: str) -> None:
             "member": invitation.member,
             "accept_url": absolute_url(path),
             "days": settings.COOP_INVITATION_DAYS,
+            "replier": replier_name(actor),
         },
+        sender=invitation.association.name,
+        reply_to=actor.email,
     )
 
 
@@ -393,7 +398,7 @@ def invitation_send(*, actor: User, member: Member, language: str | None = None)
     )
     token = _issue_token(invitation)
     invitation.save()
-    _send_invitation(invitation, token, language or settings.LANGUAGE_CODE)
+    _send_invitation(invitation, token, language or settings.LANGUAGE_CODE, actor=actor)
     audit_record(
         actor=actor,
         action=AuditAction.INVITATION_SENT,
@@ -426,7 +431,7 @@ def invitation_resend(
     invitation = _locked_pending_invitation(invitation)
     token = _issue_token(invitation)
     invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
-    _send_invitation(invitation, token, language or settings.LANGUAGE_CODE)
+    _send_invitation(invitation, token, language or settings.LANGUAGE_CODE, actor=actor)
     audit_record(
         actor=actor,
         action=AuditAction.INVITATION_RESENT,
@@ -581,6 +586,7 @@ def staff_invite(
         "user": user,
         "starts_on": starts_on,
         "login_url": absolute_url(reverse("account_login")),
+        "replier": replier_name(actor),
     }
     if created:
         # Made after the unusable password is saved: the token changes with the password.
@@ -590,6 +596,8 @@ def staff_invite(
         to=user.email,
         language=user.language,
         context=context,
+        sender=organisation.name,
+        reply_to=actor.email,
     )
     return link
 
@@ -846,14 +854,7 @@ def invitations_send_all(
 ) -> tuple[list[Invitation], list[tuple[Member, DomainError]]]:
     """Invite every active member who has no account and no valid invitation, each in its own
     transaction: one refusal (an address already in use) does not stop the others."""
-    now = timezone.now()
-    valid = Invitation.objects.pending().filter(member=OuterRef("pk"), expires_at__gt=now)
-    waiting = (
-        association.members.active()
-        .filter(user__isnull=True)
-        .exclude(Exists(valid))
-        .order_by("name")
-    )
+    waiting = members_to_invite(association)
     sent: list[Invitation] = []
     refused: list[tuple[Member, DomainError]] = []
     for member in waiting:

@@ -114,9 +114,10 @@ def test_the_boards_hours_page_has_a_flat_query_count(cast, client_for):
 
 def test_the_dashboard_has_an_exact_query_count_whatever_the_hours_logged(cast, client_for):
     client = client_for("drager")
-    # session, user, viewer (cached), home, next sign-ups, hours this month
+    # session, user, viewer (cached), home, rounds, "Voor jou" (every count in one query),
+    # next sign-ups, hours this month
     assert_flat_query_count(
         lambda: client.get(reverse("portal:dashboard")),
         lambda n: _logs(cast.drager_member, n),
-        queries=7,
+        queries=8,
     )

@@ -200,12 +200,13 @@ def test_the_dashboard_with_votes_has_a_flat_query_count(cast, client_for):
                     digest="0" * 64,
                 )
 
-    # session, user, viewer (cached), home, the member's rounds with their standing, and the
-    # activities card's queries; the same with 1 and with 30 rounds, 28 of them closed
+    # session, user, viewer (cached), home, the member's rounds with their standing, "Voor jou"
+    # (every count in one query), and the activities card's queries; the same with 1 and with
+    # 30 rounds, 28 of them closed
     assert_flat_query_count(
         lambda: client.get(reverse("portal:dashboard")),
         grow,
-        queries=7,
+        queries=8,
         small=1,
         large=30,
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from coop.cleaning import check_date_window, clean_text
 from coop.exceptions import DomainError
 from coop.http import absolute_url
-from coop.mail import mail_on_commit
+from coop.mail import mail_on_commit, replier_name
 from coop.models import AuditAction, Unit, User
 from coop.services import audit_record
 from members.models import Member, MixGroup, Role, Tenancy
@@ -50,6 +50,7 @@ def _nominate(vacancy: Vacancy, voting_round: VotingRound, candidate_id: int, *,
             "vacancy": vacancy,
             "url": absolute_url(reverse("vacancies:nomination_detail", args=[nomination.pk])),
         },
+        sender=vacancy.association.name,
     )
     return nomination
 
@@ -128,7 +129,9 @@ def nomination_confirm(
     mail_on_commit(
         *_role_holders(vacancy.association, Role.BOARD, vacancy.let_on),
         template="vacancies/email/nomination_decided",
-        context={"vacancy": vacancy, "nomination": nomination},
+        context={"vacancy": vacancy, "nomination": nomination, "replier": replier_name(actor)},
+        sender=vacancy.association.name,
+        reply_to=actor.email,
     )
     return nomination
 
@@ -161,7 +164,9 @@ def nomination_refuse(*, actor: User, nomination: Nomination, reason: str) -> No
     mail_on_commit(
         *_role_holders(vacancy.association, Role.BOARD, timezone.localdate(now)),
         template="vacancies/email/nomination_decided",
-        context={"vacancy": vacancy, "nomination": nomination},
+        context={"vacancy": vacancy, "nomination": nomination, "replier": replier_name(actor)},
+        sender=vacancy.association.name,
+        reply_to=actor.email,
     )
     return nomination
 
