@@ -17,7 +17,7 @@ from wagtail.search import index
 
 from coop.exceptions import DomainError
 from coop.http import form_error
-from coop.models.pages import view_restrictions_on_path
+from coop.models.pages import url_below, view_restrictions_on_path
 from vacancies import services
 from vacancies.models import Vacancy
 from vacancies.public import (
@@ -188,3 +188,26 @@ class VacancyIndexPage(RoutablePageMixin, Page):
             },
             status=status,
         )
+
+
+def home_page_vacancies(home, request) -> dict:
+    """The home page's list of homes open for applications: those of the vacancy page right
+    below it (two queries: the page, the vacancies), each with its own page's address."""
+    index = VacancyIndexPage.objects.live().child_of(home).order_by("path").first()
+    if index is None:
+        return {}
+    vacancies = (
+        Vacancy.objects.accepting_applications()
+        .select_related("unit__building")
+        .order_by("applications_close_at", "pk")
+    )
+    if index.association_id is not None:
+        vacancies = vacancies.filter(association_id=index.association_id)
+    base = url_below(request, home, index)
+    return {
+        "vacancy_index_url": base,
+        "open_vacancies": [
+            (vacancy, base + index.reverse_subpage("vacancy_detail", args=[vacancy.pk]))
+            for vacancy in vacancies[:6]
+        ],
+    }

@@ -193,6 +193,46 @@ def pages(seeder: Seeder) -> None:
         )
 
 
+HOME_NAME = "De Zonnewijzer"
+HOME_CONTACT = {
+    "contact_address": "Woonvereniging De Zonnewijzer\nKloosterlaan 12\n3512 AB Utrecht",
+    "contact_email": "bestuur@zonnewijzer.example",
+    "contact_phone": "030 123 45 67",
+    "contact_hours": "Dinsdag en donderdag van 10:00 tot 12:00 uur",
+}
+APPLY_SLUG = "zo-kun-je-bij-ons-wonen"
+# News items that announce a home: the vacancy page they link to, and the button's text.
+NEWS_LINKS = {"woning-vrij-kloosterlaan": ("woning-vrij", "Bekijk de woning en reageer")}
+
+
+def links(seeder: Seeder) -> None:
+    """The home page's name, contact details and its button to how to apply; news that links to
+    the vacancy page (after the vacancies: their page exists then)."""
+    home = HomePage.objects.first()
+    if home is None:
+        return
+    if not home.short_name:
+        home.short_name = HOME_NAME
+        for name, value in HOME_CONTACT.items():
+            setattr(home, name, value)
+        home.apply_page = ContentPage.objects.child_of(home).filter(slug=APPLY_SLUG).first()
+        home.save_revision(user=seeder.admin).publish(
+            user=seeder.admin, skip_permission_checks=True
+        )
+        seeder.created += 1
+    for slug, (target_slug, text) in NEWS_LINKS.items():
+        item = NewsPage.objects.descendant_of(home).filter(slug=slug).first()
+        target = Page.objects.child_of(home).filter(slug=target_slug).first()
+        if item is None or target is None or item.link_page_id is not None:
+            continue
+        item.link_page = target
+        item.link_text = text
+        item.save_revision(user=seeder.admin).publish(
+            user=seeder.admin, skip_permission_checks=True
+        )
+        seeder.created += 1
+
+
 def editors(seeder: Seeder) -> None:
     """Content editors join Wagtail's editor group (after ``pages()``: the site exists)."""
     site_root = Site.objects.get(is_default_site=True).root_page

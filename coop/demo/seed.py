@@ -45,5 +45,6 @@ def seed(*, today: dt.date | None = None) -> Seeder:
     content.pages(seeder)
     content.editors(seeder)
     vacancies.vacancies(seeder)
+    content.links(seeder)
     compliance.agreement(seeder)
     return seeder

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.lookups import StartsWith
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
@@ -62,13 +65,81 @@ def url_below(request, ancestor: Page, page: Page) -> str:
     return base + page.url_path[len(ancestor.url_path) :]
 
 
+# Sections the apps add to the home page (registered in their AppConfig.ready, so that this
+# floor imports none of them): each is called with the home page and the request and returns
+# extra template context, e.g. the open vacancies.
+HOME_PAGE_SECTIONS: list[Callable[[HomePage, object], dict]] = []
+
+# Words left out of the logo mark's initials ("De Zonnewijzer" -> "Z").
+_NOT_IN_INITIALS = {"de", "het", "een", "van", "der", "en", "the", "of", "and"}
+
+
+def initials(name: str) -> str:
+    """One or two letters for the default logo mark."""
+    words = [w for w in re.findall(r"\w+", name) if w.lower() not in _NOT_IN_INITIALS]
+    letters = "".join(word[0] for word in words[:2]) or name.strip()[:1]
+    return letters.upper()
+
+
 class HomePage(RestrictionsInOneQuery, Page):
-    """The public front page of the site."""
+    """The public front page of the site: who we are, how to come and live here, the homes
+    open for applications and how to reach us."""
 
     intro = models.TextField(_("introduction"), max_length=600, blank=True)
     body = RichTextField(_("body"), blank=True)
+    short_name = models.CharField(
+        _("name of the association"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "Shown beside the logo at the top of every page. Without a logo, its initials "
+            "make the logo mark."
+        ),
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logo"),
+        help_text=_("A square image works best. Without one, the site shows the initials."),
+    )
+    apply_page = models.ForeignKey(
+        Page,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("page on how to apply"),
+        help_text=_("The button 'How you can come and live here' leads to this page."),
+    )
+    contact_address = models.TextField(_("address"), max_length=300, blank=True)
+    contact_email = models.EmailField(_("e-mail address"), blank=True)
+    contact_phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    contact_hours = models.CharField(
+        _("when to reach us"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: weekdays from 10:00 to 12:00."),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        PageChooserPanel("apply_page"),
+        MultiFieldPanel([FieldPanel("short_name"), FieldPanel("logo")], heading=_("Name and logo")),
+        MultiFieldPanel(
+            [
+                FieldPanel("contact_address"),
+                FieldPanel("contact_email"),
+                FieldPanel("contact_phone"),
+                FieldPanel("contact_hours"),
+            ],
+            heading=_("Contact details"),
+        ),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     subpage_types = ["coop.ContentPage", "coop.NewsIndexPage", "vacancies.VacancyIndexPage"]
     max_count = 1
@@ -79,6 +150,8 @@ class HomePage(RestrictionsInOneQuery, Page):
     def route(self, request, path_components):
         """Load the child page with its own fields in one query (Wagtail's route takes two),
         and the pages of the public menu with it (coop/templatetags/public_menu.py)."""
+        # The header of every public page shows this page's name and logo mark.
+        request.coop_home = self
         if not path_components:
             return super().route(request, path_components)
         links = {
@@ -111,7 +184,26 @@ class HomePage(RestrictionsInOneQuery, Page):
         context = super().get_context(request, *args, **kwargs)
         news = public_pages(NewsPage.objects.live().descendant_of(self)).order_by("-date")[:3]
         context["latest_news"] = [(item, url_below(request, self, item)) for item in news]
+        apply = self.apply_page
+        if apply is not None and apply.live:
+            context["apply_url"] = (
+                url_below(request, self, apply)
+                if apply.url_path.startswith(self.url_path)
+                else apply.url
+            )
+        for section in HOME_PAGE_SECTIONS:
+            context.update(section(self, request))
         return context
+
+    @property
+    def has_contact_details(self) -> bool:
+        return any(
+            (self.contact_address, self.contact_email, self.contact_phone, self.contact_hours)
+        )
+
+    @property
+    def mark_initials(self) -> str:
+        return initials(self.short_name or self.title)
 
 
 class ContentPage(RestrictionsInOneQuery, Page):
@@ -158,12 +250,33 @@ class NewsPage(RestrictionsInOneQuery, Page):
     date = models.DateField(_("date"))
     intro = models.TextField(_("introduction"), max_length=600, blank=True)
     body = RichTextField(_("body"), blank=True)
+    link_page = models.ForeignKey(
+        Page,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("link to"),
+        help_text=_(
+            "Optional: the page this news is about, such as the page of the home that is "
+            "free. It shows as a button below the text."
+        ),
+    )
+    link_text = models.CharField(
+        _("button text"),
+        max_length=60,
+        blank=True,
+        help_text=_("For example: Apply for this home. Empty: 'Read more'."),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("date"),
         FieldPanel("intro"),
         FieldPanel("body"),
+        MultiFieldPanel(
+            [PageChooserPanel("link_page"), FieldPanel("link_text")], heading=_("Button")
+        ),
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["coop.NewsIndexPage"]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext as _
 from wagtail.models import Site
 
-from coop.models.pages import menu_pages
+from coop.models.pages import initials, menu_pages
 
 register = template.Library()
 
@@ -33,3 +34,20 @@ def public_menu(context) -> dict:
         for page in pages
     ]
     return {"items": items}
+
+
+@register.inclusion_tag("coop/_public_brand.html", takes_context=True)
+def public_brand(context) -> dict:
+    """The association's name and logo at the top of the public site: the home page's logo
+    (one query, only when the editor chose one), else a mark with the initials."""
+    request = context.get("request")
+    home = getattr(request, "coop_home", None) if request is not None else None
+    if home is None:
+        name = str(_("Living together"))
+        return {"name": name, "initials": initials(name), "logo_url": ""}
+    logo = home.logo if home.logo_id else None
+    return {
+        "name": home.short_name or str(_("Living together")),
+        "initials": home.mark_initials,
+        "logo_url": logo.file.url if logo is not None else "",
+    }
