@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities import services as activity_services
-from activities.models import ContributionLog, Occurrence
+from activities.models import ContributionLog, Occurrence, SignUp
 from coop.models import AuditEntry
 from members.models import CareDataAccess, MonitoringMoment, OmklapContract, Tenancy
 from members.services import care_data_read, omklap_contract_start
 from tests.activities.conftest import member_of
+from tests.helpers import assert_flat_query_count
 from tests.vacancies.conftest import candidates_of, make_vacancy, open_round
 from vacancies import services as vacancy_services
 from vacancies.models import Ballot
@@ -177,3 +178,44 @@ def test_a_staff_member_sees_their_account_and_staff_links_without_clients_names
     made = [r for r in data["records_made"] if r["record"] == "members.CareAssignment"]
     assert len(made) == 1
     assert "Vera" not in json.dumps(data, ensure_ascii=False)
+
+
+def test_the_page_and_the_file_keep_a_flat_query_count(cast, client, plan):
+    activity = plan(title="Koffie")
+    vera = member_of(cast.vrager)
+    client.force_login(cast.vrager)
+
+    def grow(n: int) -> None:
+        have = SignUp.objects.filter(member=vera).count()
+        start = timezone.now() + dt.timedelta(days=400)
+        occurrences = Occurrence.objects.bulk_create(
+            Occurrence(
+                activity=activity,
+                original_start=start + dt.timedelta(days=i),
+                starts_at=start + dt.timedelta(days=i),
+                ends_at=start + dt.timedelta(days=i, hours=1),
+            )
+            for i in range(have, n)
+        )
+        SignUp.objects.bulk_create(
+            SignUp(occurrence=o, member=vera, status=SignUp.Status.CONFIRMED) for o in occurrences
+        )
+        ContributionLog.objects.bulk_create(
+            ContributionLog(
+                member=vera,
+                date=timezone.localdate() - dt.timedelta(days=i % 300),
+                hours=Decimal("1"),
+                kind=ContributionLog.Kind.OTHER,
+                logged_by=cast.vrager,
+            )
+            for i in range(have, n)
+        )
+
+    # session, user and viewer (3); the account: second factors twice, addresses (3); staff
+    # links, memberships (2); per membership groups, tenancies, roles, invitations, care,
+    # contracts, rounds, votes, recusals, application, proposals, sign-ups, calendar link,
+    # hours, exemptions (15); audit entries (1); one per kind of record made (38); the audit
+    # entry of this view in its savepoint (3).
+    for name, queries in (("mydata:page", 65), ("mydata:download", 65)):
+        url = reverse(name)
+        assert_flat_query_count(lambda url=url: client.get(url), grow, queries=queries)
