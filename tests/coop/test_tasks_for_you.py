@@ -14,6 +14,8 @@ from activities import services as activity_services
 from activities.models import Activity, ContributionLog, Occurrence, SignUp
 from activities.services import ActivityData
 from coop.models import StaffLink, Unit
+from coop.site.compliance import services as compliance_services
+from coop.site.compliance.services import CommitmentTerms, Side
 from coop.site.tasks_for_you import tasks_for
 from members.access import load_viewer
 from members.models import Invitation, Member, MonitoringMoment
@@ -21,7 +23,11 @@ from members.services import omklap_decision_sign
 from tests.activities.conftest import at
 from tests.conftest import make_user
 from tests.helpers import assert_flat_query_count
-from tests.members.omklap_helpers import contract_awaiting_a_decision, start_contract
+from tests.members.omklap_helpers import (
+    contract_awaiting_a_decision,
+    record_moment,
+    start_contract,
+)
 from tests.vacancies.conftest import make_vacancy, open_round
 from vacancies import services as vacancy_services
 from vacancies.models import Candidate, Nomination, Vacancy, VotingRound
@@ -389,6 +395,10 @@ def test_the_care_worker_sees_the_next_moment_with_their_client_by_name(cast, cl
     assert _labels(client) == ["1 monitoringsmoment te laat"]
     assert _tasks(client)[0].url == reverse("portal:caseload", args=[cast.care.slug])
 
+    # Recorded, it is done.
+    record_moment(cast, MonitoringMoment.objects.get(pk=first.pk))
+    assert _tasks(client) == []
+
 
 def _moments_overdue(contract, n: int) -> None:
     have = MonitoringMoment.objects.filter(contract=contract, held_on__isnull=True).count()
@@ -444,3 +454,39 @@ def test_every_role_without_tasks_is_told_so(cast, client_for):
         assert NOTHING in _html(client_for(role)), role
     for role in ("care_worker", "corporation_staff"):
         assert NOTHING in _html(client_for(role)), role
+
+
+# -- agreements ---------------------------------------------------------------------------------
+
+
+def test_an_agreement_version_waits_for_each_side_s_signature(cast, client_for):
+    agreement = compliance_services.agreement_create(
+        actor=cast.corporation_staff,
+        association=cast.association,
+        title="Afspraken De Kapel",
+        care_organisation=cast.care,
+    )
+    version = compliance_services.agreement_version_draft(
+        actor=cast.corporation_staff,
+        agreement=agreement,
+        starts_on=timezone.localdate() + dt.timedelta(days=10),
+    )
+    # A draft without commitments cannot be signed yet: nobody is asked to.
+    assert _tasks(client_for("board")) == []
+    compliance_services.commitment_add(
+        actor=cast.corporation_staff,
+        version=version,
+        terms=CommitmentTerms(rule="vacant_days", threshold=60),
+    )
+    detail = reverse("compliance:agreement_detail", args=[cast.association.slug])
+    for role in ("board", "corporation_staff"):
+        [task] = _tasks(client_for(role))
+        assert task.label == "1 versie van de afspraken wacht op je handtekening", role
+        assert task.url == detail
+    compliance_services.agreement_version_sign(actor=cast.board, version=version, side=Side.BOARD)
+    assert _tasks(client_for("board")) == []
+    assert len(_tasks(client_for("corporation_staff"))) == 1
+    compliance_services.agreement_version_sign(
+        actor=cast.corporation_staff, version=version, side=Side.CORPORATION
+    )
+    assert _tasks(client_for("corporation_staff")) == []
