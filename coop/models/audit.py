@@ -113,6 +113,7 @@ class AuditAction(models.TextChoices):
         "compliance.hours_exemption_recorded",
         _("exemption from hours recorded"),
     )
+    COMPLIANCE_EXPORT_REQUESTED = "compliance.export_requested", _("compliance export requested")
 
 
 class AuditEntry(AppendOnlyModel):

@@ -38,7 +38,7 @@ def _export(page, format_label: str) -> bytes:
     with page.expect_download() as info:
         status.get_by_role("link", name="Download").click()
     download = info.value
-    assert download.suggested_filename.startswith("naleving-de-kapel-current-")
+    assert download.suggested_filename.startswith("naleving-de-kapel-actueel-")
     data = Path(download.path()).read_bytes()
     page.get_by_role("link", name="Terug naar de afspraken").click()
     return data

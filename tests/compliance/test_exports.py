@@ -19,6 +19,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from coop.exceptions import DomainError
+from coop.models import AuditEntry
 from coop.site.compliance import services
 from coop.site.compliance.models import ExportFile, FollowUp, FrozenResult
 from coop.site.compliance.periods import Period
@@ -85,6 +86,9 @@ def test_the_csv_has_dutch_headers_semicolons_and_the_evidence(
     client = client_for("corporation_staff")
     export = _start(client, cast, django_capture_on_commit_callbacks, format="csv")
     assert export.status == "ready"
+    entry = AuditEntry.objects.get(action="compliance.export_requested")
+    assert entry.actor == cast.corporation_staff and entry.target_id == str(export.pk)
+    assert entry.data == {"format": "csv", "scope": "current", "year": None}
     download = _download(client, export)
     assert download["Content-Type"] == "text/csv; charset=utf-8"
     body = download.content.decode("utf-8")
@@ -244,6 +248,7 @@ def test_a_year_has_a_row_per_month_so_far(
         client, cast, django_capture_on_commit_callbacks, format="xlsx", scope=str(today.year)
     )
     assert export.scope == "year" and export.year == today.year
+    assert export.filename == f"naleving-de-kapel-jaar-{today.year}-{today:%Y-%m-%d}.xlsx"
     book = load_workbook(io.BytesIO(_download(client, export).content))
     vacancies = book.worksheets[1]
     months = {row[2] for row in vacancies.iter_rows(min_row=2, values_only=True)}
@@ -441,3 +446,24 @@ def test_the_chart_coordinates_keep_a_decimal_point_in_dutch(cast, client_for, a
     coordinates = re.findall(r'<rect class="bar-[a-z_]+" x="([^"]*)" y="([^"]*)"', svg)
     assert coordinates
     assert all(re.fullmatch(r"-?\d+(\.\d+)?", v) for pair in coordinates for v in pair)
+
+
+def test_a_care_worker_exports_the_care_commitments_only(
+    cast, client_for, agreement_for, django_capture_on_commit_callbacks
+):
+    agreement_for(
+        [
+            CommitmentTerms(rule="vacant_days", threshold=10, at_risk_band=0),
+            CommitmentTerms(rule="vragers_take_part", threshold=50),
+        ]
+    )
+    # A vacancy in the building: the care worker's export must not show it.
+    rows.vacancy(cast.association, reported_on=timezone.localdate().replace(day=1))
+    client = client_for("care_worker")
+    export = _start(client, cast, django_capture_on_commit_callbacks, format="xlsx")
+    book = load_workbook(io.BytesIO(_download(client, export).content))
+    summary = list(book.worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert len(summary) == 1 and len(book.worksheets) == 2
+    assert "Kapelgebouw" not in " ".join(
+        str(v) for s in book.worksheets for r in s.iter_rows(values_only=True) for v in r
+    )

@@ -476,6 +476,10 @@ WRITERS: dict[str, Callable[[ExportContent], bytes]] = {
 }
 
 
+# File names stay Dutch whoever asks: they travel between people.
+FILE_SCOPES = {ExportFile.Scope.CURRENT: "actueel", ExportFile.Scope.PREVIOUS: "vorige-periode"}
+
+
 def filename(export: ExportFile, today: dt.date) -> str:
-    scope = f"{export.year}" if export.scope == ExportFile.Scope.YEAR else export.scope
+    scope = FILE_SCOPES.get(export.scope) or f"jaar-{export.year}"
     return f"naleving-{export.association.slug}-{scope}-{today:%Y-%m-%d}.{export.format}"

@@ -553,6 +553,13 @@ def compliance_export_request(
     export = ExportFile.objects.create(
         association=association, requested_by=actor, format=format, scope=scope, year=year
     )
+    audit_record(
+        actor=actor,
+        action=AuditAction.COMPLIANCE_EXPORT_REQUESTED,
+        target=export,
+        association=association,
+        data={"format": format, "scope": scope, "year": year},
+    )
     transaction.on_commit(
         lambda: async_task("coop.site.compliance.tasks.compliance_export_build", export.pk)
     )
