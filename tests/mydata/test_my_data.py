@@ -15,13 +15,14 @@ from django.utils import timezone
 from activities import services as activity_services
 from activities.models import ContributionLog, Occurrence, SignUp
 from coop.models import AuditEntry
-from members.models import CareDataAccess, MonitoringMoment, OmklapContract, Tenancy
+from members.models import CareDataAccess, Member, MonitoringMoment, OmklapContract, Tenancy
 from members.services import care_data_read, omklap_contract_start
 from tests.activities.conftest import member_of
+from tests.conftest import make_user
 from tests.helpers import assert_flat_query_count
-from tests.vacancies.conftest import candidates_of, make_vacancy, open_round
+from tests.vacancies.conftest import candidates_of, empty_unit, make_vacancy, open_round
 from vacancies import services as vacancy_services
-from vacancies.models import Ballot
+from vacancies.models import Ballot, Candidate, Nomination
 
 
 def _export(client, user) -> dict:
@@ -219,3 +220,42 @@ def test_the_page_and_the_file_keep_a_flat_query_count(cast, client, plan):
     for name, queries in (("mydata:page", 65), ("mydata:download", 65)):
         url = reverse(name)
         assert_flat_query_count(lambda url=url: client.get(url), grow, queries=queries)
+
+
+def test_the_application_that_made_me_a_member_is_in_and_others_by_my_address_are_not(cast, client):
+    vacancy = make_vacancy(cast)
+    voting_round = open_round(cast, vacancy)
+    fenna = candidates_of(voting_round)[0]
+    # Fenna became a member through the confirmed nomination (as the corporation's confirm
+    # does, written here directly), with an account at the address she applied with.
+    fenna_user = make_user("fenna@example.net", first="Fenna", last="de Vries")
+    member = Member.objects.create(
+        association=cast.association,
+        user=fenna_user,
+        name="Fenna de Vries",
+        email="fenna@example.net",
+        joined_on=timezone.localdate(),
+    )
+    Nomination.objects.create(
+        vacancy=vacancy,
+        candidate=fenna,
+        round=voting_round,
+        status=Nomination.Status.CONFIRMED,
+        member=member,
+    )
+    # Someone else applied elsewhere with Fenna's address: not hers to download.
+    other = make_vacancy(cast, unit=empty_unit(cast, "9"), candidates=(), shortlist=False)
+    Candidate.objects.create(
+        vacancy=other,
+        name="Iemand Anders",
+        email="fenna@example.net",
+        household_size=2,
+        motivation="Een heel ander verhaal",
+    )
+    data = _export(client, fenna_user)
+    (application,) = data["memberships"][0]["applications"]
+    assert application["motivation"] == "Ik kook graag voor de hele gang."
+    assert application["nomination"] == "confirmed"
+    assert "interview_notes" not in application
+    text = json.dumps(data, ensure_ascii=False)
+    assert "Iemand Anders" not in text and "Een heel ander verhaal" not in text
