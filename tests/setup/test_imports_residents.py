@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from coop.models import AuditEntry, Building, Unit
 from members.models import Member, MixGroupPeriod, Tenancy
+from tests.helpers import assert_flat_query_count
 from tests.setup.test_imports import (
     CONFIRM,
     RESIDENT_HEADERS,
@@ -248,3 +249,18 @@ def test_a_preview_of_another_session_or_import_is_not_shown(cast, client_for):
     response = staff.get(units_preview)
     assert response.status_code == 302
     assert response["Location"].endswith("/units/import/")
+
+
+def test_the_residents_preview_needs_the_same_queries_for_10_and_500_rows(cast, client_for):
+    """The preview page reads the rows checked at the upload from the session: the session,
+    the user and the viewer's cache entry (the board's association comes with the viewer),
+    whatever the number of rows."""
+    _free_units(cast, 500)
+    client = client_for("board")
+    url = {}
+
+    def grow_to(n: int) -> None:
+        response = client.post(_url(cast), {"file": xlsx(RESIDENT_HEADERS, resident_rows(n))})
+        url["preview"] = response["Location"]
+
+    assert_flat_query_count(lambda: client.get(url["preview"]), grow_to, queries=3)
