@@ -354,6 +354,38 @@ def test_the_requester_gets_an_e_mail_with_the_page_not_the_file(
     assert reverse("compliance:export_download", args=[export.pk]) not in message.body
 
 
+def test_a_build_that_breaks_is_marked_failed_and_sends_nothing(
+    cast, agreement, django_capture_on_commit_callbacks
+):
+    """A format no writer knows (a row from before a format was withdrawn) breaks the build."""
+    export = ExportFile.objects.create(
+        association=cast.association, requested_by=cast.corporation_staff, format="odt"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.compliance_export_build(export.pk)
+    export.refresh_from_db()
+    assert export.status == "failed" and export.finished_at is not None
+    assert export.content is None and mail.outbox == []
+
+
+def test_a_build_run_again_after_a_worker_died_finishes_the_export_once(
+    cast, agreement, django_capture_on_commit_callbacks
+):
+    export = ExportFile.objects.create(
+        association=cast.association,
+        requested_by=cast.corporation_staff,
+        status=ExportFile.Status.BUILDING,
+        progress_done=1,
+        progress_total=3,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.compliance_export_build(export.pk)
+        services.compliance_export_build(export.pk)
+    export.refresh_from_db()
+    assert export.status == "ready" and export.content
+    assert len(mail.outbox) == 1
+
+
 def test_a_failed_build_sends_no_ready_mail(cast, agreement, django_capture_on_commit_callbacks):
     """The outsider (another association's board) has no access: the build fails."""
     export = ExportFile.objects.create(association=cast.association, requested_by=cast.outsider)

@@ -575,11 +575,13 @@ def _export_finish(export: ExportFile, status: str) -> None:
 def compliance_export_build(export_id: int) -> ExportFile:
     """Make a queued export, telling its progress as it goes, with what the requester may
     see (pseudonyms, aggregates and care rows as on the page); e-mail them when it is ready.
-    A build that fails is marked failed (the page offers to try again) and sends nothing."""
+    A build that fails is marked failed (the page offers to try again) and sends nothing.
+    django-q2 runs the task again after a worker died mid-build: a building export is then
+    made anew; a finished one is left alone."""
     from coop.site.compliance import exports
 
     export = ExportFile.objects.select_related("association", "requested_by").get(pk=export_id)
-    if export.status != ExportFile.Status.QUEUED:
+    if not export.is_pending:
         return export
     requester = export.requested_by
     access = compliance_access(load_viewer(requester), export.association)
@@ -602,6 +604,11 @@ def compliance_export_build(export_id: int) -> ExportFile:
         _export_finish(export, ExportFile.Status.FAILED)
         return export
     with transaction.atomic():
+        # Lock the export: of two runs of the same task, one finishes it and sends the e-mail.
+        if ExportFile.objects.select_for_update().get(pk=export.pk).status != (
+            ExportFile.Status.BUILDING
+        ):
+            return export
         export.content = data
         export.filename = exports.filename(export, timezone.localdate())
         export.progress_done = export.progress_total
