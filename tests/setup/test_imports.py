@@ -443,3 +443,20 @@ def test_choices_and_dates_are_read_in_either_language():
     assert date("29-6-2025") == date("2025-06-29") == date("29/06/2025") == dt.date(2025, 6, 29)
     assert date("31-02-2025") is None
     assert date("morgen") is None
+
+
+def test_a_units_rent_changes_through_its_service_with_the_rules_of_adding_it(cast):
+    from coop.exceptions import DomainError
+    from coop.site.imports.services import unit_change
+
+    unit = cast.units[0]
+    unit_change(actor=cast.corporation_staff, unit=unit, rent="650.00")
+    assert not AuditEntry.objects.filter(action="unit.changed").exists()  # nothing changed
+    with pytest.raises(DomainError) as refused:
+        unit_change(actor=cast.corporation_staff, unit=unit, rent="99999")
+    assert (refused.value.code, refused.value.field) == ("rent_out_of_range", "rent")
+    unit_change(actor=cast.corporation_staff, unit=unit, rent="712.5")
+    unit.refresh_from_db()
+    assert unit.rent == Decimal("712.50")
+    entry = AuditEntry.objects.get(action="unit.changed")
+    assert (entry.actor, entry.association_id) == (cast.corporation_staff, cast.association.pk)
