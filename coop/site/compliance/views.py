@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coop.exceptions import DomainError
 from coop.http import portal_view
+from coop.models import Organisation
 from coop.site.compliance import selectors, services
 from coop.site.compliance.access import (
     AgreementNeed,
@@ -276,6 +277,15 @@ def follow_up_resolve(request, pk: int):
 
 class AgreementForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    care_organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Care organisation"),
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.CARE).order_by("name"),
+        required=False,
+        help_text=gettext_lazy(
+            "The care organisation that signs the care commitments with you. From then on it "
+            "works in this association: its staff guide residents and start omklap contracts here."
+        ),
+    )
 
 
 class VersionForm(forms.Form):
@@ -375,7 +385,10 @@ def agreement_create(request, slug: str):
         return _back_to_agreement(access.association)
     try:
         services.agreement_create(
-            actor=request.user, association=access.association, title=form.cleaned_data["title"]
+            actor=request.user,
+            association=access.association,
+            title=form.cleaned_data["title"],
+            care_organisation=form.cleaned_data["care_organisation"],
         )
     except DomainError as error:
         messages.error(request, error.message)
