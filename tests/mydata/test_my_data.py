@@ -81,6 +81,7 @@ def test_the_page_shows_the_same_data_and_is_logged(cast, client, busy):
     text = response.content.decode()
     assert response.status_code == 200
     assert "Vera Vrager" in text and "Moestuin wieden" in text and "Tomaten geholpen" in text
+    assert "aangemeld" in text and "2,50 uur" in text and "omklaphuurovereenkomst" in text
     assert busy["receipts"][busy["vera"].pk] in text
     assert reverse("mydata:download") in text
     assert AuditEntry.objects.filter(
@@ -175,7 +176,12 @@ def test_a_staff_member_sees_their_account_and_staff_links_without_clients_names
     assert [link["organisation"] for link in data["staff_links"]] == ["Stichting Onderdak"]
     assert data["account"]["second_factor"] is True
     # No secret of the second factor leaves the database.
-    assert set(data["account"]["second_factors"][0]) == {"type", "created_at", "last_used_at"}
+    assert set(data["account"]["second_factors"][0]) == {
+        "type",
+        "type_label",
+        "created_at",
+        "last_used_at",
+    }
     made = [r for r in data["records_made"] if r["record"] == "members.CareAssignment"]
     assert len(made) == 1
     assert "Vera" not in json.dumps(data, ensure_ascii=False)

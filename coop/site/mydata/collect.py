@@ -145,7 +145,15 @@ def _plain(value: Any) -> Any:
 
 
 def _row(obj: models.Model, fields: tuple[str, ...], **extra: Any) -> dict[str, Any]:
-    row = {name: _plain(getattr(obj, name)) for name in fields}
+    """The fields' values; a field with choices also gives its label (``<name>_label``), in
+    the reader's language, beside the stored value."""
+    row: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(obj, name)
+        row[name] = _plain(value)
+        field = obj._meta.get_field(name) if not name.endswith("_id") else None
+        if field is not None and field.choices and value:
+            row[f"{name}_label"] = str(dict(field.flatchoices).get(value, value))
     row.update({k: _plain(v) for k, v in extra.items()})
     return row
 
