@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any, ClassVar, NamedTuple
 
 from dateutil.relativedelta import relativedelta
@@ -23,14 +23,15 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from activities.models import ContributionLog, Occurrence, SignUp
 from coop.exceptions import DomainError
 from coop.models import Association
 from coop.site.compliance.models import HoursExemption, RuleType
 from coop.site.compliance.periods import Period, month_start
+from coop.templatetags.dates import day_text
 from members.models import (
     Member,
     MixGroup,
@@ -81,16 +82,6 @@ def number_text(value: Decimal | None) -> str:
 
 def percent(part: int, whole: int) -> Decimal:
     return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
-def day_text(day: dt.date) -> str:
-    return _day_text(day, get_language())
-
-
-@lru_cache(maxsize=4096)
-def _day_text(day: dt.date, language: str | None) -> str:
-    # Pages judge hundreds of rows over a few dozen distinct days: format each day once.
-    return date_format(day, "j M Y")
 
 
 @dataclass(frozen=True)
