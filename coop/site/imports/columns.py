@@ -59,7 +59,7 @@ RESIDENT_COLUMNS: tuple[Column, ...] = (
 RESIDENT_NAME_COLUMNS = (("first_name", "last_name"), ("name",))
 
 # Words people write for a choice besides its value and its labels in both languages.
-_EXTRA_WORDS = {
+_EXTRA_WORDS: dict[type[TextChoices], dict[str, tuple[str, ...]]] = {
     Unit.Kind: {
         "regular": ("regulier", "reguliere woning", "gewoon", "normaal"),
         "drager": ("drager", "dragerwoning"),

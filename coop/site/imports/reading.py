@@ -16,7 +16,7 @@ from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
-import tablib
+import tablib  # type: ignore[import-untyped]
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _

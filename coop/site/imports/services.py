@@ -134,10 +134,12 @@ class _RowFailed(Exception):
     """Rolls one row's savepoint back."""
 
 
-def _service(result: RowResult, fields: dict[str, str], call: Callable[[], Any]) -> Any:
+def _service(
+    result: RowResult, fields: dict[str, str], service: Callable[..., Any], **arguments: Any
+) -> Any:
     """Call a service for a row; a refusal becomes the row's error on the column it is about."""
     try:
-        return call()
+        return service(**arguments)
     except DomainError as error:
         result.fail(fields.get(error.field or "", ""), error.message)
         raise _RowFailed from None
@@ -236,9 +238,7 @@ def _units(actor: User, association: Association, rows: list[Row], *, preview: b
             if not rent:
                 return
             before = unit.rent
-            unit = _service(
-                result, _UNIT_FIELDS, lambda: unit_change(actor=actor, unit=unit, rent=rent)
-            )
+            unit = _service(result, _UNIT_FIELDS, unit_change, actor=actor, unit=unit, rent=rent)
             if unit.rent != before:
                 result.status = RowStatus.CHANGE
                 result.detail = _("Rent %(before)s becomes %(after)s.") % {
@@ -251,14 +251,13 @@ def _units(actor: User, association: Association, rows: list[Row], *, preview: b
             building = _service(
                 result,
                 _BUILDING_FIELDS,
-                lambda: building_create(
-                    actor=actor,
-                    association=association,
-                    name=values["building"],
-                    street_address=values.get("street_address", ""),
-                    postal_code=values.get("postal_code", ""),
-                    city=values.get("city", ""),
-                ),
+                building_create,
+                actor=actor,
+                association=association,
+                name=values["building"],
+                street_address=values.get("street_address", ""),
+                postal_code=values.get("postal_code", ""),
+                city=values.get("city", ""),
             )
             result.detail = _("New building and new unit.")
         else:
@@ -266,9 +265,12 @@ def _units(actor: User, association: Association, rows: list[Row], *, preview: b
         unit = _service(
             result,
             _UNIT_FIELDS,
-            lambda: unit_create(
-                actor=actor, building=building, number=values["number"], kind=kind, rent=rent or "0"
-            ),
+            unit_create,
+            actor=actor,
+            building=building,
+            number=values["number"],
+            kind=kind,
+            rent=rent or "0",
         )
         result.detail += " " + _("%(kind)s, rent %(rent)s.") % {
             "kind": unit.get_kind_display(),
@@ -402,7 +404,7 @@ def _residents(actor: User, association: Association, rows: list[Row], *, previe
                 result.fail("language", _("Write nl or en."))
         if result.errors:
             return
-        assert unit is not None and starts_on is not None and kind is not None
+        assert unit is not None and starts_on is not None and kind and group
         name = _resident_name(values)
         existing = (
             Tenancy.objects.filter(unit=unit, starts_on=starts_on, member__name__iexact=name)
@@ -415,19 +417,18 @@ def _residents(actor: User, association: Association, rows: list[Row], *, previe
         tenancy = _service(
             result,
             _RESIDENT_FIELDS,
-            lambda: resident_register(
-                actor=actor,
-                association=association,
-                name=name,
-                email=values.get("email", ""),
-                phone=values.get("phone", ""),
-                group=group,
-                unit=unit,
-                tenancy_kind=kind,
-                starts_on=starts_on,
-                ends_on=ends_on,
-                language=language,
-            ),
+            resident_register,
+            actor=actor,
+            association=association,
+            name=name,
+            email=values.get("email", ""),
+            phone=values.get("phone", ""),
+            group=group,
+            unit=unit,
+            tenancy_kind=kind,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            language=language,
         )
         result.status = RowStatus.CREATE
         result.detail = _("New resident in %(unit)s from %(date)s.") % {
@@ -484,7 +485,10 @@ def _resident_known(
         _service(
             result,
             _RESIDENT_FIELDS,
-            lambda: tenancy_end(actor=actor, tenancy=tenancy, ends_on=ends_on),
+            tenancy_end,
+            actor=actor,
+            tenancy=tenancy,
+            ends_on=ends_on,
         )
         result.status = RowStatus.CHANGE
         result.detail = _("The tenancy ends on %(date)s.") % {"date": date_format(ends_on, "j F Y")}
