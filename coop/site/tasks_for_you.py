@@ -22,7 +22,8 @@ from activities import selectors as activity_selectors
 from activities.access import CalendarAccess
 from coop.counting import Counted, Waiting, count_together
 from coop.models import Organisation
-from coop.site.compliance.models import AgreementVersion, Commitment
+from coop.site.compliance.models import AgreementVersion, Commitment, FollowUp, FrozenResult
+from coop.site.compliance.rules import Status
 from members import selectors as member_selectors
 from members.access import AssociationAccess, Viewer
 from vacancies import selectors as vacancy_selectors
@@ -223,6 +224,19 @@ def _board_lines(association, slug: str) -> list[Line]:
             post=True,
         )
 
+    def breaches(c: Counted) -> Task:
+        return Task(
+            label=ngettext(
+                "%(count)s broken commitment waits for your explanation",
+                "%(count)s broken commitments wait for your explanation",
+                c.count,
+            )
+            % {"count": c.count},
+            count=c.count,
+            url=reverse("compliance:association_compliance", args=[slug]),
+            action=_("Explain"),
+        )
+
     def expired(c: Counted) -> Task:
         return Task(
             label=ngettext("%(count)s invitation expired", "%(count)s invitations expired", c.count)
@@ -240,7 +254,31 @@ def _board_lines(association, slug: str) -> list[Line]:
             _versions_to_sign(board_signed_at__isnull=True, agreement__association=association),
             _version_task,
         ),
+        (_breaches_to_explain(association), breaches),
     ]
+
+
+# A closed period's breach waits for the board's follow-up this long after the period ended.
+BREACH_FOLLOW_UP_DAYS = 365
+
+
+def _breaches_to_explain(association) -> Waiting:
+    """Closed periods of the association's commitments that ended breached (as frozen when they
+    closed) and have no follow-up yet, from the last year."""
+    explained = FollowUp.objects.filter(
+        commitment__version__agreement__association=OuterRef("association"),
+        commitment__key=OuterRef("key"),
+        period_start=OuterRef("period_start"),
+    )
+    since = timezone.localdate() - dt.timedelta(days=BREACH_FOLLOW_UP_DAYS)
+    breaches = (
+        FrozenResult.objects.filter(
+            association=association, status=Status.BREACHED, period_end__gte=since
+        )
+        .exclude(Exists(explained))
+        .order_by("period_end", "pk")
+    )
+    return Waiting(breaches)
 
 
 def _versions_to_sign(**side) -> Waiting:

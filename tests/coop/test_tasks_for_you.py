@@ -15,6 +15,7 @@ from activities.models import Activity, ContributionLog, Occurrence, SignUp
 from activities.services import ActivityData
 from coop.models import StaffLink, Unit
 from coop.site.compliance import services as compliance_services
+from coop.site.compliance.models import FollowUp, FrozenResult
 from coop.site.compliance.services import CommitmentTerms, Side
 from coop.site.tasks_for_you import tasks_for
 from members.access import load_viewer
@@ -490,3 +491,53 @@ def test_an_agreement_version_waits_for_each_side_s_signature(cast, client_for):
         actor=cast.corporation_staff, version=version, side=Side.CORPORATION
     )
     assert _tasks(client_for("corporation_staff")) == []
+
+
+def test_a_breach_of_a_closed_period_waits_for_the_board_s_follow_up(cast, client_for):
+    agreement = compliance_services.agreement_create(
+        actor=cast.corporation_staff,
+        association=cast.association,
+        title="Afspraken De Kapel",
+        care_organisation=cast.care,
+    )
+    version = compliance_services.agreement_version_draft(
+        actor=cast.corporation_staff, agreement=agreement, starts_on=dt.date(2020, 1, 1)
+    )
+    commitment = compliance_services.commitment_add(
+        actor=cast.corporation_staff,
+        version=version,
+        terms=CommitmentTerms(rule="vacant_days", threshold=60),
+    )
+    today = timezone.localdate()
+    start = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # last month
+    end = today.replace(day=1)
+    for status, key_start in (("breached", start), ("met", start.replace(year=start.year - 1))):
+        FrozenResult.objects.create(
+            commitment=commitment,
+            association=cast.association,
+            key=commitment.key,
+            period_start=key_start,
+            period_end=key_start + (end - start),
+            status=status,
+            threshold=Decimal("60"),
+            explanation="",
+            sha256="0" * 64,
+        )
+    client = client_for("board")
+    tasks = [t for t in _tasks(client) if t.action == "Geef een toelichting"]
+    assert [(t.label, t.url) for t in tasks] == [
+        (
+            "1 afspraak niet nagekomen: je toelichting ontbreekt nog",
+            reverse("compliance:association_compliance", args=[cast.association.slug]),
+        )
+    ]
+    FollowUp.objects.create(
+        commitment=commitment,
+        period_start=start,
+        period_end=end,
+        explanation="De woning stond leeg door een lekkage.",
+        action="Sneller voordragen.",
+        due_on=today + dt.timedelta(days=30),
+        recorded_by=cast.board,
+    )
+    assert [t for t in _tasks(client) if t.action == "Geef een toelichting"] == []
