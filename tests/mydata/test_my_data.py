@@ -265,3 +265,17 @@ def test_the_application_that_made_me_a_member_is_in_and_others_by_my_address_ar
     assert "interview_notes" not in application
     text = json.dumps(data, ensure_ascii=False)
     assert "Iemand Anders" not in text and "Een heel ander verhaal" not in text
+
+
+def test_an_exemption_from_hours_is_in_without_who_recorded_it(cast, client):
+    from coop.site.compliance.models import HoursExemption
+
+    HoursExemption.objects.create(
+        member=cast.vrager_member,
+        reason=HoursExemption.Reason.ILLNESS,
+        starts_on=timezone.localdate() - dt.timedelta(days=10),
+        recorded_by=cast.board,
+    )
+    (exemption,) = _export(client, cast.vrager)["memberships"][0]["hours_exemptions"]
+    assert (exemption["reason"], exemption["ends_on"]) == ("illness", None)
+    assert "recorded_by" not in exemption and "recorded_by_id" not in exemption

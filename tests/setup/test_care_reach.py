@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from coop.exceptions import DomainError
 from coop.models import AuditEntry, Unit
@@ -43,7 +43,7 @@ def test_a_crafted_call_for_a_resident_elsewhere_is_refused_and_writes_nothing(c
     )
     member = _omklap_resident(cast.other_association, unit, "Erik Elders")
     assignments, entries = CareAssignment.objects.count(), AuditEntry.objects.count()
-    with pytest.raises(DomainError) as raised:
+    with translation.override("en"), pytest.raises(DomainError) as raised:
         care_assign_within_reach(
             actor=cast.care_worker,
             organisation=cast.care,

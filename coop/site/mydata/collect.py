@@ -277,18 +277,10 @@ def _membership(member: Member) -> dict[str, Any]:
         .order_by("date", "pk")
     ]
     data["hours_exemptions"] = [
-        _row(exemption, _fields_except(HoursExemption, {"member", "recorded_by"}))
+        _row(exemption, ("reason", "starts_on", "ends_on", "recorded_at"))
         for exemption in HoursExemption.objects.filter(member=member).order_by("pk")
     ]
     return data
-
-
-def _fields_except(model: type[models.Model], skip: set[str]) -> tuple[str, ...]:
-    return tuple(
-        f.attname if f.is_relation else f.name
-        for f in model._meta.concrete_fields
-        if f.name not in skip and not f.primary_key
-    )
 
 
 def _contracts(member: Member) -> list[dict[str, Any]]:
