@@ -164,7 +164,8 @@ def _link(label: str) -> tuple[type[models.Model], str]:
 
 
 def personal_data(user: User) -> dict[str, Any]:
-    """Everything held about ``user``, as plain JSON-ready data."""
+    """Everything held about ``user``: plain values, dates and amounts that Django's JSON
+    encoder writes as ISO 8601 dates and text."""
     members = list(
         Member.objects.filter(user=user).select_related("association").order_by("joined_on", "pk")
     )
