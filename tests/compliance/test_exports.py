@@ -499,3 +499,17 @@ def test_a_care_worker_exports_the_care_commitments_only(
     assert "Kapelgebouw" not in " ".join(
         str(v) for s in book.worksheets for r in s.iter_rows(values_only=True) for v in r
     )
+
+
+def test_an_english_reader_gets_the_mail_and_the_file_in_english(
+    cast, client_for, agreement, django_capture_on_commit_callbacks
+):
+    cast.corporation_staff.language = "en"
+    cast.corporation_staff.save(update_fields=["language"])
+    client = client_for("corporation_staff")
+    export = _start(client, cast, django_capture_on_commit_callbacks, format="csv")
+    assert mail.outbox[0].subject == "The export of Woonvereniging De Kapel is ready"
+    table = list(
+        csv.reader(io.StringIO(_download(client, export).content.decode()[1:]), delimiter=";")
+    )
+    assert table[0][:3] == ["Commitment", "Period", "Period from"]
