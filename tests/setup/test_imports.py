@@ -116,8 +116,8 @@ def test_staff_import_buildings_and_units_from_xlsx_after_a_preview(cast, client
     rows = _rows(preview)
     assert sorted(rows) == list(range(2, 42))
     assert rows[2].startswith("create:")
-    assert "Nieuw gebouw en nieuwe woning" in rows[2]
-    assert "Nieuwe woning" in rows[3]
+    assert "Nieuw: gebouw en woning (regulier, huur 725,50)" in rows[2]
+    assert "Nieuw: woning (dragerwoning, huur 725,50)" in rows[3]
     assert _counts() == before  # the preview writes nothing
 
     response = client.post(preview_url, {"confirm": ""})
@@ -196,7 +196,7 @@ def test_a_changed_rent_is_shown_and_changed_through_its_service(cast, client_fo
     ]
     preview, preview_url = _upload(client, _units_url(cast), csv_file(UNIT_HEADERS, rows))
     shown = _rows(preview)
-    assert shown[2].startswith("change:") and "Huur 650,00 wordt 700,00." in shown[2]
+    assert shown[2].startswith("change:") and "Wijzigen: huur 650,00 wordt 700,00" in shown[2]
     assert shown[3].startswith("unchanged:")
     assert client.post(preview_url, {"confirm": ""}).status_code == 302
     cast.units[0].refresh_from_db()

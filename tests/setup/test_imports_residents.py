@@ -69,7 +69,7 @@ def test_the_board_imports_30_residents_with_tenancy_and_group(cast, client_for)
     rows = _rows(preview)
     assert len(rows) == 30
     assert all(row.startswith("create:") for row in rows.values())
-    assert "Nieuwe bewoner in Kapelgebouw 10 vanaf" in rows[2]
+    assert "Nieuw: bewoner in Kapelgebouw 10 vanaf" in rows[2]
     assert CONFIRM in preview.content.decode()
     assert _counts() == before
 
@@ -123,7 +123,7 @@ def test_a_second_import_changes_nothing_and_an_end_date_is_a_change(cast, clien
     rows[1][6] = end.strftime("%d-%m-%Y")  # notice given: the tenancy ends
     preview, preview_url = _upload(client, _url(cast), csv_file(RESIDENT_HEADERS, rows))
     shown = _rows(preview)
-    assert shown[3].startswith("change:") and "De huur eindigt op" in shown[3]
+    assert shown[3].startswith("change:") and "Wijzigen: de huur eindigt op" in shown[3]
     assert shown[2].startswith("unchanged:") and shown[4].startswith("unchanged:")
     assert client.post(preview_url, {"confirm": ""}).status_code == 302
     assert Tenancy.objects.get(member__email="bewoner1@example.org").ends_on == end

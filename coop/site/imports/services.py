@@ -241,12 +241,13 @@ def _units(actor: User, association: Association, rows: list[Row], *, preview: b
             unit = _service(result, _UNIT_FIELDS, unit_change, actor=actor, unit=unit, rent=rent)
             if unit.rent != before:
                 result.status = RowStatus.CHANGE
-                result.detail = _("Rent %(before)s becomes %(after)s.") % {
+                result.detail = _("rent %(before)s becomes %(after)s") % {
                     "before": _euros(before),
                     "after": _euros(unit.rent),
                 }
             return
         result.status = RowStatus.CREATE
+        made_building = building is None
         if building is None:
             building = _service(
                 result,
@@ -259,9 +260,6 @@ def _units(actor: User, association: Association, rows: list[Row], *, preview: b
                 postal_code=values.get("postal_code", ""),
                 city=values.get("city", ""),
             )
-            result.detail = _("New building and new unit.")
-        else:
-            result.detail = _("New unit.")
         unit = _service(
             result,
             _UNIT_FIELDS,
@@ -272,10 +270,11 @@ def _units(actor: User, association: Association, rows: list[Row], *, preview: b
             kind=kind,
             rent=rent or "0",
         )
-        result.detail += " " + _("%(kind)s, rent %(rent)s.") % {
-            "kind": unit.get_kind_display(),
-            "rent": _euros(unit.rent),
-        }
+        what = {"kind": unit.get_kind_display(), "rent": _euros(unit.rent)}
+        if made_building:
+            result.detail = _("building and unit (%(kind)s, rent %(rent)s)") % what
+        else:
+            result.detail = _("unit (%(kind)s, rent %(rent)s)") % what
 
     report = _run(rows, check, lambda v: f"{v['building']} {v['number']}".strip())
     if not preview and not report.has_errors and report.has_changes:
@@ -431,14 +430,12 @@ def _residents(actor: User, association: Association, rows: list[Row], *, previe
             language=language,
         )
         result.status = RowStatus.CREATE
-        result.detail = _("New resident in %(unit)s from %(date)s.") % {
-            "unit": tenancy.unit,
-            "date": date_format(starts_on, "j F Y"),
-        }
+        what = {"unit": tenancy.unit, "date": date_format(starts_on, "j F Y")}
         if ends_on:
-            result.detail += " " + _("The tenancy ends on %(date)s.") % {
-                "date": date_format(ends_on, "j F Y")
-            }
+            what["end"] = date_format(ends_on, "j F Y")
+            result.detail = _("resident in %(unit)s from %(date)s until %(end)s") % what
+        else:
+            result.detail = _("resident in %(unit)s from %(date)s") % what
 
     report = _run(rows, check, _resident_name)
     if not preview and not report.has_errors and report.has_changes:
@@ -491,7 +488,7 @@ def _resident_known(
             ends_on=ends_on,
         )
         result.status = RowStatus.CHANGE
-        result.detail = _("The tenancy ends on %(date)s.") % {"date": date_format(ends_on, "j F Y")}
+        result.detail = _("the tenancy ends on %(date)s") % {"date": date_format(ends_on, "j F Y")}
 
 
 @transaction.atomic
