@@ -35,6 +35,7 @@ def test_an_invalid_post_shows_a_summary_linking_to_each_field_with_an_error(
     html = response.content.decode()
     summary = summary_of(html)
     assert 'role="alert"' in summary and 'tabindex="-1"' in summary
+    assert " autofocus " in summary  # the keyboard and screen reader start there
     assert "Er is iets niet goed ingevuld" in summary
     links = re.findall(r'<a href="#([\w-]+)">', summary)
     assert links == ["id_title", "id_count", "id_organisers"]

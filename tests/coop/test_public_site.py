@@ -193,3 +193,19 @@ def test_the_home_page_with_its_open_homes_has_a_flat_query_count(cast, client, 
     # site with its root, page by path, view restrictions on the path, latest news, the
     # apply page, the vacancy page, its open homes, menu
     assert_flat_query_count(lambda: client.get("/"), grow, queries=8, small=10, large=40)
+
+
+def test_the_editor_finds_the_new_fields_in_the_page_editor():
+    home_form = HomePage.get_edit_handler().get_form_class()
+    news_form = NewsPage.get_edit_handler().get_form_class()
+
+    assert {
+        "short_name",
+        "logo",
+        "apply_page",
+        "contact_address",
+        "contact_email",
+        "contact_phone",
+        "contact_hours",
+    } <= set(home_form.base_fields)
+    assert {"link_page", "link_text"} <= set(news_form.base_fields)
