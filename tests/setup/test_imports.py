@@ -460,3 +460,19 @@ def test_a_units_rent_changes_through_its_service_with_the_rules_of_adding_it(ca
     assert unit.rent == Decimal("712.50")
     entry = AuditEntry.objects.get(action="unit.changed")
     assert (entry.actor, entry.association_id) == (cast.corporation_staff, cast.association.pk)
+
+
+def test_a_csv_row_keeps_its_number_after_an_empty_line_or_a_cell_over_two_lines(cast, client_for):
+    content = (
+        b"Gebouw;Adres;Postcode;Plaats;Huisnummer;Soort;Huur\n"
+        b'Nieuwbouw;"Nieuwstraat 1\n\nachterom";3511 CD;Utrecht;1;regulier;500\n'
+        b"\n"
+        b"Nieuwbouw;;;;2;kasteel;500\n"
+    )
+    client = client_for("corporation_staff")
+    preview, _url = _upload(client, _units_url(cast), SimpleUploadedFile("w.csv", content))
+    shown = _rows(preview)
+    # As a spreadsheet program shows it: the cell over two lines is one row (2), row 3 is empty.
+    assert sorted(shown) == [2, 4]
+    assert shown[2].startswith("create:")
+    assert "Kolom Soort" in shown[4]

@@ -78,6 +78,21 @@ def cell_text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
+def _keep_empty_lines(text: str) -> str:
+    """The CSV text with each empty line (outside a quoted cell) as one empty cell: the CSV
+    reader skips empty lines, and the rows after one would get a number one too low."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the file's last line break
+    quoted = False
+    kept = []
+    for line in lines:
+        kept.append('""' if not quoted and not line.strip("\r") else line)
+        if line.count('"') % 2:  # an odd number of quotes opens or closes a quoted cell
+            quoted = not quoted
+    return "\n".join(kept) + "\n"
+
+
 def _load(content: bytes, filename: str) -> tablib.Dataset:
     """The file as a tablib dataset: XLSX by its content, otherwise CSV in UTF-8 (with or
     without BOM), separated by ';' or ','."""
@@ -108,7 +123,7 @@ def _load(content: bytes, filename: str) -> tablib.Dataset:
     first_line = text.lstrip("\n").split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
-        return tablib.Dataset().load(text, format="csv", delimiter=delimiter)
+        return tablib.Dataset().load(_keep_empty_lines(text), format="csv", delimiter=delimiter)
     except tablib.InvalidDimensions:
         raise _refuse(
             _("A row has more cells than the header row has columns."), "import_ragged"
