@@ -1,8 +1,8 @@
 """Dates as the pages write them in tables, formatted once per day and language.
 
 A list of contracts or vacancies writes the same few dozen days hundreds of times; Django's
-``date`` filter formats each one again. ``{{ value|day }}`` writes what ``{{ value|date:"j M Y" }}``
-writes ("5 Mrt 2025" in Dutch), from a cache keyed on the day and the active language.
+``date`` filter formats each one again. ``{{ value|day }}`` writes what ``{{ value|date:"j N Y" }}``
+writes ("5 mrt 2025" in Dutch), from a cache keyed on the day and the active language.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ register = template.Library()
 
 @lru_cache(maxsize=4096)
 def _day(value: dt.date, language: str | None) -> str:
-    return date_format(value, "j M Y")
+    return date_format(value, "j N Y")
 
 
 def day_text(value: dt.date | dt.datetime | None) -> str:
-    """``value`` as "5 Mrt 2025" in the active language ("" for no value); a datetime is
+    """``value`` as "5 mrt 2025" in the active language ("" for no value); a datetime is
     written as its day in the current time zone, as the template filter does."""
     if not value:
         return ""
@@ -35,7 +35,7 @@ def day_text(value: dt.date | dt.datetime | None) -> str:
 
 @register.filter(expects_localtime=True)
 def day(value: dt.date | dt.datetime | None) -> str:
-    """``{{ value|day }}``: the same as ``{{ value|date:"j M Y" }}``, formatted once per day."""
+    """``{{ value|day }}``: the same as ``{{ value|date:"j N Y" }}``, formatted once per day."""
     if isinstance(value, dt.datetime):
         value = value.date()  # already in the current time zone (expects_localtime)
     return day_text(value)

@@ -38,7 +38,7 @@ DASH = "\u2013"  # the en dash between "from" and "until" in the register
 
 def _day(day: dt.date) -> str:
     with translation.override("en"):
-        return date_format(day, "j M Y")
+        return date_format(day, "j N Y")
 
 
 def _row(text: str, name: str) -> str:
