@@ -38,7 +38,7 @@ def test_an_invalid_post_shows_a_summary_linking_to_each_field_with_an_error(
     assert " autofocus " in summary  # the keyboard and screen reader start there
     assert "Er is iets niet goed ingevuld" in summary
     links = re.findall(r'<a href="#([\w-]+)">', summary)
-    assert links == ["id_title", "id_count", "id_organisers"]
+    assert links == ["id_title", "id_count", "id_organisers_0"]
     for target in links:  # every link lands on an element of the page
         assert f'id="{target}"' in html
     assert html.index("error-summary") < html.index('name="title"')
