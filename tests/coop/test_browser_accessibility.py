@@ -47,10 +47,11 @@ MAX_PAGES = 40
 # Pages of one URL shape (ids and query values left out) checked per role: the calendar's
 # next month or a second contract add time but no template.
 PER_SHAPE = 1
-# Links that end the session, download a file or leave the product's own pages.
+# Links that end the session, download a file (exports, templates, a person's own data) or
+# leave the product's own pages.
 SKIP = re.compile(
     r"^/(accounts/logout/|admin/|django-admin/|documents/|ical/|i18n/)|\.(ics|csv|xlsx|pdf)$"
-    r"|/export/?$|[?&]format=(csv|xlsx)\b"
+    r"|/export/?$|/download/?$|[?&]format=(csv|xlsx)\b"
 )
 PUBLIC_START = ("/", "/accounts/login/", "/accounts/password/reset/")
 # The portal, and the second-factor page the menu offers every role.
