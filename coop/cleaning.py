@@ -137,3 +137,12 @@ def check_date_window(
             code="date_too_far_ahead",
             field=field,
         )
+
+
+# Spreadsheets run a cell that starts with one of these as a formula (or a command, in a CSV).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet shows as written and never runs as a formula."""
+    return "'" + text if text[:1] in FORMULA_START else text

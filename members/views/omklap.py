@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from coop.cleaning import spreadsheet_text
 from coop.exceptions import DomainError
 from coop.http import form_error, portal_view
 from members.access import (
@@ -292,8 +293,7 @@ def _csv_columns() -> tuple[str, ...]:
 
 def _csv_cell(value) -> str:
     """Spreadsheets run cells that start with these characters as formulas."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return spreadsheet_text("" if value is None else str(value))
 
 
 def _contracts_csv(contracts, filename: str) -> HttpResponse:

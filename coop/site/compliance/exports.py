@@ -23,6 +23,7 @@ from django.utils import formats, timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from coop.cleaning import FORMULA_START, spreadsheet_text
 from coop.models import Association
 from coop.site.compliance.access import ComplianceAccess
 from coop.site.compliance.charts import Chart, chart
@@ -385,7 +386,8 @@ def write_csv(content: ExportContent) -> bytes:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(columns())
     for row in rows(content):
-        writer.writerow([_text(v) for v in row])
+        # Text people wrote (a follow-up, a title in the evidence) never runs as a formula.
+        writer.writerow([spreadsheet_text(v) if isinstance(v, str) else _text(v) for v in row])
     return out.getvalue().encode("utf-8")
 
 
@@ -414,6 +416,10 @@ def _fill_sheet(sheet, headers: list[str], body: list[list[Any]], widths: dict[i
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = widths.get(index, max(12, len(header) + 2))
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            if isinstance(cell.value, str) and cell.value[:1] in FORMULA_START:
+                # Text people wrote stays text, shown as written: never a formula.
+                cell.data_type = "s"
+                cell.quotePrefix = True
             if isinstance(cell.value, dt.date):
                 cell.number_format = "DD-MM-YYYY"
             elif isinstance(cell.value, str) and len(cell.value) > 40:
