@@ -189,6 +189,7 @@ LOGIN_REDIRECT_URL = "portal:dashboard"
 
 # Accounts: e-mail login, invitation-only sign-up, mandatory verification.
 ACCOUNT_ADAPTER = "members.adapters.InvitationAccountAdapter"
+ACCOUNT_FORMS = {"signup": "members.adapters.InvitationSignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

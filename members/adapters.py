@@ -3,7 +3,9 @@ encrypted at rest."""
 
 from __future__ import annotations
 
-from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import DefaultAccountAdapter, get_adapter
+from allauth.account.forms import SignupForm
+from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django import forms
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from coop.crypto import decrypt_text, derive_key, encrypt_text
 from coop.exceptions import DomainError
 from members.models import Invitation
+from members.selectors.membership import closed_account_for
 from members.services import invitation_accept
 
 SESSION_INVITATION = "coop_invitation_id"
@@ -65,6 +68,42 @@ class InvitationAccountAdapter(DefaultAccountAdapter):
     @staticmethod
     def _refusal(request, message: str):
         return render(request, "members/invitation_invalid.html", {"message": message}, status=400)
+
+
+class InvitationSignupForm(SignupForm):
+    """Sign-up through an invitation. A former member whose account was closed after leaving
+    signs up with the invited address again: that account is reopened with the new password
+    (its owner comes back), instead of a second one being made. Any other account with the
+    address is treated as allauth does."""
+
+    closed_account = None
+
+    def validate_unique_email(self, value: str) -> str:
+        request = get_adapter().request
+        invitation = pending_invitation(request) if request is not None else None
+        if invitation is not None and invitation.email.lower() == value.lower():
+            self.closed_account = closed_account_for(value)
+            if self.closed_account is not None:
+                self.account_already_exists = False
+                return value
+        return super().validate_unique_email(value)
+
+    def save(self, request):
+        if self.closed_account is None:
+            return super().save(request)
+        adapter = get_adapter(request)
+        user = adapter.save_user(request, self.closed_account, self)
+        self.custom_signup(request, user)
+        # The invitation arrived at this address: it is the account's verified, primary one.
+        adapter.unstash_verified_email(request)
+        email = self.cleaned_data["email"]
+        EmailAddress.objects.filter(user=user).exclude(email__iexact=email).update(primary=False)
+        updated = EmailAddress.objects.filter(user=user, email__iexact=email).update(
+            verified=True, primary=True
+        )
+        if not updated:
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        return user
 
 
 # Stored second-factor secrets (TOTP keys, the seed of the recovery codes) start with this.

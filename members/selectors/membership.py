@@ -13,7 +13,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Subquery, Value, Whe
 from django.utils import timezone
 
 from coop.counting import Waiting
-from coop.models import Association, Building, Organisation, Unit
+from coop.models import Association, Building, Organisation, Unit, User
 from members.models import CareAssignment, Invitation, Member, MixGroup, Tenancy, group_on
 
 if TYPE_CHECKING:
@@ -294,3 +294,17 @@ def invitations_expired(association: Association) -> Waiting:
         .order_by("expires_at", "pk")
     )
     return Waiting(invitations, ("expires_at",))
+
+
+def closed_accounts():
+    """Accounts closed after their owner left: inactive, neither the platform administrator nor
+    staff of the site, with a membership that ended. An invitation to the same address may
+    reopen one."""
+    return User.objects.filter(is_active=False, is_superuser=False, is_staff=False).filter(
+        Exists(Member.objects.filter(user=OuterRef("pk"), status=Member.Status.LEFT))
+    )
+
+
+def closed_account_for(email: str) -> User | None:
+    """The closed account of a former member with this address, if there is one."""
+    return closed_accounts().filter(email__iexact=email).first()

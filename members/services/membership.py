@@ -34,7 +34,7 @@ from members.models import (
     Tenancy,
     hash_token,
 )
-from members.selectors.membership import members_to_invite
+from members.selectors.membership import closed_accounts, members_to_invite
 
 
 def _locked_member(member: Member) -> Member:
@@ -377,7 +377,11 @@ def invitation_send(*, actor: User, member: Member, language: str | None = None)
             code="member_without_email",
             field="email",
         )
-    if User.objects.filter(email__iexact=member.email).exists():
+    # A former member's closed account is reopened when they accept; anyone else's is refused.
+    taken = User.objects.filter(email__iexact=member.email).exclude(
+        pk__in=closed_accounts().values("pk")
+    )
+    if taken.exists():
         raise DomainError(
             _("An account with this e-mail address already exists."),
             code="account_email_taken",
@@ -499,6 +503,16 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Member:
         raise DomainError(_("This member already has an account."), code="member_has_account")
     if Member.objects.active().filter(user=user).exists():
         raise DomainError(_("This account already belongs to a member."), code="account_has_member")
+    reopened = not user.is_active
+    if reopened:
+        # Only a former member's account closed after leaving comes back, never another one.
+        if not closed_accounts().filter(pk=user.pk).exists():
+            raise DomainError(
+                _("This account cannot be used. Ask the board for help."),
+                code="account_not_reopenable",
+            )
+        user.is_active = True
+        user.save(update_fields=["is_active"])
     member.user = user
     member.save(update_fields=["user"])
     invitation.accepted_at = timezone.now()
@@ -507,6 +521,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Member:
         actor=user,
         action=AuditAction.INVITATION_ACCEPTED,
         target=invitation,
+        data={"account_reopened": user.pk} if reopened else None,
     )
     return member
 
