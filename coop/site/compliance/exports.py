@@ -30,13 +30,11 @@ from coop.site.compliance.charts import Chart, chart
 from coop.site.compliance.models import Agreement, ExportFile, FrozenResult
 from coop.site.compliance.periods import Period
 from coop.site.compliance.rules import (
-    ICONS,
     RULES,
     UNIT_LABELS,
     Direction,
     Judged,
-    Status,
-    number_text,
+    Shown,
 )
 from coop.site.compliance.selectors import association_compliance, follow_ups_for
 from coop.site.compliance.services import content_digest
@@ -47,7 +45,7 @@ YEAR_HISTORY = 12
 
 
 @dataclass(frozen=True)
-class PeriodLine:
+class PeriodLine(Shown):
     """A commitment's state over one period: live, or as frozen when the period closed."""
 
     period: Period
@@ -59,19 +57,7 @@ class PeriodLine:
 
     @property
     def state(self) -> str:
-        return str(Status(self.status).label)
-
-    @property
-    def figure_text(self) -> str:
-        return number_text(self.figure)
-
-    @property
-    def threshold_text(self) -> str:
-        return number_text(self.threshold)
-
-    @property
-    def icon(self) -> str:
-        return ICONS[self.status]
+        return self.label
 
 
 @dataclass(frozen=True)

@@ -99,14 +99,13 @@ class Evidence:
     member_id: int | None = None
 
 
-@dataclass(frozen=True)
-class Result:
+class Shown:
+    """How a judged figure is written wherever it appears (pages, exports): the state's icon
+    and word, and the figure and the threshold as text."""
+
     status: str
     figure: Decimal | None
-    threshold: Decimal
-    unit: str
-    explanation: str
-    evidence: tuple[Evidence, ...] = ()
+    threshold: Decimal | None
 
     @property
     def icon(self) -> str:
@@ -123,6 +122,16 @@ class Result:
     @property
     def threshold_text(self) -> str:
         return number_text(self.threshold)
+
+
+@dataclass(frozen=True)
+class Result(Shown):
+    status: str
+    figure: Decimal | None
+    threshold: Decimal
+    unit: str
+    explanation: str
+    evidence: tuple[Evidence, ...] = ()
 
     @property
     def unit_label(self) -> str:
