@@ -356,6 +356,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Spreadsheet imports (units, residents): the largest file and the most rows one upload may hold.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000, minimum=1)
+# A compliance export that has not moved for this long (no worker picked it up, or it died)
+# shows as failed, with the button to try again; a worker that still finishes it wins.
+COMPLIANCE_EXPORT_STALE_MINUTES = env_int("COMPLIANCE_EXPORT_STALE_MINUTES", 15, minimum=1)
 
 # Sessions and cookies
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=300)

@@ -12,6 +12,7 @@ import subprocess
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db.models.signals import post_save
 from django.urls import reverse
@@ -478,6 +479,8 @@ def test_the_chart_coordinates_keep_a_decimal_point_in_dutch(cast, client_for, a
     coordinates = re.findall(r'<rect class="bar-[a-z_]+" x="([^"]*)" y="([^"]*)"', svg)
     assert coordinates
     assert all(re.fullmatch(r"-?\d+(\.\d+)?", v) for pair in coordinates for v in pair)
+    # The chart's own style block is for the PDF only: the policy would refuse it on a page.
+    assert "<style" not in svg
 
 
 def test_a_care_worker_exports_the_care_commitments_only(
@@ -513,3 +516,84 @@ def test_an_english_reader_gets_the_mail_and_the_file_in_english(
         csv.reader(io.StringIO(_download(client, export).content.decode()[1:]), delimiter=";")
     )
     assert table[0][:3] == ["Commitment", "Period", "Period from"]
+
+
+def _waiting_export(cast, **fields) -> ExportFile:
+    return ExportFile.objects.create(
+        association=cast.association, requested_by=cast.corporation_staff, format="csv", **fields
+    )
+
+
+@pytest.mark.parametrize("status", ["queued", "building"])
+def test_an_export_that_stays_still_counts_as_failed_and_stops_refreshing(
+    cast, client_for, agreement, settings, status
+):
+    settings.COMPLIANCE_EXPORT_STALE_MINUTES = 15
+    client = client_for("corporation_staff")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        export = _waiting_export(cast, status=status)
+    url = reverse("compliance:export_status", args=[export.pk])
+
+    with time_machine.travel(start + dt.timedelta(minutes=14, seconds=59), tick=False):
+        page = client.get(url).content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "De export kon niet worden gemaakt." not in page
+
+    with time_machine.travel(start + dt.timedelta(minutes=15), tick=False):
+        page = client.get(url).content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert "De export kon niet worden gemaakt." in page
+    assert 'data-status="failed"' in page
+    assert 'name="format" value="csv"' in page and 'name="scope" value="current"' in page
+    # The page only tells it: the export itself is still waiting for a worker.
+    export.refresh_from_db()
+    assert export.status == status
+
+
+def test_a_build_that_keeps_moving_is_not_stale(cast, client_for, agreement, settings):
+    settings.COMPLIANCE_EXPORT_STALE_MINUTES = 15
+    client = client_for("corporation_staff")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        export = _waiting_export(cast, status="building", progress_total=3)
+    with time_machine.travel(start + dt.timedelta(minutes=10), tick=False):
+        ExportFile.objects.filter(pk=export.pk).update(
+            progress_done=1, progressed_at=timezone.now()
+        )
+    with time_machine.travel(start + dt.timedelta(minutes=20), tick=False):
+        page = client.get(reverse("compliance:export_status", args=[export.pk])).content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "1 van 3 stappen klaar" in page
+
+
+def test_a_late_worker_that_finishes_a_stale_export_makes_it_ready(
+    cast, client_for, agreement, settings, django_capture_on_commit_callbacks
+):
+    settings.COMPLIANCE_EXPORT_STALE_MINUTES = 15
+    client = client_for("corporation_staff")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        export = _waiting_export(cast)
+    url = reverse("compliance:export_status", args=[export.pk])
+    with time_machine.travel(start + dt.timedelta(hours=2), tick=False):
+        assert 'data-status="failed"' in client.get(url).content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            built = services.compliance_export_build(export.pk)
+        assert built.status == "ready"
+        page = client.get(url).content.decode()
+    assert 'data-status="ready"' in page
+    assert reverse("compliance:export_download", args=[export.pk]) in page
+    assert "De export kon niet worden gemaakt." not in page
+    assert [m.to for m in mail.outbox] == [[cast.corporation_staff.email]]
+
+
+def test_the_build_records_when_it_last_moved(cast, agreement):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        export = _waiting_export(cast)
+    assert export.progressed_at == start
+    with time_machine.travel(start + dt.timedelta(minutes=5), tick=False):
+        services.compliance_export_build(export.pk)
+    export.refresh_from_db()
+    assert export.progressed_at == start + dt.timedelta(minutes=5)

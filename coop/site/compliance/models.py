@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coop.models import AppendOnlyModel, Association, Organisation
@@ -399,6 +400,9 @@ class ExportFile(models.Model):
     progress_done = models.PositiveSmallIntegerField(_("steps done"), default=0)
     progress_total = models.PositiveSmallIntegerField(_("steps in all"), default=0)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # When the build last moved (queued, started, a step done): an export that stays still
+    # longer than COMPLIANCE_EXPORT_STALE_MINUTES shows as failed.
+    progressed_at = models.DateTimeField(_("last progress at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     filename = models.CharField(_("file name"), max_length=120, blank=True)
     content = models.BinaryField(_("content"), null=True, blank=True)

@@ -7,11 +7,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop.models import Association
-from coop.site.compliance.models import AgreementVersion, Commitment, FollowUp
+from coop.site.compliance.models import AgreementVersion, Commitment, ExportFile, FollowUp
 from coop.site.compliance.periods import Period
 from coop.site.compliance.rules import (
     RULES,
@@ -174,3 +175,17 @@ def follow_ups_for(commitments: Iterable[Commitment]) -> dict[tuple[str, dt.date
         commitment__version__agreement_id__in=agreement_ids
     ).select_related("commitment", "recorded_by", "resolved_by")
     return {(f.commitment.key, f.period_start): f for f in rows}
+
+
+def export_status_shown(export: ExportFile, *, now: dt.datetime | None = None) -> str:
+    """The export's status as its page tells it: one still waiting or being made that has not
+    moved for ``COMPLIANCE_EXPORT_STALE_MINUTES`` counts as failed (no worker took it up, or
+    it died), so the page stops refreshing and offers to try again. A worker that still
+    finishes it later makes it ready."""
+    if not export.is_pending:
+        return export.status
+    now = now or timezone.now()
+    still_for = now - export.progressed_at
+    if still_for >= dt.timedelta(minutes=settings.COMPLIANCE_EXPORT_STALE_MINUTES):
+        return ExportFile.Status.FAILED
+    return export.status

@@ -589,11 +589,13 @@ def compliance_export_build(export_id: int) -> ExportFile:
         _export_finish(export, ExportFile.Status.FAILED)
         return export
     export.status = ExportFile.Status.BUILDING
-    export.save(update_fields=["status"])
+    export.progressed_at = timezone.now()
+    export.save(update_fields=["status", "progressed_at"])
 
     def progress(done: int, total: int) -> None:
         export.progress_done, export.progress_total = done, total
-        export.save(update_fields=["progress_done", "progress_total"])
+        export.progressed_at = timezone.now()
+        export.save(update_fields=["progress_done", "progress_total", "progressed_at"])
 
     try:
         with translation.override(requester.language or settings.LANGUAGE_CODE):

@@ -531,14 +531,17 @@ def export_status(request, pk: int):
     """How far the export is; it refreshes itself until the file is ready or the build failed."""
     viewer = viewer_for(request)
     export, access = get_export_for(viewer, pk)
+    status = selectors.export_status_shown(export)
     retry = None
-    if export.status == ExportFile.Status.FAILED:
+    if status == ExportFile.Status.FAILED:
         retry = {
             "format": export.format,
             "scope": str(export.year) if export.scope == ExportFile.Scope.YEAR else export.scope,
         }
     context = {
         "export": export,
+        "status": status,
+        "refreshing": status in (ExportFile.Status.QUEUED, ExportFile.Status.BUILDING),
         "association": access.association,
         "scope": scope_label(export),
         "retry": retry,
