@@ -68,11 +68,19 @@ def test_the_admin_sends_no_staff_address_to_gravatar():
     assert get_gravatar_url("bestuur@example.org") is None
 
 
+# Rendered by WeasyPrint into the compliance PDF, never served: no policy governs them, and
+# WeasyPrint styles an inline SVG only from a style block inside it.
+PDF_ONLY = {"compliance/export_pdf.html"}
+PDF_ONLY_BLOCK = re.compile(r"{% if svg_style %}<style>{{ svg_style }}</style>{% endif %}")
+
+
 def test_no_template_has_inline_script_or_style_without_the_nonce():
     """Inline code would be refused by the policy; data blocks (JSON) are not code."""
     offenders = []
     for template in TEMPLATES.rglob("*.html"):
-        text = template.read_text()
+        if str(template.relative_to(TEMPLATES)) in PDF_ONLY:
+            continue
+        text = PDF_ONLY_BLOCK.sub("", template.read_text())
         for match in re.finditer(r"<(script|style)\b([^>]*)>", text):
             attributes = match.group(2)
             if "src=" in attributes or "nonce" in attributes or "application/json" in attributes:
