@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
@@ -26,6 +27,9 @@ from coop.exceptions import DomainError
 # The first bytes of files that are certainly not a spreadsheet, even when renamed to .csv.
 _NOT_TEXT = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0", b"\x00")
 _ZIP = b"PK\x03\x04"
+# A workbook unpacks to at most this many times the largest upload: real ones unpack to some
+# ten times their size; a "zip bomb" of a few hundred KB holds millions of rows.
+_UNPACKED_PER_BYTE = 10
 
 
 def normalise_header(text: str) -> str:
@@ -93,6 +97,15 @@ def _keep_empty_lines(text: str) -> str:
     return "\n".join(kept) + "\n"
 
 
+def _unpacked_size(content: bytes) -> int:
+    """The size a zip file's members unpack to, as its directory says (reading stops there: a
+    member that unpacks to more fails its check); 0 for what is no zip file."""
+    try:
+        return sum(info.file_size for info in zipfile.ZipFile(BytesIO(content)).infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return 0  # the loading below refuses it
+
+
 def _load(content: bytes, filename: str) -> tablib.Dataset:
     """The file as a tablib dataset: XLSX by its content, otherwise CSV in UTF-8 (with or
     without BOM), separated by ';' or ','."""
@@ -101,6 +114,11 @@ def _load(content: bytes, filename: str) -> tablib.Dataset:
         _("This file is not a spreadsheet. Upload an XLSX or CSV file."), "import_not_spreadsheet"
     )
     if content.startswith(_ZIP):
+        if _unpacked_size(content) > settings.IMPORT_MAX_BYTES * _UNPACKED_PER_BYTE:
+            raise _refuse(
+                _("The spreadsheet holds too much data. Split it into smaller files."),
+                "import_too_large",
+            )
         try:
             return tablib.Dataset().load(BytesIO(content), format="xlsx")
         except tablib.InvalidDimensions:
