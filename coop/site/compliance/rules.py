@@ -8,6 +8,8 @@ of rule, never on the number of associations or periods.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from activities.models import ContributionLog, Occurrence, SignUp
+from coop.crypto import derive_key
 from coop.exceptions import DomainError
 from coop.models import Association
 from coop.site.compliance.models import HoursExemption, RuleType
@@ -956,7 +959,12 @@ class DecisionBeforeEnd(Rule):
 
 
 def pseudonym(member_id: int) -> str:
-    return _("member %(number)s") % {"number": member_id}
+    """'member 40718263': a keyed hash of the member's number, the same on every page. Never the
+    number itself: it counts up in the order members were registered, which the corporation
+    can follow (it registers the first board member and confirms who moves in when)."""
+    key = derive_key(settings.SECRET_KEY, b"compliance member pseudonym")
+    digest = hmac.new(key, str(member_id).encode(), hashlib.sha256).digest()
+    return _("member %(number)s") % {"number": int.from_bytes(digest[:8]) % 10**8}
 
 
 class ContributionHours(Rule):
