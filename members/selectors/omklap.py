@@ -22,7 +22,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractYear
 from django.utils import timezone
 
 from coop.counting import Waiting
-from coop.models import Association, Organisation
+from coop.models import Association, Organisation, StaffLink
 from members.models import (
     CARE_DATA_FIELDS,
     CareAssignment,
@@ -175,11 +175,15 @@ def access_log(contract: OmklapContract, *, limit: int = 500) -> list[CareDataAc
 
 def moments_coming_up(worker, *, today: dt.date | None = None) -> Waiting:
     """Moments due within two weeks for the worker's own current clients: the first (with the
-    resident's name and the contract) and how many. Nobody else's client is named."""
+    resident's name and the contract) and how many. Nobody else's client is named, nor a
+    client of a care organisation the worker no longer works for."""
     today = today or timezone.localdate()
     own_client = CareAssignment.objects.current(today).filter(
         member=OuterRef("contract__tenancy__member_id"),
         organisation=OuterRef("contract__care_organisation_id"),
+        organisation__in=StaffLink.objects.current(today)
+        .filter(user=worker)
+        .values("organisation"),
         worker=worker,
     )
     moments = (
