@@ -8,14 +8,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from activities.models import Activity, Category, ContributionLog, Occurrence, SignUp, Visibility
 from coop.counting import Waiting
 from coop.models import Association
-from members.models import Member
+from members.models import Member, MixGroup
 
 ZERO = Decimal("0")
 
@@ -317,3 +317,61 @@ def hours_to_confirm(association: Association) -> Waiting:
 def proposals_to_approve(association: Association) -> Waiting:
     """Activities members proposed, the one that starts first first."""
     return Waiting(proposals(association), ("starts_at",))
+
+
+# A member is pointed at dates they can still sign up for this far ahead.
+SIGN_UP_AHEAD = dt.timedelta(days=7)
+
+
+def dates_to_sign_up_for(member: Member, *, now: dt.datetime | None = None) -> Waiting:
+    """Dates of the member's association in the coming week that go ahead, have a free place
+    and have no sign-up of the member yet: the first date and how many."""
+    now = now or timezone.now()
+    mine = SignUp.objects.filter(occurrence=OuterRef("pk"), member=member)
+    dates = (
+        Occurrence.objects.filter(
+            activity__association_id=member.association_id,
+            activity__status=Activity.Status.PLANNED,
+            status=Occurrence.Status.SCHEDULED,
+            starts_at__gt=now,
+            starts_at__lt=now + SIGN_UP_AHEAD,
+        )
+        .exclude(Exists(mine))
+        .with_counts()
+        .filter(Q(activity__capacity__isnull=True) | Q(confirmed_count__lt=F("activity__capacity")))
+        .order_by("starts_at", "pk")
+    )
+    return Waiting(dates, ("pk", "starts_at"))
+
+
+def hours_short_this_month(member: Member) -> Waiting:
+    """The member, when their confirmed and waiting hours this month are below their commitment
+    (their pledge, else the association's default; see ``commitment``): the hours logged and
+    the commitment. Only regular and drager members commit to hours (as the contribution rule
+    judges them); a commitment of nothing never counts."""
+    start = month_start(timezone.localdate())
+    logged = (
+        ContributionLog.objects.filter(
+            member=OuterRef("pk"),
+            status__in=(ContributionLog.Status.CONFIRMED, ContributionLog.Status.PENDING),
+            date__gte=start,
+            date__lt=add_months(start, 1),
+        )
+        .order_by()
+        .values("member")
+        .annotate(total=Sum("hours"))
+        .values("total")[:1]
+    )
+    hours = DecimalField(max_digits=8, decimal_places=2)
+    today = timezone.localdate()
+    short = (
+        Member.objects.with_group_on(today)
+        .filter(pk=member.pk, group__in=(MixGroup.REGULAR, MixGroup.DRAGER))
+        .annotate(
+            logged=Coalesce(Subquery(logged), Value(ZERO), output_field=hours),
+            target=Coalesce("pledged_hours", "association__monthly_hours", output_field=hours),
+        )
+        .filter(target__gt=0, logged__lt=F("target"))
+        .order_by("pk")
+    )
+    return Waiting(short, ("logged", "target"))

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -22,7 +24,13 @@ from activities import selectors as activity_selectors
 from activities.access import CalendarAccess
 from coop.counting import Counted, Waiting, count_together
 from coop.models import Organisation
-from coop.site.compliance.models import AgreementVersion, Commitment, FollowUp, FrozenResult
+from coop.site.compliance.models import (
+    AgreementVersion,
+    Commitment,
+    FollowUp,
+    FrozenResult,
+    HoursExemption,
+)
 from coop.site.compliance.rules import Status
 from members import selectors as member_selectors
 from members.access import AssociationAccess, Viewer
@@ -72,6 +80,14 @@ def _moment(value: dt.date | dt.datetime | None) -> dt.datetime | None:
     if value is None or isinstance(value, dt.datetime):
         return value
     return timezone.make_aware(dt.datetime.combine(value, dt.time.min))
+
+
+def _hours(value: Decimal) -> str:
+    """Hours as people write them: "3", "1,5", "2,25" (no trailing zeros)."""
+    for places in (0, 1):
+        if value == round(value, places):
+            return floatformat(value, places)
+    return floatformat(value, 2)
 
 
 def _closes(when: dt.datetime, now: dt.datetime) -> str:
@@ -134,10 +150,42 @@ def _member_lines(viewer: Viewer, now: dt.datetime) -> list[Line]:
             action=_("See why"),
         )
 
+    def to_sign_up_for(c: Counted) -> Task:
+        return Task(
+            label=ngettext(
+                "%(count)s activity this week you can still sign up for",
+                "%(count)s activities this week you can still sign up for",
+                c.count,
+            )
+            % {"count": c.count},
+            count=c.count,
+            url=reverse("activities:occurrence_detail", args=[c.first["pk"]])
+            if c.count == 1
+            else reverse("activities:calendar_list", args=[slug]),
+            action=_("Have a look and sign up"),
+            due=c.first["starts_at"],
+        )
+
+    def hours_short(c: Counted) -> Task:
+        target = c.first["target"]
+        return Task(
+            label=ngettext(
+                "This month you have logged %(logged)s of %(target)s hour",
+                "This month you have logged %(logged)s of %(target)s hours",
+                int(target),
+            )
+            % {"logged": _hours(c.first["logged"]), "target": _hours(target)},
+            count=c.count,
+            url=reverse("activities:hours_log"),
+            action=_("Log your hours"),
+        )
+
     lines: list[Line] = [
         (vacancy_selectors.rounds_to_vote(member, now=now), vote),
         (activity_selectors.signups_tomorrow(member), signups),
         (activity_selectors.hours_rejected_lately(member), rejected),
+        (activity_selectors.dates_to_sign_up_for(member, now=now), to_sign_up_for),
+        (_hours_short_unless_exempt(member), hours_short),
     ]
     if CalendarAccess(viewer).may_coordinate:
         lines += _coordinator_lines(association)
@@ -161,6 +209,17 @@ def _member_lines(viewer: Viewer, now: dt.datetime) -> list[Line]:
     if access.may_manage:
         lines += _board_lines(association, slug)
     return lines
+
+
+def _hours_short_unless_exempt(member) -> Waiting:
+    """The member when their hours this month fall short of their commitment, unless an
+    exemption from the hours covers today (as the contribution rule leaves them out)."""
+    short = activity_selectors.hours_short_this_month(member)
+    today = timezone.localdate()
+    exempt = HoursExemption.objects.filter(member=OuterRef("pk"), starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=today)
+    )
+    return Waiting(short.queryset.exclude(Exists(exempt)), short.fields)
 
 
 def _coordinator_lines(association) -> list[Line]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
@@ -13,9 +14,9 @@ from django.utils import timezone
 from activities import services as activity_services
 from activities.models import Activity, ContributionLog, Occurrence, SignUp
 from activities.services import ActivityData
-from coop.models import StaffLink, Unit
+from coop.models import Association, StaffLink, Unit
 from coop.site.compliance import services as compliance_services
-from coop.site.compliance.models import FollowUp, FrozenResult
+from coop.site.compliance.models import FollowUp, FrozenResult, HoursExemption
 from coop.site.compliance.services import CommitmentTerms, Side
 from coop.site.tasks_for_you import tasks_for
 from members.access import load_viewer
@@ -35,6 +36,13 @@ from vacancies.models import Candidate, Nomination, Vacancy, VotingRound
 
 NOTHING = "Je hebt nu niets te doen."
 DASHBOARD = "portal:dashboard"
+
+
+@pytest.fixture(autouse=True)
+def _no_hours_commitment(cast):
+    """The association asks no hours by default here, so each test sees only its own lines;
+    the hours line's tests below set a commitment."""
+    Association.objects.filter(pk=cast.association.pk).update(monthly_hours=0)
 
 
 def _tasks(client) -> list:
@@ -127,7 +135,11 @@ def test_a_sign_up_tomorrow_and_rejected_hours_are_lines_of_the_member(cast, cli
         reverse("activities:my_hours"),
     ]
     activity_services.signup_cancel(actor=cast.drager, signup=signup)
-    assert _labels(client) == ["1 uur-registratie is afgewezen"]
+    # Withdrawn, tomorrow's date is one the drager can sign up for again.
+    assert _labels(client) == [
+        "1 activiteit deze week waar je je nog voor kunt opgeven",
+        "1 uur-registratie is afgewezen",
+    ]
 
 
 # -- coordinator --------------------------------------------------------------------------------
@@ -541,3 +553,176 @@ def test_a_breach_of_a_closed_period_waits_for_the_board_s_follow_up(cast, clien
         recorded_by=cast.board,
     )
     assert [t for t in _tasks(client) if t.action == "Geef een toelichting"] == []
+
+
+# -- member: dates to sign up for, hours to log ---------------------------------------------------
+
+SIGN_UP_LINE = "waar je je nog voor kunt opgeven"
+
+
+def _plan(cast, days: int, *, association=None, capacity=None, title="Samen koken") -> Occurrence:
+    association = association or cast.association
+    activity_services.categories_ensure(association=association)
+    day = timezone.localdate() + dt.timedelta(days=days)
+    activity = activity_services.activity_plan(
+        actor=cast.coordinator,
+        association=association,
+        data=ActivityData(
+            title=title,
+            category=association.activity_categories.first(),
+            location="Tuin",
+            starts_at=at(day, 14),
+            ends_at=at(day, 16),
+            capacity=capacity,
+        ),
+    )
+    return activity.occurrences.get()
+
+
+def test_dates_the_member_can_still_sign_up_for_this_week_are_a_line(cast, client_for):
+    client = client_for("drager")
+    first = _plan(cast, 2, title="Klusdag")
+    second = _plan(cast, 4, title="Tuinieren")
+    _plan(cast, 9, title="Te laat")  # beyond the week
+    _plan(cast, 3, association=cast.other_association, title="Elders")  # not their association
+    full = _plan(cast, 3, capacity=1, title="Vol")
+    activity_services.signup_create(actor=cast.vrager, occurrence=full, member=cast.vrager_member)
+    cancelled = _plan(cast, 5, title="Gaat niet door")
+    Occurrence.objects.filter(pk=cancelled.pk).update(status=Occurrence.Status.CANCELLED)
+
+    [task] = _tasks(client)
+    assert task.label == "2 activiteiten deze week waar je je nog voor kunt opgeven"
+    assert task.count == 2
+    assert task.url == reverse("activities:calendar_list", args=[cast.association.slug])
+    assert task.due == first.starts_at
+    html = _html(client)
+    assert f'href="{task.url}"' in html and "Bekijk en meld je aan</a>" in html
+
+    # One left: the button leads straight to that date.
+    activity_services.signup_create(actor=cast.drager, occurrence=first, member=cast.drager_member)
+    [task] = _tasks(client)
+    assert task.label == "1 activiteit deze week waar je je nog voor kunt opgeven"
+    assert task.url == reverse("activities:occurrence_detail", args=[second.pk])
+
+    activity_services.signup_create(actor=cast.drager, occurrence=second, member=cast.drager_member)
+    assert _tasks(client) == []
+
+
+def test_a_place_coming_free_brings_a_full_date_back(cast, client_for):
+    full = _plan(cast, 3, capacity=1)
+    signup = activity_services.signup_create(
+        actor=cast.vrager, occurrence=full, member=cast.vrager_member
+    )
+    client = client_for("drager")
+    assert _tasks(client) == []
+    activity_services.signup_cancel(actor=cast.vrager, signup=signup)
+    assert [t.label for t in _tasks(client)] == [
+        "1 activiteit deze week waar je je nog voor kunt opgeven"
+    ]
+
+
+def _commit(cast, hours: str = "16") -> None:
+    Association.objects.filter(pk=cast.association.pk).update(monthly_hours=Decimal(hours))
+
+
+def _log(cast, hours: str, *, status: str = "pending") -> ContributionLog:
+    return ContributionLog.objects.create(
+        member=cast.drager_member,
+        date=timezone.localdate(),
+        hours=Decimal(hours),
+        kind="support",
+        status=status,
+        decided_at=None if status == "pending" else timezone.now(),
+        reason="Dubbel." if status == "rejected" else "",
+    )
+
+
+def test_hours_below_the_commitment_are_a_line_until_it_is_met(cast, client_for):
+    _commit(cast)
+    client = client_for("drager")
+    [task] = _tasks(client)
+    assert task.label == "Je hebt deze maand 0 van 16 uur doorgegeven"
+    assert task.url == reverse("activities:hours_log")
+    html = _html(client)
+    assert f'href="{task.url}"' in html and "Uren doorgeven</a>" in html
+
+    _log(cast, "2", status="confirmed")
+    _log(cast, "1")
+    _log(cast, "5", status="rejected")  # rejected hours do not count
+    ContributionLog.objects.create(  # nor do last month's
+        member=cast.drager_member,
+        date=timezone.localdate().replace(day=1) - dt.timedelta(days=1),
+        hours=Decimal("10"),
+        kind="support",
+    )
+    [task] = [t for t in _tasks(client) if t.url == reverse("activities:hours_log")]
+    assert task.label == "Je hebt deze maand 3 van 16 uur doorgegeven"
+
+    _log(cast, "13")  # waiting for a coordinator counts: the member has done their part
+    assert all(t.url != reverse("activities:hours_log") for t in _tasks(client))
+
+
+def test_the_hours_line_follows_the_member_s_own_pledge(cast, client_for):
+    _commit(cast)
+    cast.drager_member.pledged_hours = Decimal("4.5")
+    cast.drager_member.save(update_fields=["pledged_hours"])
+    _log(cast, "1.5")
+    assert _labels(client_for("drager")) == ["Je hebt deze maand 1,5 van 4,5 uur doorgegeven"]
+    _log(cast, "3")
+    assert _labels(client_for("drager")) == []
+
+
+def test_no_hours_line_without_a_commitment_for_vragers_or_when_exempt(cast, client_for):
+    assert _tasks(client_for("drager")) == []  # the association asks no hours
+    _commit(cast)
+    # A vrager commits to no hours (as the contribution rule judges only regular and drager).
+    assert _tasks(client_for("vrager")) == []
+    HoursExemption.objects.create(
+        member=cast.drager_member,
+        reason=HoursExemption.Reason.ILLNESS,
+        starts_on=timezone.localdate() - dt.timedelta(days=3),
+        recorded_by=cast.board,
+    )
+    assert _tasks(client_for("drager")) == []
+    # Another association's member counts their own hours against their own association's
+    # commitment, whatever the drager logs.
+    _log(cast, "16")
+    assert _labels(client_for("outsider")) == ["Je hebt deze maand 0 van 16 uur doorgegeven"]
+
+
+def _dates(cast, n: int) -> None:
+    """n dates this week of an activity without a limit, none with the drager's sign-up."""
+    activity_services.categories_ensure(association=cast.association)
+    have = Occurrence.objects.count()
+    if not have:
+        _plan(cast, 1)
+        have = 1
+    activity = Activity.objects.get()
+    start = timezone.now() + dt.timedelta(hours=2)
+    Occurrence.objects.bulk_create(
+        Occurrence(
+            activity=activity,
+            original_start=start + dt.timedelta(minutes=i),
+            starts_at=start + dt.timedelta(minutes=i),
+            ends_at=start + dt.timedelta(minutes=i + 60),
+        )
+        for i in range(have, n)
+    )
+
+
+def test_the_member_s_query_count_is_the_same_for_2_and_50_dates(cast, client_for):
+    _commit(cast)
+    client = client_for("drager")
+    # session, user, viewer (cached), home, rounds, "Voor jou" (in one query: the vote,
+    # sign-ups tomorrow, rejected hours, dates to sign up for, hours short of the commitment),
+    # the activities card's sign-ups and hours
+    assert_flat_query_count(
+        lambda: client.get(reverse(DASHBOARD)),
+        lambda n: _dates(cast, n),
+        queries=8,
+        small=2,
+        large=50,
+    )
+    counts = {t.url: t.count for t in _tasks(client)}
+    assert counts[reverse("activities:calendar_list", args=[cast.association.slug])] == 50
+    assert counts[reverse("activities:hours_log")] == 1
