@@ -52,5 +52,5 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused_unread(cast, client_for)
 def test_a_workbook_within_the_unpacked_limit_is_read_as_before(cast, client_for):
     upload = xlsx(UNIT_HEADERS, unit_rows(21))
     text = _refused_upload(client_for("corporation_staff"), _units_url(cast), upload)
-    assert "Het bestand heeft meer dan 20 rijen." in text
+    assert "Het bestand heeft 21 rijen; er passen er hoogstens 20 in één import." in text
     assert REFUSED not in text

@@ -210,9 +210,13 @@ def read_spreadsheet(
         raise _refuse(_("The file has no rows below the header row."), "import_empty")
     max_rows = settings.IMPORT_MAX_ROWS
     if len(dataset) > max_rows:
+        # Every row is checked while the upload waits, so the limit keeps the page in time.
         raise _refuse(
-            _("The file has more than %(max)s rows. Split it into smaller files.")
-            % {"max": max_rows},
+            _(
+                "The file has %(count)s rows; one import takes at most %(max)s. Split it into "
+                "files of at most %(max)s rows each."
+            )
+            % {"count": len(dataset), "max": max_rows},
             "import_too_many_rows",
         )
 
