@@ -52,14 +52,15 @@ def members_leave_after_move_out(*, today: dt.date) -> int:
 def accounts_to_close(*, today: dt.date):
     """Accounts of people whose memberships all ended more than
     ``MEMBER_ACCOUNT_DAYS_AFTER_LEAVING`` days ago, with no staff link and no role running.
-    The platform administrator's account is never closed this way."""
+    The platform administrator's and the site staff's accounts are never closed this way (an
+    invitation would never reopen them)."""
     cutoff = today - dt.timedelta(days=settings.MEMBER_ACCOUNT_DAYS_AFTER_LEAVING)
     memberships = Member.objects.filter(user=OuterRef("pk"))
     recent = memberships.exclude(status=Member.Status.LEFT, left_on__lt=cutoff)
     staff = StaffLink.objects.ending_after(today).filter(user=OuterRef("pk"))
     roles = AssociationRole.objects.ending_after(today).filter(member__user=OuterRef("pk"))
     return (
-        User.objects.filter(is_active=True, is_superuser=False)
+        User.objects.filter(is_active=True, is_superuser=False, is_staff=False)
         .filter(Exists(memberships))
         .exclude(Exists(recent))
         .exclude(Exists(staff))
