@@ -152,6 +152,7 @@ def test_the_schedules_exist_once_under_their_task_names_however_often_the_renam
     schedules = Schedule.objects.filter(func__startswith="members.tasks.")
     assert sorted(schedules.values_list("name", "func")) == [
         ("members: care data retention purge", "members.tasks.care_data_purge"),
+        ("members: membership changes", "members.tasks.membership_changes_apply"),
         ("members: omklap reminders", "members.tasks.omklap_reminders_send"),
     ]
     assert {(s.schedule_type, s.repeats) for s in schedules} == {(Schedule.DAILY, -1)}

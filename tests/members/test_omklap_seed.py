@@ -61,4 +61,6 @@ def test_the_bench_scale_has_omklap_contracts_and_a_care_worker_to_read_them(db)
     assert MonitoringMoment.objects.filter(contract__in=contracts).count() >= 4 * 102
     viewer = load_viewer(User.objects.get(email=BENCH_CARE_LOGIN.email))
     assert list(viewer.organisations) == [care.pk] and viewer.has_second_factor
-    assert not AuditEntry.objects.exists()
+    # The bulk data writes no audit entries; only the agreements go through the compliance
+    # services (so they are signed as real ones are), and those are audited.
+    assert not AuditEntry.objects.exclude(action__startswith="compliance.").exists()
