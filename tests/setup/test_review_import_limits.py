@@ -54,3 +54,10 @@ def test_a_workbook_within_the_unpacked_limit_is_read_as_before(cast, client_for
     text = _refused_upload(client_for("corporation_staff"), _units_url(cast), upload)
     assert "Het bestand heeft 21 rijen; er passen er hoogstens 20 in één import." in text
     assert REFUSED not in text
+
+
+def test_the_unpacked_limit_follows_the_rows_allowed_not_only_the_upload_size(cast, client_for):
+    # With the usual limits a workbook unpacking to 3 MB cannot hold rows that fit one import.
+    bomb = _packed(xlsx(UNIT_HEADERS, unit_rows(1)), 60_000)
+    text = _refused_upload(client_for("corporation_staff"), _units_url(cast), bomb)
+    assert REFUSED in text
