@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, Exists, OuterRef, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Subquery, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from coop.counting import Waiting
-from coop.models import Association, Building, Organisation, Unit, User
+from coop.models import Association, AuditAction, AuditEntry, Building, Organisation, Unit, User
 from members.models import CareAssignment, Invitation, Member, MixGroup, Tenancy, group_on
 
 if TYPE_CHECKING:
@@ -298,10 +299,16 @@ def invitations_expired(association: Association) -> Waiting:
 
 def closed_accounts():
     """Accounts closed after their owner left: inactive, neither the platform administrator nor
-    staff of the site, with a membership that ended. An invitation to the same address may
-    reopen one."""
+    staff of the site, with a membership that ended, and closed by the daily job (its audit
+    entry), not switched off by hand. An invitation to the same address may reopen one."""
+    closed_by_leaving = AuditEntry.objects.filter(
+        action=AuditAction.ACCOUNT_CLOSED,
+        target_type=User._meta.label_lower,
+        target_id=Cast(OuterRef("pk"), output_field=CharField()),
+    )
     return User.objects.filter(is_active=False, is_superuser=False, is_staff=False).filter(
-        Exists(Member.objects.filter(user=OuterRef("pk"), status=Member.Status.LEFT))
+        Exists(Member.objects.filter(user=OuterRef("pk"), status=Member.Status.LEFT)),
+        Exists(closed_by_leaving),
     )
 
 

@@ -195,3 +195,18 @@ def test_accepting_never_reopens_an_account_not_closed_by_leaving(cast, closed):
         with pytest.raises(DomainError) as raised:
             services.invitation_accept(invitation=invitation, user=cast.board)
         assert raised.value.code in {"invitation_email_mismatch", "account_has_member"}
+
+
+def test_an_account_switched_off_by_hand_is_not_reopened_by_an_invitation(cast):
+    """Only the daily job's closing (its audit entry) makes an account reopenable: an account
+    someone switched off on purpose stays off, even when its owner's membership ended."""
+    services.member_move_out(
+        actor=cast.board, tenancy=cast.drager_member.tenancies.get(), ends_on=LEFT_ON
+    )
+    assert Member.objects.get(pk=cast.drager_member.pk).status == Member.Status.LEFT
+    User.objects.filter(pk=cast.drager.pk).update(is_active=False)
+    with _at(BACK_ON):
+        member = _register_again(cast, cast.drager)
+        with pytest.raises(DomainError):
+            services.invitation_send(actor=cast.board, member=member)
+    assert not User.objects.get(pk=cast.drager.pk).is_active
