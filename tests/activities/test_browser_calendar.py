@@ -26,6 +26,8 @@ def test_a_coordinator_plans_a_weekly_activity_and_members_sign_up(cast, categor
     page.fill("input[name=date]", next_weekday(1).isoformat())
     page.fill("input[name=start_time]", "10:00")
     page.fill("input[name=end_time]", "11:30")
+    # The repeat settings are folded away until the activity repeats.
+    page.get_by_text("Deze activiteit herhalen").click()
     page.select_option("select[name=frequency]", "weekly")
     page.fill("input[name=count]", "4")
     page.fill("input[name=capacity]", "1")
