@@ -357,7 +357,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Every row is checked within the request: 1,000 residents took about 30 s on a loaded two-core
 # machine (units: about 13 s), so one file holds at most 300 rows (about 9 s there).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
-IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 300, minimum=1)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 500, minimum=1)
 # A compliance export that has not moved for this long (no worker picked it up, or it died)
 # shows as failed, with the button to try again; a worker that still finishes it wins.
 COMPLIANCE_EXPORT_STALE_MINUTES = env_int("COMPLIANCE_EXPORT_STALE_MINUTES", 15, minimum=1)

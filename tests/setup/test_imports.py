@@ -143,10 +143,10 @@ def test_staff_import_buildings_and_units_from_xlsx_after_a_preview(cast, client
     assert summary.association_id == cast.association.pk
 
 
-def test_one_bad_row_among_300_is_shown_and_nothing_is_written(cast, client_for):
+def test_one_bad_row_among_500_is_shown_and_nothing_is_written(cast, client_for):
     """A file as large as one import takes (IMPORT_MAX_ROWS)."""
     client = client_for("corporation_staff")
-    rows = unit_rows(300)
+    rows = unit_rows(500)
     rows[236][5] = "kasteel"  # spreadsheet row 238: no kind of unit
     before = _counts()
     preview, preview_url = _upload(client, _units_url(cast), xlsx(UNIT_HEADERS, rows))
@@ -154,7 +154,7 @@ def test_one_bad_row_among_300_is_shown_and_nothing_is_written(cast, client_for)
     assert CONFIRM not in text
     assert "Er kan niets worden geïmporteerd zolang een rij een fout heeft." in text
     shown = _rows(preview)
-    assert len(shown) == 300
+    assert len(shown) == 500
     assert shown[238].startswith("error:")
     assert "Kolom Soort: Schrijf regulier, drager of omklap." in " ".join(shown[238].split())
     assert [n for n, row in shown.items() if row.startswith("error:")] == [238]
@@ -342,14 +342,14 @@ def test_a_file_with_too_many_rows_is_refused(cast, client_for):
 
 def test_the_row_limit_keeps_an_upload_well_within_a_web_servers_time(cast, client_for, settings):
     """Every row is checked while the upload waits (about 30 ms a resident on a loaded
-    two-core machine): one file holds at most 300 rows, and the refusal says so in English too."""
-    assert settings.IMPORT_MAX_ROWS == 300
+    two-core machine): one file holds at most 500 rows, and the refusal says so in English too."""
+    assert settings.IMPORT_MAX_ROWS == 500
     client = client_for("corporation_staff")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    text = _refused_upload(client, _units_url(cast), csv_file(UNIT_HEADERS, unit_rows(301)))
+    text = _refused_upload(client, _units_url(cast), csv_file(UNIT_HEADERS, unit_rows(501)))
     assert (
-        "The file has 301 rows; one import takes at most 300. Split it into files of at most "
-        "300 rows each." in text
+        "The file has 501 rows; one import takes at most 500. Split it into files of at most "
+        "500 rows each." in text
     )
 
 

@@ -159,16 +159,16 @@ def test_every_wrong_row_is_shown_with_its_column_and_nothing_is_written(cast, c
     assert _counts() == before
 
 
-def test_one_bad_row_among_300_residents_writes_nothing(cast, client_for):
+def test_one_bad_row_among_500_residents_writes_nothing(cast, client_for):
     """A file as large as one import takes (IMPORT_MAX_ROWS)."""
-    _free_units(cast, 300)
+    _free_units(cast, 500)
     client = client_for("board")
-    rows = resident_rows(300)
+    rows = resident_rows(500)
     rows[211][8] = ""  # row 213: no group
     before = _counts()
     preview, preview_url = _upload(client, _url(cast), xlsx(RESIDENT_HEADERS, rows))
     shown = _rows(preview)
-    assert len(shown) == 300
+    assert len(shown) == 500
     assert [n for n, row in shown.items() if row.startswith("error:")] == [213]
     assert "Kolom Groep" in shown[213]
     assert client.post(preview_url, {"confirm": ""}).status_code == 400
