@@ -43,7 +43,7 @@ from activities.forms import (
 )
 from activities.models import Activity, Occurrence, SignUp
 from coop.exceptions import DomainError
-from coop.http import absolute_url, form_error, portal_view
+from coop.http import absolute_url, deferred, form_error, portal_view
 from coop.models import Association
 from members.access import viewer_for
 from members.models import Member
@@ -87,20 +87,27 @@ def calendar_month(request, slug: str):
     month = _month_param(request.GET.get("month", ""))
     weeks_start = month - dt.timedelta(days=month.weekday())
     next_month = selectors.add_months(month, 1)
-    occurrences = selectors.calendar_occurrences(
-        association,
-        viewer.member,
-        weeks_start,
-        next_month + dt.timedelta(days=7),
-        category=context["category"],
-    )
-    weeks = selectors.month_weeks(occurrences, month.year, month.month)
+
+    def grid() -> dict:
+        occurrences = selectors.calendar_occurrences(
+            association,
+            viewer.member,
+            weeks_start,
+            next_month + dt.timedelta(days=7),
+            category=context["category"],
+        )
+        weeks = selectors.month_weeks(occurrences, month.year, month.month)
+        return {
+            "weeks": weeks,
+            "has_events": any(day.occurrences for week in weeks for day in week if day.in_month),
+        }
+
+    # The month is a page part kept under the data generation: computed only when built.
     context.update(
         month=month,
-        weeks=weeks,
-        has_events=any(day.occurrences for week in weeks for day in week if day.in_month),
         previous=selectors.add_months(month, -1),
         next=next_month,
+        **deferred(grid, "weeks", "has_events"),
     )
     return render(request, "activities/calendar_month.html", context)
 
@@ -546,15 +553,19 @@ def feed_token_regenerate(request):
 def my_hours(request):
     viewer = viewer_for(request)
     member = own_member(viewer)
-    return render(
-        request,
-        "activities/my_hours.html",
-        {
-            "member": member,
+
+    def hours() -> dict:
+        return {
             "commitment": selectors.commitment(member),
             "months": selectors.hours_by_month(member),
             "logs": selectors.recent_logs(member),
-        },
+        }
+
+    # The page's body is a part kept under the data generation: computed only when built.
+    return render(
+        request,
+        "activities/my_hours.html",
+        {"member": member, **deferred(hours, "commitment", "months", "logs")},
     )
 
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.utils.functional import SimpleLazyObject, new_method_proxy
 from django.views.decorators.cache import never_cache
 
 from coop.exceptions import DomainError
@@ -31,3 +37,23 @@ def absolute_url(path: str) -> str:
     internal name behind the proxy: every full address starts from the one setting.
     """
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def deferred(build: Callable[[], dict[str, Any]], *names: str) -> dict[str, Any]:
+    """Context values that are computed when a template first reads one of them, all by one call
+    of ``build``: a page part served from the cache (``{% part %}``) never computes them."""
+    once = cache(build)
+    return {name: Deferred(lambda name=name: once()[name]) for name in names}
+
+
+class Deferred(SimpleLazyObject):
+    """A lazy value that also formats and counts as what it wraps (numbers in templates)."""
+
+    __format__ = new_method_proxy(format)
+    __int__ = new_method_proxy(int)
+    __float__ = new_method_proxy(float)
+    __round__ = new_method_proxy(round)
+    __add__ = new_method_proxy(operator.add)
+    __sub__ = new_method_proxy(operator.sub)
+    __mul__ = new_method_proxy(operator.mul)
+    __truediv__ = new_method_proxy(operator.truediv)

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coop.exceptions import DomainError
-from coop.http import form_error, portal_view
+from coop.http import deferred, form_error, portal_view
 from members import services as member_services
 from members.access import viewer_for
 from members.selectors import members_without_account, unit_outlook
@@ -119,23 +119,22 @@ def vacancy_detail(request, pk: int):
     vacancy_access = access.VacancyAccess(viewer, vacancy.association)
     may_manage = vacancy_access.may_manage
     may_select = vacancy_access.may_select
-    candidates = list(_candidates_with_nomination(vacancy))
-    nominations = sorted(
-        (c for c in candidates if c.nomination_pk), key=lambda c: c.nomination_at, reverse=True
-    )
-    rounds = list(vacancy.rounds.select_related("winner").order_by("-number"))
-    status = Vacancy.Status
-    running = next((r for r in rounds if r.status != VotingRound.Status.CLOSED), None)
-    return render(
-        request,
-        "vacancies/vacancy_detail.html",
-        {
-            "vacancy": vacancy,
+
+    def details() -> dict:
+        candidates = list(_candidates_with_nomination(vacancy))
+        nominations = sorted(
+            (c for c in candidates if c.nomination_pk),
+            key=lambda c: c.nomination_at,
+            reverse=True,
+        )
+        rounds = list(vacancy.rounds.select_related("winner").order_by("-number"))
+        status = Vacancy.Status
+        running = next((r for r in rounds if r.status != VotingRound.Status.CLOSED), None)
+        return {
             "outlook": unit_outlook(vacancy.unit),
             "candidates": candidates if vacancy_access.may_see_candidates else [],
             "nominations": nominations,
             "rounds": rounds,
-            "access": vacancy_access,
             # What the vacancy's state lets the viewer do next.
             "may_open_applications": may_select
             and vacancy.is_cooptation
@@ -148,7 +147,15 @@ def vacancy_detail(request, pk: int):
             "may_withdraw": may_manage
             and vacancy.status in (status.REPORTED, status.OPEN, status.SHORTLISTED),
             "days_open": _days_open(vacancy, timezone.localdate()),
-        },
+        }
+
+    # The page's body is a part kept under the data generation: computed only when built.
+    names = ("outlook", "candidates", "nominations", "rounds", "may_open_applications")
+    names += ("may_finalise", "may_schedule", "may_nominate_next", "may_withdraw", "days_open")
+    return render(
+        request,
+        "vacancies/vacancy_detail.html",
+        {"vacancy": vacancy, "access": vacancy_access, **deferred(details, *names)},
     )
 
 

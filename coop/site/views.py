@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
@@ -28,20 +29,25 @@ def dashboard(request):
     """The member's overview: one card per app, each filled from that app's selectors."""
     viewer = viewer_for(request)
     member = viewer.member
+    now = timezone.now()
+    # The cards are a part kept under the data generation (templates/site/dashboard.html): what
+    # fills them is computed only when the part is built.
     context = {
         "viewer": viewer,
         "member": member,
         "association": member.association if member else None,
-        "home": member_selectors.current_home(member) if member else None,
+        "home": SimpleLazyObject(lambda: member_selectors.current_home(member)) if member else None,
         "roles": [Role(r).label for r in sorted(viewer.roles)],
         "organisations": sorted(viewer.organisations.values(), key=lambda o: o.name),
-        "rounds": list(rounds_for_member(member)) if member else [],
+        "rounds": SimpleLazyObject(lambda: list(rounds_for_member(member))) if member else [],
         "access": AssociationAccess(viewer, member.association) if member else None,
-        "now": timezone.now(),
+        "now": now,
+        "tasks": SimpleLazyObject(lambda: tasks_for(viewer, now=now)),
     }
-    context["tasks"] = tasks_for(viewer, now=context["now"])
     if member:
-        context["activities"] = activity_selectors.dashboard_summary(member)
+        context["activities"] = SimpleLazyObject(
+            lambda: activity_selectors.dashboard_summary(member)
+        )
         context["calendar"] = CalendarAccess(viewer)
     elif not context["organisations"]:
         # Someone with neither a home nor an organisation here, such as a content editor.

@@ -8,12 +8,13 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coop.exceptions import DomainError
-from coop.http import form_error, portal_view
+from coop.http import deferred, form_error, portal_view
 from coop.models import Organisation
 from members import selectors, services
 from members.access import (
@@ -36,23 +37,27 @@ from members.selectors.membership import MixLine
 def association_detail(request, slug: str):
     viewer = viewer_for(request)
     association = get_association_for(viewer, slug)
-    mix = selectors.association_mix(association)
-    buildings = [
-        MixLine(
-            name=b.name,
-            mix=building_mix,
-            address=f"{b.street_address}, {b.postal_code} {b.city}",
-        )
-        for b, building_mix in mix.buildings
-    ]
+
+    def mixes() -> dict:
+        mix = selectors.association_mix(association)
+        buildings = [
+            MixLine(
+                name=b.name,
+                mix=building_mix,
+                address=f"{b.street_address}, {b.postal_code} {b.city}",
+            )
+            for b, building_mix in mix.buildings
+        ]
+        return {"mix": mix, "buildings": buildings}
+
+    # The mix tables are a page part kept under the data generation: computed only when built.
     return render(
         request,
         "members/association_detail.html",
         {
             "association": association,
-            "mix": mix,
-            "buildings": buildings,
             "access": AssociationAccess(viewer, association),
+            **deferred(mixes, "mix", "buildings"),
         },
     )
 
@@ -186,14 +191,17 @@ def organisation_detail(request, slug: str):
     organisation = get_organisation_for(viewer, slug)
     context = {"organisation": organisation}
     if organisation.kind == Organisation.Kind.CORPORATION:
-        context["associations"] = [
-            MixLine(
-                name=item.association.name,
-                mix=item.mix,
-                url=reverse("portal:association_detail", args=[item.association.slug]),
-            )
-            for item in selectors.corporation_mixes(organisation)
-        ]
+        # The mixes are a page part kept under the data generation: computed only when built.
+        context["associations"] = SimpleLazyObject(
+            lambda: [
+                MixLine(
+                    name=item.association.name,
+                    mix=item.mix,
+                    url=reverse("portal:association_detail", args=[item.association.slug]),
+                )
+                for item in selectors.corporation_mixes(organisation)
+            ]
+        )
         template = "members/corporation_detail.html"
     else:
         context["clients"] = selectors.care_clients(organisation)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from coop.cleaning import spreadsheet_text
 from coop.exceptions import DomainError
-from coop.http import form_error, portal_view
+from coop.http import deferred, form_error, portal_view
 from members.access import (
     AssociationNeed,
     ContractAccess,
@@ -351,18 +351,25 @@ def corporation_contracts(request, slug: str):
     if request.GET.get("format") == "csv":
         day = timezone.localdate().isoformat()
         return _contracts_csv(contracts, f"omklap-contracts-{corporation.slug}-{day}.csv")
-    page, query = _page(request, contracts)
+
+    def overview() -> dict:
+        page, query = _page(request, contracts)
+        return {
+            "page": page,
+            "contracts": page.object_list,
+            "years": omklap_selectors.decisions_per_year(corporation),
+            "query": query,
+        }
+
+    # The overview is a page part kept under the data generation: computed only when built.
     return render(
         request,
         "members/omklap/corporation_contracts.html",
         {
             "organisation": corporation,
             "form": form,
-            "page": page,
-            "contracts": page.object_list,
-            "years": omklap_selectors.decisions_per_year(corporation),
             "today": timezone.localdate(),
-            "query": query,
+            **deferred(overview, "page", "contracts", "years", "query"),
         },
     )
 
@@ -372,16 +379,19 @@ def corporation_contracts(request, slug: str):
 def caseload(request, slug: str):
     organisation = get_care_organisation_for(viewer_for(request), slug)
     today = timezone.localdate()
-    page, query = _page(request, omklap_selectors.caseload(organisation, today=today))
+
+    def overview() -> dict:
+        page, query = _page(request, omklap_selectors.caseload(organisation, today=today))
+        return {"page": page, "contracts": page.object_list, "query": query}
+
+    # The caseload is a page part kept under the data generation: computed only when built.
     return render(
         request,
         "members/omklap/caseload.html",
         {
             "organisation": organisation,
-            "page": page,
-            "contracts": page.object_list,
-            "query": query,
             "today": today,
             "soon": today + omklap_selectors.DUE_SOON,
+            **deferred(overview, "page", "contracts", "query"),
         },
     )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from coop.exceptions import DomainError
-from coop.http import portal_view
+from coop.http import deferred, portal_view
 from coop.models import Organisation
 from coop.site.compliance import selectors, services
 from coop.site.compliance.access import (
@@ -88,25 +88,32 @@ def corporation_overview(request, slug: str):
     landing page."""
     viewer = viewer_for(request)
     corporation = get_corporation_for(viewer, slug)
-    associations = list(corporation.associations.order_by("name"))
-    lines = selectors.corporation_overview(associations)
     state = request.GET.get("state", "")
     if state not in Status.values:
         state = ""
-    counts = dict.fromkeys(Status.values, 0)
-    rows = []
-    for line in sorted(lines, key=lambda line: (line.worst, line.association.name)):
-        for judged in line.judged:
-            counts[judged.result.status] += 1
-            if not state or judged.result.status == state:
-                rows.append(_overview_row(line.association, judged))
+
+    def overview() -> dict:
+        associations = list(corporation.associations.order_by("name"))
+        lines = selectors.corporation_overview(associations)
+        counts = dict.fromkeys(Status.values, 0)
+        rows = []
+        for line in sorted(lines, key=lambda line: (line.worst, line.association.name)):
+            for judged in line.judged:
+                counts[judged.result.status] += 1
+                if not state or judged.result.status == state:
+                    rows.append(_overview_row(line.association, judged))
+        return {
+            "rows": rows,
+            "states": [{**s, "count": counts[s["value"]]} for s in _states()],
+            "without_agreement": [line.association for line in lines if not line.judged],
+            "as_of": timezone.now(),
+        }
+
+    # The overview is a page part kept under the data generation: computed only when built.
     context = {
         "organisation": corporation,
-        "rows": rows,
         "state": state,
-        "states": [{**s, "count": counts[s["value"]]} for s in _states()],
-        "without_agreement": [line.association for line in lines if not line.judged],
-        "as_of": timezone.now(),
+        **deferred(overview, "rows", "states", "without_agreement", "as_of"),
     }
     return render(request, "compliance/corporation_overview.html", context)
 
