@@ -345,15 +345,18 @@ def corporation_contracts(request, slug: str):
     corporation = get_corporation_for(viewer_for(request), slug)
     form = ContractFilterForm(request.GET or None, associations=corporation.associations.all())
     filters = form.cleaned_data if form.is_valid() else {}
-    contracts = omklap_selectors.corporation_contracts(
-        corporation, association=filters.get("association"), stage=filters.get("stage", "")
-    )
+
+    def contracts():
+        return omklap_selectors.corporation_contracts(
+            corporation, association=filters.get("association"), stage=filters.get("stage", "")
+        )
+
     if request.GET.get("format") == "csv":
         day = timezone.localdate().isoformat()
-        return _contracts_csv(contracts, f"omklap-contracts-{corporation.slug}-{day}.csv")
+        return _contracts_csv(contracts(), f"omklap-contracts-{corporation.slug}-{day}.csv")
 
     def overview() -> dict:
-        page, query = _page(request, contracts)
+        page, query = _page(request, contracts())
         return {
             "page": page,
             "contracts": page.object_list,
