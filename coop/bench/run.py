@@ -55,6 +55,7 @@ from coop.bench.load import (
     free_port,
 )
 from coop.bench.seed import GROWTH_FACTOR, seed_bench, seed_growth
+from coop.generation import new_generation
 from coop.models import Organisation, User
 from members.models import Member
 from vacancies.models import Vacancy, VotingRound
@@ -239,21 +240,33 @@ class BenchRun:
         # Transaction control (BEGIN, COMMIT, savepoints) is not a query of the page.
         return sum(1 for q in captured.captured_queries if not _TRANSACTION_CONTROL.match(q["sql"]))
 
-    def render_ms(self, target: Target, times: int = 5) -> float:
-        """The median time of one request in-process, after a warm-up one: how long the page
-        takes to render, without the queueing of the load run."""
+    def built(self, target: Target, times: int = 5) -> tuple[float, int]:
+        """The page when its kept parts must be built again (a new data generation before each
+        request, as after any write): the median time of one request in-process, after a
+        warm-up one, and the queries of one such request without the cache's own statements
+        (its round trips, which Redis answers outside the database) and transaction control."""
         client = Client()
         client.force_login(User.objects.get(email=target.login))
         client.get(target.path)
         took = []
         for _ in range(times):
+            new_generation()
             started = time.perf_counter()
             response = client.get(target.path)
             took.append((time.perf_counter() - started) * 1000)
             if response.status_code != target.ok:
                 raise CommandError(f"{target.key} {target.path} answered {response.status_code}.")
+        new_generation()
+        with CaptureQueriesContext(connection) as captured:
+            client.get(target.path)
         Session.objects.filter(session_key=client.session.session_key).delete()
-        return round(statistics.median(took), 1)
+        cache_table = f"{settings.CACHES['default'].get('LOCATION')}"
+        queries = sum(
+            1
+            for q in captured.captured_queries
+            if not _TRANSACTION_CONTROL.match(q["sql"]) and cache_table not in q["sql"]
+        )
+        return round(statistics.median(took), 1), queries
 
     # -- load
 
@@ -338,7 +351,7 @@ class BenchRun:
         scratch = None
         try:
             queries = {t.key: self.count_queries(t) for t in targets}
-            renders = {t.key: self.render_ms(t) for t in targets if t.kind == "compliance"}
+            built = {t.key: self.built(t) for t in targets if t.kind in ("member", "compliance")}
             connections.close_all()
             scratch = tempfile.TemporaryDirectory(prefix="coop-bench-")
             generator = self.generator(Path(scratch.name))
@@ -354,9 +367,7 @@ class BenchRun:
             Session.objects.filter(session_key__in=list(sessions.values())).delete()
             if scratch is not None:
                 scratch.cleanup()
-        rows = report.page_rows(
-            targets, loads, queries, vendor=connection.vendor, render_ms=renders
-        )
+        rows = report.page_rows(targets, loads, queries, vendor=connection.vendor, built=built)
         return rows, generator.name
 
     # -- the whole run

@@ -109,7 +109,7 @@ def test_the_compliance_overview_has_the_member_bars_its_own_ceiling_and_one_sec
             {**ref, "compliance": overview},
             counts,
             vendor="sqlite",
-            render_ms={} if render is None else {"compliance": render},
+            built={} if render is None else {"compliance": (render, queries)},
         )
         return report.missed_bars(rows)
 
@@ -118,6 +118,7 @@ def test_the_compliance_overview_has_the_member_bars_its_own_ceiling_and_one_sec
         "compliance: throughput 0.49 L < 0.5",
         "compliance: p95 2.05x L > 2x",
         "compliance: queries 16 > 15",
+        "compliance: queries when built 16 > 15",
     ]
     # Rendered in under a second, even where L is slow enough for the ratio bars to pass.
     slow_ref = {"H": load(20, 100, 200), "L": load(2, 500, 600)}
@@ -126,6 +127,18 @@ def test_the_compliance_overview_has_the_member_bars_its_own_ceiling_and_one_sec
         "compliance: renders in 1000 ms >= 1000 ms"
     ]
     assert missed(load(50, 20, 40), 15, render=None) == ["compliance: render time not measured"]
+
+
+def test_a_page_whose_parts_need_more_queries_when_built_misses_its_ceiling():
+    rows = report.page_rows(
+        TARGETS,
+        {t.key: load(50, 20, 40) for t in TARGETS},
+        {t.key: 4 for t in TARGETS},
+        vendor="sqlite",
+        built={"dashboard": (12.0, 9)},
+    )
+    assert report.missed_bars(rows) == ["dashboard: queries when built 9 > 8"]
+    assert "12.0" in report.page_table(rows)
 
 
 def test_growth_compares_each_pages_p50_and_its_queries_but_not_the_references():
