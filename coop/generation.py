@@ -99,7 +99,8 @@ def part_key(name: str, *parts: Hashable) -> str:
     raw = "|".join(
         [name, translation.get_language() or "", timezone.localdate().isoformat(), *map(str, parts)]
     )
-    return f"coop:part:{name}:{salted_hmac('coop.generation', raw).hexdigest()[:32]}"
+    digest = salted_hmac("coop.generation", raw, algorithm="sha256").hexdigest()[:32]
+    return f"coop:part:{name}:{digest}"
 
 
 def remembered[T](key: str, build: Callable[[], T], seconds: int = PART_SECONDS) -> T:
@@ -114,8 +115,8 @@ def remembered[T](key: str, build: Callable[[], T], seconds: int = PART_SECONDS)
     if generation is not None and entry is not None and entry[0] == generation:
         return entry[1]
     if generation is None:
-        cache.add(GENERATION_KEY, get_random_string(16), None)
-        generation = cache.get(GENERATION_KEY)
+        token = get_random_string(16)
+        generation = token if cache.add(GENERATION_KEY, token, None) else cache.get(GENERATION_KEY)
     # The generation is read before building: a write that commits while this builds makes a
     # new one, so what is kept here is never served after that write.
     value = build()
