@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from wagtail.views import serve as wagtail_serve
+
+from coop.models.pages import keep_site_for
 
 
 class LanguageMiddleware:
@@ -46,3 +49,18 @@ class AccountPagesNoStoreMiddleware:
         if request.path_info.startswith(self.PREFIXES):
             add_never_cache_headers(response)
         return response
+
+
+class PublicSiteMiddleware:
+    """Before a Wagtail page is served to an anonymous visitor, puts the site and its home page
+    kept under the data generation on the request (``coop.models.pages.keep_site_for``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is wagtail_serve:
+            keep_site_for(request)

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "members.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A Wagtail page for an anonymous visitor: the site and home page kept under the generation.
+    "coop.middleware.PublicSiteMiddleware",
 ]
 
 ROOT_URLCONF = "coop.site.urls"

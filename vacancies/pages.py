@@ -192,8 +192,9 @@ class VacancyIndexPage(RoutablePageMixin, Page):
 
 def home_page_vacancies(home, request) -> dict:
     """The home page's list of homes open for applications: those of the vacancy page right
-    below it (two queries: the page, the vacancies), each with its own page's address."""
-    index = VacancyIndexPage.objects.live().child_of(home).order_by("path").first()
+    below it (one query, the vacancies: the home page's front loads its children), each with
+    its own page's address."""
+    index = home.live_child(VacancyIndexPage)
     if index is None:
         return {}
     vacancies = (

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.lookups import StartsWith
 from django.http import Http404
+from django.http.request import split_domain_port
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.search import index
+
+from coop.generation import part_key, remembered
 
 
 def _restricted() -> Exists:
@@ -79,6 +87,25 @@ def initials(name: str) -> str:
     words = [w for w in re.findall(r"\w+", name) if w.lower() not in _NOT_IN_INITIALS]
     letters = "".join(word[0] for word in words[:2]) or name.strip()[:1]
     return letters.upper()
+
+
+class MenuPage(NamedTuple):
+    """A page of the public menu, as much of it as the menu shows."""
+
+    url_path: str
+    title: str
+
+
+@dataclass(frozen=True)
+class HomeFront:
+    """Everything the home page shows that is the same for every visitor: its content (the
+    call to action, the open homes, the news, the contact details), the public menu and the
+    name and logo mark in the header, and whether a view restriction lies on it."""
+
+    public: bool
+    menu: tuple[MenuPage, ...]
+    brand: dict[str, str]
+    content: str
 
 
 class HomePage(RestrictionsInOneQuery, Page):
@@ -149,17 +176,18 @@ class HomePage(RestrictionsInOneQuery, Page):
 
     def route(self, request, path_components):
         """Load the child page with its own fields in one query (Wagtail's route takes two),
-        and the pages of the public menu with it (coop/templatetags/public_menu.py)."""
+        and the pages of the public menu with it (coop/templatetags/public_menu.py). This page
+        itself comes with its front: its content, menu and brand, and whether a view
+        restriction lies on it (so the restriction check needs no query of its own)."""
         # The header of every public page shows this page's name and logo mark.
         request.coop_home = self
         if not path_components:
-            return super().route(request, path_components)
-        links = {
-            model: ptr.remote_field.get_accessor_name()
-            for model in self.allowed_subpage_models()
-            for parent, ptr in model._meta.parents.items()
-            if parent is Page
-        }
+            found = super().route(request, path_components)
+            front = self._front = self.front_for(request)
+            request.coop_menu_pages = (self.pk, list(front.menu))
+            request.coop_brand = front.brand
+            return found
+        links = self._child_links()
         slug = path_components[0]
         rows = list(
             self.get_children()
@@ -182,6 +210,49 @@ class HomePage(RestrictionsInOneQuery, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # A preview of a draft is not routed: its front is built afresh, never kept.
+        front = getattr(self, "_front", None) or self.build_front(request)
+        context["front_content"] = SafeString(front.content)
+        return context
+
+    def get_view_restrictions(self):
+        """None when the front (built with the route) found no restriction on the path."""
+        front = getattr(self, "_front", None)
+        if front is not None and front.public:
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+    def front_for(self, request) -> HomeFront:
+        """The front for this request: for an anonymous visitor kept under the data generation
+        (coop/generation.py), so a visit costs one cache read instead of three queries and the
+        rendering. The front depends on no visitor (no CSRF token, no user), only on this page,
+        the address, the language and the day (in the key)."""
+        user = getattr(request, "user", None)
+        if user is None or user.is_authenticated:
+            return self.build_front(request)
+        key = part_key("home-front", self.pk, request.path)
+        return remembered(key, lambda: self.build_front(request))
+
+    def build_front(self, request) -> HomeFront:
+        """Three queries: this page with its logo, its apply page, its live children (the menu,
+        the sections' pages) and the view restrictions on its path; the latest news; the
+        sections' own (the open homes)."""
+        rows, links = self._surroundings()
+        own = next(row for row in rows if row.pk == self.pk)
+        children = [
+            row
+            for row in rows
+            if row.depth == self.depth + 1 and row.path.startswith(self.path) and row.live
+        ]
+        if self.logo_id is not None:
+            self.logo = own.homepage.logo
+        if self.apply_page_id is not None:
+            self.apply_page = next((row for row in rows if row.pk == self.apply_page_id), None)
+        self._live_children = [
+            getattr(row, links[row.specific_class]) if row.specific_class in links else row
+            for row in children
+        ]
+        context: dict = {"page": self}
         news = public_pages(NewsPage.objects.live().descendant_of(self)).order_by("-date")[:3]
         context["latest_news"] = [(item, url_below(request, self, item)) for item in news]
         apply = self.apply_page
@@ -193,7 +264,62 @@ class HomePage(RestrictionsInOneQuery, Page):
             )
         for section in HOME_PAGE_SECTIONS:
             context.update(section(self, request))
-        return context
+        return HomeFront(
+            public=not own.restricted_on_path,
+            menu=tuple(
+                MenuPage(row.url_path, row.title)
+                for row in children
+                if row.show_in_menus and not row.restricted
+            ),
+            brand=self.brand(),
+            content=render_to_string("coop/_home_page_content.html", context),
+        )
+
+    def _surroundings(self) -> tuple[list[Page], dict[type[Page], str]]:
+        """This page, its apply page and its live children in path order, each child with its
+        own fields (joined), in one query."""
+        links = self._child_links()
+        wanted = Q(pk=self.pk) | (Page.objects.child_of_q(self) & Q(live=True))
+        if self.apply_page_id is not None:
+            wanted |= Q(pk=self.apply_page_id)
+        rows = list(
+            Page.objects.filter(wanted)
+            .annotate(
+                restricted=_restricted(),
+                restricted_on_path=Exists(view_restrictions_on_path(self)),
+            )
+            .select_related("homepage__logo", *links.values())
+            .order_by("path")
+        )
+        return rows, links
+
+    def _child_links(self) -> dict[type[Page], str]:
+        """For each type of page allowed below this one, the name under which a ``Page`` row
+        joins its own fields (``select_related``)."""
+        return {
+            model: ptr.remote_field.get_accessor_name()
+            for model in self.allowed_subpage_models()
+            for parent, ptr in model._meta.parents.items()
+            if parent is Page
+        }
+
+    def live_child(self, model: type[Page]) -> Page | None:
+        """The first live child page of this type: from the children the front loaded, else
+        one query."""
+        children = getattr(self, "_live_children", None)
+        if children is None:
+            return model.objects.live().child_of(self).order_by("path").first()
+        return next((child for child in children if isinstance(child, model)), None)
+
+    def brand(self) -> dict[str, str]:
+        """The association's name and logo mark in the header: the editor's logo (one query
+        unless loaded with the page), else the initials."""
+        logo = self.logo if self.logo_id else None
+        return {
+            "name": self.short_name or gettext("Living together"),
+            "initials": self.mark_initials,
+            "logo_url": logo.file.url if logo is not None else "",
+        }
 
     @property
     def has_contact_details(self) -> bool:
@@ -285,3 +411,23 @@ class NewsPage(RestrictionsInOneQuery, Page):
     class Meta:
         verbose_name = _("news item")
         ordering = ["-date"]
+
+
+def keep_site_for(request) -> None:
+    """For an anonymous visitor, Wagtail's site for the request, with its root page in its own
+    class (the home page with its fields), kept under the data generation: Wagtail's serve then
+    finds both on the request, and a visit costs one cache read instead of two queries and the
+    site matching. Sites and pages change only by a committed write."""
+    user = getattr(request, "user", None)
+    if user is None or user.is_authenticated or hasattr(request, "_wagtail_site"):
+        return
+    hostname = split_domain_port(request._get_raw_host())[0]
+    port = request.get_port()
+
+    def build():
+        site = Site._find_for_request(request)
+        if site is not None:
+            site.root_page = site.root_page.specific
+        return site
+
+    request._wagtail_site = remembered(part_key("wagtail-site", hostname, port), build)

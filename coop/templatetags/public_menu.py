@@ -14,7 +14,8 @@ register = template.Library()
 @register.inclusion_tag("coop/_public_menu.html", takes_context=True)
 def public_menu(context) -> dict:
     """At most one query: the site (with its root page) is cached on the request by Wagtail's
-    serve, and the home page's route loads the menu's pages along with a child page."""
+    serve, and the home page's route loads the menu's pages (``url_path`` and ``title``) along
+    with a child page or the home page's front."""
     request = context.get("request")
     site = Site.find_for_request(request) if request is not None else None
     if site is None:
@@ -39,15 +40,14 @@ def public_menu(context) -> dict:
 @register.inclusion_tag("coop/_public_brand.html", takes_context=True)
 def public_brand(context) -> dict:
     """The association's name and logo at the top of the public site: the home page's logo
-    (one query, only when the editor chose one), else a mark with the initials."""
+    (one query, only when the editor chose one; none on the home page itself, whose front
+    holds it), else a mark with the initials."""
     request = context.get("request")
+    brand = getattr(request, "coop_brand", None)
+    if brand is not None:
+        return brand
     home = getattr(request, "coop_home", None) if request is not None else None
     if home is None:
         name = str(_("Living together"))
         return {"name": name, "initials": initials(name), "logo_url": ""}
-    logo = home.logo if home.logo_id else None
-    return {
-        "name": home.short_name or str(_("Living together")),
-        "initials": home.mark_initials,
-        "logo_url": logo.file.url if logo is not None else "",
-    }
+    return home.brand()
