@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Exists, OuterRef
+from django.db import connection
+from django.db.models import BooleanField, Model
+from django.db.models.expressions import BaseExpression, RawSQL
 from django.http import Http404
 
 from coop.models import Association
@@ -137,30 +139,29 @@ def get_candidate_for(viewer: Viewer, pk: int) -> Candidate:
     return candidate
 
 
-def get_round_for(viewer: Viewer, pk: int) -> VotingRound:
+def get_round_for(viewer: Viewer, pk: int, **values: BaseExpression) -> VotingRound:
     """A round is seen by its electorate (or, while scheduled, the association's members)
     and by the board; nobody else.
 
     The round comes annotated with the viewer's standing in it (``is_elector``, ``voted``,
-    ``recused``), read in the same query as the round itself.
+    ``recused``), read in the same query as the round itself, and with any further ``values``
+    a page asks for.
     """
     if viewer.member is None:
         raise Http404
-    member = viewer.member
-    voting_round = (
-        VotingRound.objects.select_related(
-            "vacancy__association", "vacancy__unit__building", "winner"
-        )
-        .annotate(
-            is_elector=Exists(Elector.objects.filter(round=OuterRef("pk"), member=member)),
-            voted=Exists(VoteRecord.objects.filter(round=OuterRef("pk"), member=member)),
-            recused=Exists(Recusal.objects.filter(round=OuterRef("pk"), member=member)),
-        )
-        .filter(pk=pk)
-        .first()
+    member_id = viewer.member.pk
+    rounds = VotingRound.objects.select_related(
+        "vacancy__association", "vacancy__unit__building", "winner"
+    ).annotate(
+        is_elector=_member_in(Elector, member_id),
+        voted=_member_in(VoteRecord, member_id),
+        recused=_member_in(Recusal, member_id),
+        **values,
     )
-    if voting_round is None:
-        raise Http404
+    try:
+        voting_round = rounds.get(pk=pk)
+    except VotingRound.DoesNotExist:
+        raise Http404 from None
     if not _own_association(viewer, voting_round.vacancy.association_id):
         raise Http404
     if viewer.may_manage_own_association or voting_round.status == VotingRound.Status.SCHEDULED:
@@ -168,6 +169,26 @@ def get_round_for(viewer: Viewer, pk: int) -> VotingRound:
     if not voting_round.is_elector:
         raise Http404
     return voting_round
+
+
+def _member_in(model: type[Model], member_id: int) -> RawSQL:
+    """Whether the member has a row of ``model`` (elector, vote record, recusal) for the round.
+
+    The SQL the ORM writes for ``Exists(model.objects.filter(round=OuterRef("pk"),
+    member=...))``, written out (names from the models): building the three subqueries took
+    about 1.3 ms of the ballot page's 9, more than running the whole query.
+    """
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    round_column = quote(model._meta.get_field("round").column)
+    member_column = quote(model._meta.get_field("member").column)
+    outer = f"{quote(VotingRound._meta.db_table)}.{quote(VotingRound._meta.pk.column)}"
+    return RawSQL(  # noqa: S611 (names from the models, the member as a parameter)
+        f"EXISTS(SELECT 1 FROM {table} WHERE {table}.{round_column} = {outer}"  # noqa: S608
+        f" AND {table}.{member_column} = %s)",
+        (member_id,),
+        output_field=BooleanField(),
+    )
 
 
 def get_nomination_for(

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from functools import cache
 from typing import NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from coop.counting import Waiting
+from coop.models import Association
 from members.models import Member
+from members.selectors import members_without_account
 from vacancies import ballots, tally
 from vacancies.models import (
     Candidate,
@@ -21,6 +26,59 @@ from vacancies.models import (
     VoteRecord,
     VotingRound,
 )
+
+# What a round's page shows of a candidate; contact data, notes and reasons are not read.
+BALLOT_CANDIDATE_FIELDS = ("name", "household_size", "pledged_hours", "motivation", "contribution")
+
+# Stands for the one value a query built once takes (see _built_once); never an id.
+_ANY_ID = -424242
+
+
+def ballot_candidates(voting_round: VotingRound) -> list[Candidate]:
+    """The candidates on the round's ballot, in the order they applied."""
+    sql, params = _with_id(_ballot_candidates_sql(connection.vendor), voting_round.pk)
+    return list(Candidate.objects.raw(sql, params))
+
+
+def without_account_count(association_id: int) -> RawSQL:
+    """How many of the association's members cannot vote online yet (members_without_account),
+    as a value that another query reads along (``get_round_for(..., without_account=...)``)."""
+    sql, params = _with_id(_without_account_sql(connection.vendor), association_id)
+    return RawSQL(  # noqa: S611 (the ORM's own SQL, with its parameters)
+        f"SELECT COUNT(*) FROM ({sql}) AS without_account",  # noqa: S608
+        params,
+        output_field=IntegerField(),
+    )
+
+
+@cache
+def _ballot_candidates_sql(vendor: str) -> tuple[str, tuple, int]:
+    candidates = Candidate.objects.filter(rounds=_ANY_ID).only(*BALLOT_CANDIDATE_FIELDS)
+    return _built_once(candidates.order_by("applied_at", "pk"))
+
+
+@cache
+def _without_account_sql(vendor: str) -> tuple[str, tuple, int]:
+    members = members_without_account(Association(pk=_ANY_ID))
+    return _built_once(members.order_by().values("pk"))
+
+
+def _built_once(queryset: QuerySet) -> tuple[str, tuple, int]:
+    """The SQL the ORM writes for a query that takes one id, and where in its parameters the id
+    goes. The ballot page's candidates and count are built once per process: building them
+    took about 0.9 ms a page, running them 0.1 ms."""
+    sql, params = queryset.query.sql_with_params()
+    slots = [i for i, param in enumerate(params) if param == _ANY_ID]
+    if len(slots) != 1:
+        raise ValueError(f"expected the id once among the parameters: {params!r}")
+    return sql, tuple(params), slots[0]
+
+
+def _with_id(built: tuple[str, tuple, int], pk: int) -> tuple[str, list]:
+    sql, params, slot = built
+    filled = list(params)
+    filled[slot] = pk
+    return sql, filled
 
 
 def rounds_to_open(now: dt.datetime) -> list[int]:

@@ -31,7 +31,7 @@ from vacancies.forms import (
     ballot_form_from_post,
 )
 from vacancies.models import Candidate, Nomination, Vacancy, VotingRound
-from vacancies.selectors import vacancies_of
+from vacancies.selectors import ballot_candidates, vacancies_of, without_account_count
 from vacancies.services import RoundClosed
 
 BLANK_CONFIRMED = "confirmed"  # the ``blank`` field of the form that confirms a blank vote
@@ -377,7 +377,7 @@ def _ballot_page(
 ):
     """The round page: the ballot while open, the result once closed; never a count before."""
     viewer = viewer_for(request)
-    candidates = list(voting_round.candidates.order_by("applied_at", "pk"))
+    candidates = ballot_candidates(voting_round)
     closed = voting_round.status == VotingRound.Status.CLOSED
     now = timezone.now()
     may_vote = voting_round.is_open_at(now) and voting_round.is_elector and not voting_round.recused
@@ -401,6 +401,8 @@ def _ballot_page(
     }
     if closed:
         context.update(_result(voting_round, candidates))
+    elif hasattr(voting_round, "without_account"):  # read with the round (round_detail)
+        context["without_account"] = voting_round.without_account
     else:
         context["without_account"] = members_without_account(
             voting_round.vacancy.association
@@ -447,7 +449,12 @@ def _result(voting_round: VotingRound, candidates: list[Candidate]) -> dict:
 @portal_view
 def round_detail(request, pk: int):
     viewer = viewer_for(request)
-    return _ballot_page(request, access.get_round_for(viewer, pk))
+    if viewer.member is None:
+        raise Http404
+    # A round is only ever seen by its own association's members: their count of members who
+    # cannot vote online yet is the round's, read in the round's query.
+    without_account = without_account_count(viewer.association_id)
+    return _ballot_page(request, access.get_round_for(viewer, pk, without_account=without_account))
 
 
 @require_POST
