@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import pickle
 import secrets
 from functools import cache
 
@@ -42,3 +43,16 @@ def decrypt_text(key: bytes, value: str, *, prefix: str) -> str:
         return AESGCM(key).decrypt(nonce, ciphertext, prefix.encode()).decode()
     except (InvalidTag, ValueError) as error:
         raise DecryptionError("the value cannot be opened with the configured key") from error
+
+
+def seal_object(key: bytes, value: object, *, prefix: str) -> str:
+    """A Python value kept where others may read it (a cache): pickled and encrypted, so a copy
+    shows nothing and an altered copy is refused rather than unpickled."""
+    text = base64.b64encode(pickle.dumps(value, pickle.HIGHEST_PROTOCOL)).decode("ascii")
+    return encrypt_text(key, text, prefix=prefix)
+
+
+def open_object(key: bytes, sealed: str, *, prefix: str) -> object:
+    """The value ``seal_object`` sealed; raises DecryptionError when it was not sealed with
+    ``key`` (only then is it unpickled: what was sealed here is all that is ever unpickled)."""
+    return pickle.loads(base64.b64decode(decrypt_text(key, sealed, prefix=prefix)))  # noqa: S301

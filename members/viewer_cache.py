@@ -12,12 +12,15 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+
+from coop.crypto import DecryptionError, derive_key, open_object, seal_object
 
 if TYPE_CHECKING:
     from members.access import Viewer
@@ -43,6 +46,7 @@ def cached_viewer(request, load: Callable[[object], Viewer]) -> Viewer:
     version = found.get(VERSION_KEY)
     day = timezone.localdate().isoformat()
     entry = found.get(key)
+    viewer = None
     if (
         version is not None
         and entry is not None
@@ -50,7 +54,8 @@ def cached_viewer(request, load: Callable[[object], Viewer]) -> Viewer:
         and entry["day"] == day
         and entry["user"] == user.pk
     ):
-        viewer = entry["viewer"]
+        viewer = _open(entry["viewer"])
+    if viewer is not None:
         viewer.user = user
         if viewer.member is not None:
             viewer.member.user = user
@@ -72,10 +77,31 @@ def cached_viewer(request, load: Callable[[object], Viewer]) -> Viewer:
             }
         cache.set(
             key,
-            {"version": version, "day": day, "user": user.pk, "viewer": stored},
+            {"version": version, "day": day, "user": user.pk, "viewer": _seal(stored)},
             ENTRY_SECONDS,
         )
     return viewer
+
+
+# The viewer holds the member's name, address and phone: it is encrypted in the cache (a copy of
+# the cache table or of Redis shows nothing), under a key derived from the secret key.
+_PREFIX = "v1:"
+
+
+def _key() -> bytes:
+    return derive_key(settings.SECRET_KEY, b"coop.viewer-cache")
+
+
+def _seal(viewer: Viewer) -> str:
+    return seal_object(_key(), viewer, prefix=_PREFIX)
+
+
+def _open(sealed: str) -> Viewer | None:
+    """The kept viewer, or None when it cannot be opened (the secret key changed)."""
+    try:
+        return cast("Viewer", open_object(_key(), sealed, prefix=_PREFIX))
+    except DecryptionError:
+        return None
 
 
 def _bump() -> None:

@@ -15,7 +15,7 @@ from django import template
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
-from coop.crypto import decrypt_text, derive_key, encrypt_text
+from coop.crypto import DecryptionError, decrypt_text, derive_key, encrypt_text
 from coop.generation import part_key, remembered
 
 register = template.Library()
@@ -36,7 +36,12 @@ class PartNode(template.Node):
         values = [value.resolve(context) for value in self.values]
         key = part_key(f"part-{name}", session_key, request.get_full_path(), *values)
         sealed = remembered(key, lambda: _seal(self.nodelist.render(context)))
-        return mark_safe(_open(sealed))  # noqa: S308 (rendered by the template engine)
+        try:
+            html = _open(sealed)
+        except DecryptionError:
+            # Kept under another secret key (it changed): built again, as if never kept.
+            html = self.nodelist.render(context)
+        return mark_safe(html)  # noqa: S308 (rendered by the template engine)
 
 
 # A kept part holds personal data: it is encrypted in the cache (a copy of the cache table or of

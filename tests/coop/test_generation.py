@@ -20,7 +20,7 @@ from django.contrib.sessions.backends.cached_db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_q.models import Schedule
@@ -323,6 +323,19 @@ def test_each_session_is_served_its_own_dashboard_and_a_committed_change_on_the_
     assert "Welkom, Vera Vrager" in _page(vera)
 
 
+def test_parts_and_viewers_kept_under_another_secret_key_are_built_again(cast):
+    dirk = _logged_in(cast.drager)
+    for _ in range(2):
+        assert "Welkom, Dirk Drager" in _page(dirk)
+    # A rotated secret key (the old one kept as a fallback, so the session holds) cannot open
+    # what was sealed under the old one: the page is built again rather than failing.
+    with override_settings(
+        SECRET_KEY="another secret key for the platform, 50 characters",
+        SECRET_KEY_FALLBACKS=[settings.SECRET_KEY],
+    ):
+        assert "Welkom, Dirk Drager" in _page(dirk)
+
+
 def test_a_sign_up_through_its_form_shows_on_the_dashboard_on_the_next_load(
     cast, flushable_protected_rows
 ):
@@ -457,11 +470,11 @@ def test_the_kept_parts_hold_no_personal_data_and_their_keys_no_session(cast):
         assert not any(session in key for session in sessions)
         assert generation == rows[f":1:{GENERATION_KEY}"][1]
         assert sealed.startswith("p1:")
-    # The session's viewer has an entry of its own (members/viewer_cache.py), kept as it was
-    # loaded rather than sealed like the parts: it is left out here.
+    # The session's viewer has an entry of its own (members/viewer_cache.py), sealed too.
     viewers = {key for key in rows if key.startswith(":1:coop:viewer:")}
     assert len(viewers) == 3  # the version and the two sessions' viewers
+    for key in viewers - {":1:coop:viewer:version"}:
+        assert rows[key][1]["viewer"].startswith("v1:")
     for key, entry in rows.items():
-        if key not in viewers:
-            for text in unseen:
-                assert not _holds(entry, text), f"{text!r} in the cache entry {key}"
+        for text in unseen:
+            assert not _holds(entry, text), f"{text!r} in the cache entry {key}"
