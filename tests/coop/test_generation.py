@@ -469,7 +469,7 @@ def test_the_kept_parts_hold_no_personal_data_and_their_keys_no_session(cast):
     for key, (generation, sealed) in parts.items():
         assert not any(session in key for session in sessions)
         assert generation == rows[f":1:{GENERATION_KEY}"][1]
-        assert sealed.startswith("p1:")
+        assert sealed.startswith("p2:")
     # The session's viewer has an entry of its own (members/viewer_cache.py), sealed too.
     viewers = {key for key in rows if key.startswith(":1:coop:viewer:")}
     assert len(viewers) == 3  # the version and the two sessions' viewers
