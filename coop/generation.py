@@ -44,8 +44,21 @@ _WRITE = re.compile(
 _UNWATCHED_PREFIXES = ("django_session", "django_q_")
 
 
+# Tables of an app that no kept part shows, named by the app itself (``unwatch``).
+_UNWATCHED_TABLES: set[str] = set()
+
+
+def unwatch(*tables: str) -> None:
+    """Writes to these tables make no new generation: no kept part may show what they hold."""
+    _UNWATCHED_TABLES.update(tables)
+
+
 def _unwatched(table: str) -> bool:
-    return table.startswith(_UNWATCHED_PREFIXES) or table == _cache_table()
+    return (
+        table.startswith(_UNWATCHED_PREFIXES)
+        or table in _UNWATCHED_TABLES
+        or table == _cache_table()
+    )
 
 
 def _cache_table() -> str:
