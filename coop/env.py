@@ -83,6 +83,16 @@ SQLITE_OPTIONS = {
 }
 
 
+def _database_option(name: str, value: str) -> object:
+    """A PostgreSQL option from the address's query: the two the platform sets typed, the rest
+    (``sslmode=require``, ``application_name=...``) handed to the driver as written."""
+    if name == "server_side_binding":
+        return value.lower() in ("1", "true", "yes", "on")
+    if name == "prepare_threshold":
+        return int(value) if value else None
+    return value
+
+
 def database_from_url(url: str, *, base_dir: Path) -> dict:
     """Turn ``postgres://user:pass@host:port/name`` or ``sqlite:///path`` into a DATABASES entry."""
     parts = urlsplit(url)
@@ -103,7 +113,16 @@ def database_from_url(url: str, *, base_dir: Path) -> dict:
         name = unquote(parts.path.lstrip("/"))
         if not name:
             raise ImproperlyConfigured("DATABASE_URL for PostgreSQL needs a database name.")
-        options = dict(parse_qsl(parts.query))
+        options: dict[str, object] = {
+            # Queries are sent with their parameters apart and, from their second use on a
+            # connection (kept for CONN_MAX_AGE), run as statements PostgreSQL has already
+            # planned: planning a page's joins costs more than running them. Behind a pooler in
+            # transaction mode, pass ?prepare_threshold= (empty) to switch preparing off.
+            "server_side_binding": True,
+            "prepare_threshold": 2,
+        }
+        for name, value in parse_qsl(parts.query, keep_blank_values=True):
+            options[name] = _database_option(name, value)
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
