@@ -35,7 +35,10 @@ from tests.activities.conftest import at, next_weekday
 from tests.helpers import count_queries
 from vacancies.models import Ballot, VoteRecord
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# These tests commit. Like every committing test of the suite they restore the data the
+# migrations made (the public pages, the content types under their first ids) after their
+# flush, so the committing tests that run after them find it as it was.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DASHBOARD = "portal:dashboard"
