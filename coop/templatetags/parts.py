@@ -33,7 +33,8 @@ class PartNode(template.Node):
     def render(self, context) -> str:
         request = context.get("request")
         session_key = getattr(getattr(request, "session", None), "session_key", None)
-        if session_key is None:
+        # Only a page as it is read is kept: a form sent back with its errors never is.
+        if session_key is None or request.method != "GET":
             return self.nodelist.render(context)
         name = self.name.resolve(context)
         values = [value.resolve(context) for value in self.values]

@@ -20,7 +20,8 @@ from django.contrib.sessions.backends.cached_db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.test import Client, override_settings
+from django.template import RequestContext, Template
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_q.models import Schedule
@@ -345,6 +346,22 @@ def test_each_session_is_served_its_own_dashboard_and_a_committed_change_on_the_
     User.objects.filter(pk=cast.drager.pk).update(first_name="Dirkje")
     assert "Welkom, Dirkje Drager" in _page(dirk)
     assert "Welkom, Vera Vrager" in _page(vera)
+
+
+def _render_part(method: str, value: str, session_key: str = "s" * 32) -> str:
+    request = getattr(RequestFactory(), method.lower())("/portal/somewhere/")
+    request.session = SessionStore(session_key=session_key)
+    template = Template('{% load parts %}{% part "probe" %}{{ value }}{% endpart %}')
+    return template.render(RequestContext(request, {"value": value}))
+
+
+def test_a_part_is_kept_for_a_get_and_never_for_a_post():
+    _generation()
+    assert _render_part("GET", "first") == "first"
+    assert _render_part("GET", "second") == "first"  # kept
+    assert _render_part("POST", "third") == "third"
+    assert _render_part("POST", "fourth") == "fourth"
+    assert _render_part("GET", "fifth", session_key="t" * 32) == "fifth"  # another session
 
 
 def test_parts_and_viewers_kept_under_another_secret_key_are_built_again(cast):
