@@ -63,7 +63,7 @@ def _unwatched(table: str) -> bool:
 
 def _cache_table() -> str:
     default = settings.CACHES["default"]
-    if default["BACKEND"].endswith("DatabaseCache"):
+    if str(default["BACKEND"]).endswith("DatabaseCache"):
         return str(default["LOCATION"])
     return ""
 

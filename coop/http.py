@@ -43,7 +43,11 @@ def deferred(build: Callable[[], dict[str, Any]], *names: str) -> dict[str, Any]
     """Context values that are computed when a template first reads one of them, all by one call
     of ``build``: a page part served from the cache (``{% part %}``) never computes them."""
     once = cache(build)
-    return {name: Deferred(lambda name=name: once()[name]) for name in names}
+
+    def item(name: str) -> Deferred:
+        return Deferred(lambda: once()[name])
+
+    return {name: item(name) for name in names}
 
 
 class Deferred(SimpleLazyObject):

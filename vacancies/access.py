@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db import connection
-from django.db.models import BooleanField, Model
+from django.db.models import BooleanField, Field, Model
 from django.db.models.expressions import BaseExpression, RawSQL
 from django.http import Http404
 
@@ -179,10 +179,17 @@ def _member_in(model: type[Model], member_id: int) -> RawSQL:
     about 1.3 ms of the ballot page's 9, more than running the whole query.
     """
     quote = connection.ops.quote_name
+
+    def column(owner: type[Model], name: str) -> str:
+        field = owner._meta.get_field(name)
+        if not isinstance(field, Field) or not field.column:
+            raise TypeError(f"{owner.__name__}.{name} is not a column")
+        return quote(field.column)
+
     table = quote(model._meta.db_table)
-    round_column = quote(model._meta.get_field("round").column)
-    member_column = quote(model._meta.get_field("member").column)
-    outer = f"{quote(VotingRound._meta.db_table)}.{quote(VotingRound._meta.pk.column)}"
+    round_column = column(model, "round")
+    member_column = column(model, "member")
+    outer = f"{quote(VotingRound._meta.db_table)}.{column(VotingRound, VotingRound._meta.pk.name)}"
     return RawSQL(  # noqa: S611 (names from the models, the member as a parameter)
         f"EXISTS(SELECT 1 FROM {table} WHERE {table}.{round_column} = {outer}"  # noqa: S608
         f" AND {table}.{member_column} = %s)",
