@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.utils import timezone
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, PageViewRestriction, Site
+from wagtail.models import Collection, Locale, Page, PageViewRestriction, Site
 
 from coop.models import ContentPage, HomePage, NewsIndexPage, NewsPage, Unit
 from tests.helpers import assert_flat_query_count, count_queries
@@ -138,7 +138,10 @@ def home_page(db) -> HomePage:
 def _home_after_flush(transactional_db):
     """The home page as migration 0004 makes it. A committing test that ran earlier may have
     flushed the Wagtail tree without the serialized rollback bringing it back (STACK.md
-    pitfall 8): then the root, the home page and the default site are made again."""
+    pitfall 8): then the root collection, the page root, the home page and the default site are
+    made again."""
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")  # images go into the root collection
     if HomePage.objects.exists():
         return
     Locale.objects.get_or_create(
