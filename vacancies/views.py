@@ -378,6 +378,9 @@ def _ballot_page(
     """The round page: the ballot while open, the result once closed; never a count before."""
     viewer = viewer_for(request)
     candidates = ballot_candidates(voting_round)
+    winner = next((c for c in candidates if c.pk == voting_round.winner_id), None)
+    if winner is not None:
+        voting_round.winner = winner  # one of the ballot's candidates: no query of its own
     closed = voting_round.status == VotingRound.Status.CLOSED
     now = timezone.now()
     may_vote = voting_round.is_open_at(now) and voting_round.is_elector and not voting_round.recused

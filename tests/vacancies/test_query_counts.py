@@ -13,7 +13,15 @@ from coop.models import Unit
 from members.models import Member
 from tests.helpers import assert_flat_query_count, count_queries, expected_queries
 from tests.vacancies.conftest import CANDIDATES, make_vacancy, open_round
-from vacancies.models import Candidate, Elector, Nomination, Vacancy, VotingRound
+from vacancies.models import (
+    Ballot,
+    Candidate,
+    Elector,
+    Nomination,
+    Vacancy,
+    VoteRecord,
+    VotingRound,
+)
 
 
 def _add_candidates(vacancy: Vacancy, target: int, *, voting_round: VotingRound | None = None):
@@ -255,3 +263,22 @@ def test_casting_a_vote_needs_few_queries(cast, client_for, voting_round):
     assert len(statements) == expected_queries({"sqlite": 8, "postgresql": 9}), "\n".join(
         statements
     )
+    assert statements[-1].startswith('INSERT INTO "vacancies_ballot"')
+
+
+def test_a_revote_replaces_the_ballot_in_one_statement(cast, client_for, voting_round):
+    client = client_for("drager")
+    cast_url = reverse("vacancies:ballot_cast", args=[voting_round.pk])
+    first, second = voting_round.candidates.order_by("applied_at")[:2]
+    client.post(cast_url, {f"c{first.pk}": "yes"})
+    _n, sql, response = count_queries(lambda: client.post(cast_url, {f"c{second.pk}": "yes"}))
+    assert response.status_code == 302
+    statements = [q for q in sql if not q.startswith(_TRANSACTION_CONTROL)]
+    # As the first cast, but no vote record, and the ballot is replaced by one UPDATE.
+    assert len(statements) == expected_queries({"sqlite": 7, "postgresql": 8}), "\n".join(
+        statements
+    )
+    assert statements[-1].startswith('UPDATE "vacancies_ballot"')
+    assert not [q for q in statements if q.startswith(("INSERT", "DELETE"))]
+    assert Ballot.objects.filter(round=voting_round).count() == 1
+    assert VoteRecord.objects.filter(round=voting_round).count() == 1

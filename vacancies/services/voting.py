@@ -7,7 +7,7 @@ import random
 from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from coop.mail import mail_on_commit
 from coop.models import Association, AuditAction, User
 from coop.services import audit_record
 from members.models import Member
-from vacancies import ballots, tally
+from vacancies import ballots, standing, tally
 from vacancies.models import (
     Ballot,
     Candidate,
@@ -215,24 +215,30 @@ class Standing(NamedTuple):
     recused: bool
 
 
-def _standing(voting_round: VotingRound, member: Member) -> tuple[list[int], Standing | None]:
-    """The ballot's candidate ids and the member's standing (None: not an elector), in one
-    query; read after the round's lock, so it sees the member's concurrent cast."""
-    rows = list(
-        VotingRound.candidates.through.objects.filter(votinground_id=voting_round.pk)
-        .annotate(
-            is_elector=Exists(Elector.objects.filter(round=voting_round, member=member)),
-            voted=Exists(VoteRecord.objects.filter(round=voting_round, member=member)),
-            recused=Exists(Recusal.objects.filter(round=voting_round, member=member)),
+def _locked_standing(
+    voting_round: VotingRound, member: Member
+) -> tuple[list[int], Standing | None]:
+    """Lock the round, read its status and times afresh into ``voting_round``, then the
+    ballot's candidate ids and the member's standing (None: not an elector).
+
+    Two statements: the standing is read once the round is ours, so that it sees the member's
+    concurrent cast that held the lock before (a statement sees only what was committed when
+    it started, and the first one started before it waited for the lock)."""
+    locked = list(VotingRound.objects.raw(standing.locked_round_sql(), [voting_round.pk]))
+    if not locked:
+        raise VotingRound.DoesNotExist
+    voting_round.status = locked[0].status
+    voting_round.starts_at, voting_round.ends_at = locked[0].starts_at, locked[0].ends_at
+    with connection.cursor() as cursor:
+        cursor.execute(
+            standing.ballot_standing_sql(), [member.pk] * len(standing.STANDING) + [voting_round.pk]
         )
-        # The stubs' plugin cannot see annotations on an automatic through model's queryset.
-        .values_list("candidate_id", "is_elector", "voted", "recused")  # type: ignore[misc]
-    )
-    if not rows:
-        raise DomainError(_("There are no candidates on this ballot."), code="ballot_empty")
-    _candidate, is_elector, voted, recused = rows[0]
-    standing = Standing(voted=bool(voted), recused=bool(recused)) if is_elector else None
-    return [row[0] for row in rows], standing
+        rows = cursor.fetchall()
+    is_elector, voted, recused, _candidate = rows[0]
+    candidate_ids = [row[-1] for row in rows if row[-1] is not None]
+    # SQL booleans: 0 or 1 on SQLite.
+    found = Standing(voted=bool(voted), recused=bool(recused)) if is_elector else None
+    return candidate_ids, found
 
 
 @transaction.atomic
@@ -248,7 +254,7 @@ def ballot_cast(*, voting_round: VotingRound, member: Member, choices: dict) -> 
     _cast_under_way(seal, exclusive=False)
     # Lock the round: casting and closing must not interleave, and one member's concurrent
     # casts queue here instead of racing (QUALITY 1 and 2).
-    voting_round = _locked_round(voting_round)
+    candidate_ids, found = _locked_standing(voting_round, member)
     # The clock is read once the round is ours: a cast that queued past the end is late.
     now = timezone.now()
     if voting_round.status == VotingRound.Status.SCHEDULED or now < voting_round.starts_at:
@@ -257,21 +263,25 @@ def ballot_cast(*, voting_round: VotingRound, member: Member, choices: dict) -> 
         raise RoundClosed(
             _("This round is closed; your vote was not counted."), code="round_closed"
         )
-    candidate_ids, standing = _standing(voting_round, member)
-    if standing is None:
+    if not candidate_ids:
+        raise DomainError(_("There are no candidates on this ballot."), code="ballot_empty")
+    if found is None:
         raise NotInElectorate(
             _("You are not in the electorate of this round."), code="not_in_electorate"
         )
-    if standing.recused:
+    if found.recused:
         raise DomainError(_("You stepped out of this round and cannot vote in it."), code="recused")
     canonical = tally.clean_choices(voting_round.method, candidate_ids, choices)
-    if standing.voted:
-        # The last ballot counts: the seal finds the previous one without naming the member.
-        Ballot.objects.filter(round=voting_round, seal=seal).delete()
-    else:
-        VoteRecord.objects.create(round=voting_round, member=member)
     ballot = ballot_sealed(voting_round, candidate_ids, canonical, seal=seal)
-    ballot.save(force_insert=True)
+    # The last ballot counts: the seal finds the previous one without naming the member, and
+    # the new ballot (its own key, receipt and choices) takes its place in one statement.
+    replaced = found.voted and Ballot.objects.filter(round=voting_round, seal=seal).update(
+        key=ballot.key, receipt=ballot.receipt, sealed_choices=ballot.sealed_choices
+    )
+    if not replaced:
+        if not found.voted:
+            VoteRecord.objects.create(round=voting_round, member=member)
+        ballot.save(force_insert=True)
     receipt = ballot.receipt
     if member.user_id:
         mail_on_commit(
@@ -319,13 +329,16 @@ def _cast_under_way(seal: str, *, exclusive: bool) -> None:
         cursor.execute(f"SELECT {function}(%s)", [int(seal[:15], 16)])
 
 
-@transaction.atomic
 def _receipt_stands(*, round_id: int, seal: str, receipt: str) -> bool:
     """Whether the ballot of this receipt is still in the round (a revote deletes it).
 
     Asked after a cast commits, before its receipt e-mail goes out, once the member's casts
     under way have committed: in a burst of revotes only the ballot that stands gets an
     e-mail. A receipt outlives the close (its seal does not), so it is looked up by itself.
+
+    After a commit the connection is in autocommit: the exclusive lock is a statement of its
+    own, granted (and let go at once) when those casts have committed, and the look-up after
+    it sees them.
     """
     _cast_under_way(seal, exclusive=True)
     return Ballot.objects.filter(round_id=round_id, receipt=receipt).exists()
