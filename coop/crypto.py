@@ -5,12 +5,14 @@ from __future__ import annotations
 import base64
 import pickle
 import secrets
+from dataclasses import dataclass
 from functools import cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
 
 _NONCE_BYTES = 12
 
@@ -56,3 +58,25 @@ def open_object(key: bytes, sealed: str, *, prefix: str) -> object:
     """The value ``seal_object`` sealed; raises DecryptionError when it was not sealed with
     ``key`` (only then is it unpickled: what was sealed here is all that is ever unpickled)."""
     return pickle.loads(base64.b64decode(decrypt_text(key, sealed, prefix=prefix)))  # noqa: S301
+
+
+@dataclass(frozen=True)
+class Sealer:
+    """Values sealed for one purpose (``seal_object``) under a key derived from the secret key.
+
+    ``prefix`` names the format and the key: a value sealed under one prefix never opens under
+    another. The key is derived when used, not at import: the secret key may change (tests, a key
+    rotation), and a value sealed under the old one then no longer opens."""
+
+    purpose: bytes
+    prefix: str
+
+    def _key(self) -> bytes:
+        return derive_key(settings.SECRET_KEY, self.purpose)
+
+    def seal(self, value: object) -> str:
+        return seal_object(self._key(), value, prefix=self.prefix)
+
+    def open(self, sealed: str) -> object:
+        """The value ``seal`` sealed; raises DecryptionError when it cannot be opened."""
+        return open_object(self._key(), sealed, prefix=self.prefix)

@@ -14,13 +14,12 @@ import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from coop.crypto import DecryptionError, derive_key, open_object, seal_object
+from coop.crypto import DecryptionError, Sealer
 
 if TYPE_CHECKING:
     from members.access import Viewer
@@ -85,21 +84,17 @@ def cached_viewer(request, load: Callable[[object], Viewer]) -> Viewer:
 
 # The viewer holds the member's name, address and phone: it is encrypted in the cache (a copy of
 # the cache table or of Redis shows nothing), under a key derived from the secret key.
-_PREFIX = "v1:"
-
-
-def _key() -> bytes:
-    return derive_key(settings.SECRET_KEY, b"coop.viewer-cache")
+_VIEWERS = Sealer(b"coop.viewer-cache", "v1:")
 
 
 def _seal(viewer: Viewer) -> str:
-    return seal_object(_key(), viewer, prefix=_PREFIX)
+    return _VIEWERS.seal(viewer)
 
 
 def _open(sealed: str) -> Viewer | None:
     """The kept viewer, or None when it cannot be opened (the secret key changed)."""
     try:
-        return cast("Viewer", open_object(_key(), sealed, prefix=_PREFIX))
+        return cast("Viewer", _VIEWERS.open(sealed))
     except DecryptionError:
         return None
 

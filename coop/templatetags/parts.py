@@ -15,10 +15,9 @@ import zlib
 from typing import cast
 
 from django import template
-from django.conf import settings
 from django.utils.safestring import mark_safe
 
-from coop.crypto import DecryptionError, derive_key, open_object, seal_object
+from coop.crypto import DecryptionError, Sealer
 from coop.generation import part_key, remembered
 
 register = template.Library()
@@ -50,20 +49,16 @@ class PartNode(template.Node):
 
 # A kept part holds personal data: it is encrypted in the cache (a copy of the cache table or of
 # Redis shows nothing), under a key derived from the secret key, which the database never holds.
-_PREFIX = "p2:"
-
-
-def _key() -> bytes:
-    return derive_key(settings.SECRET_KEY, b"coop.page-parts")
+_PARTS = Sealer(b"coop.page-parts", "p2:")
 
 
 def _seal(html: str) -> str:
     # Compressed first: a large overview's HTML shrinks about tenfold, and so does every read.
-    return seal_object(_key(), zlib.compress(str(html).encode(), 1), prefix=_PREFIX)
+    return _PARTS.seal(zlib.compress(str(html).encode(), 1))
 
 
 def _open(sealed: str) -> str:
-    return zlib.decompress(cast(bytes, open_object(_key(), sealed, prefix=_PREFIX))).decode()
+    return zlib.decompress(cast(bytes, _PARTS.open(sealed))).decode()
 
 
 @register.tag("part")
