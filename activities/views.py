@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -45,7 +46,7 @@ from activities.models import Activity, Occurrence, SignUp
 from coop.exceptions import DomainError
 from coop.http import absolute_url, deferred, form_error, portal_view
 from coop.models import Association
-from members.access import viewer_for
+from members.access import Viewer, viewer_for
 from members.models import Member
 
 
@@ -69,6 +70,13 @@ def _calendar_context(request, association: Association, view: str) -> dict:
     }
 
 
+def _occurrences(
+    association: Association, viewer: Viewer, start: dt.date, end: dt.date, category: int | None
+) -> QuerySet[Occurrence]:
+    """The calendar's dates from start to end (end exclusive), counted for the viewer."""
+    return selectors.calendar_occurrences(association, viewer.member, start, end, category=category)
+
+
 def _month_param(value: str) -> dt.date:
     today = timezone.localdate()
     try:
@@ -89,12 +97,12 @@ def calendar_month(request, slug: str):
     next_month = selectors.add_months(month, 1)
 
     def grid() -> dict:
-        occurrences = selectors.calendar_occurrences(
+        occurrences = _occurrences(
             association,
-            viewer.member,
+            viewer,
             weeks_start,
             next_month + dt.timedelta(days=7),
-            category=context["category"],
+            context["category"],
         )
         weeks = selectors.month_weeks(occurrences, month.year, month.month)
         return {
@@ -138,12 +146,8 @@ def calendar_week(request, slug: str):
     association = get_calendar_for(viewer, slug)
     context = _calendar_context(request, association, "week")
     monday = _week_param(request.GET.get("week", ""))
-    occurrences = selectors.calendar_occurrences(
-        association,
-        viewer.member,
-        monday,
-        monday + dt.timedelta(days=7),
-        category=context["category"],
+    occurrences = _occurrences(
+        association, viewer, monday, monday + dt.timedelta(days=7), context["category"]
     )
     context.update(
         monday=monday,
@@ -164,12 +168,8 @@ def calendar_list(request, slug: str):
     association = get_calendar_for(viewer, slug)
     context = _calendar_context(request, association, "list")
     today = timezone.localdate()
-    occurrences = selectors.calendar_occurrences(
-        association,
-        viewer.member,
-        today,
-        today + dt.timedelta(days=LIST_DAYS),
-        category=context["category"],
+    occurrences = _occurrences(
+        association, viewer, today, today + dt.timedelta(days=LIST_DAYS), context["category"]
     )
     context.update(
         days=[d for d in selectors.days_of(occurrences, today, LIST_DAYS) if d.occurrences],
