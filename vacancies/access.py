@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import BooleanField, Model
-from django.db.models.expressions import BaseExpression, RawSQL
+from django.db import connection
+from django.db.models import Model
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from coop.models import Association
+from coop.models import Association, Building, Unit
 from members import access as members_access
 from members.access import AssociationAccess, Viewer, checked_need
 
@@ -24,11 +25,8 @@ from members.access import get_corporation_for as get_corporation_for
 from vacancies import standing
 from vacancies.models import (
     Candidate,
-    Elector,
     Nomination,
-    Recusal,
     Vacancy,
-    VoteRecord,
     VotingRound,
 )
 
@@ -139,44 +137,76 @@ def get_candidate_for(viewer: Viewer, pk: int) -> Candidate:
     return candidate
 
 
-def get_round_for(viewer: Viewer, pk: int, **values: BaseExpression) -> VotingRound:
+def get_round_for(viewer: Viewer, pk: int, **values: RawSQL) -> VotingRound:
     """A round is seen by its electorate (or, while scheduled, the association's members)
     and by the board; nobody else.
 
     The round comes annotated with the viewer's standing in it (``is_elector``, ``voted``,
-    ``recused``), read in the same query as the round itself, and with any further ``values``
-    a page asks for.
+    ``recused``) and with any further ``values`` a page asks for, and with its vacancy as its
+    pages name it (the unit and its building), all read by one statement written once
+    (``vacancies.standing``): building it with the ORM took longer than running it. Neither
+    the association nor the winner is read: a round is only ever the viewer's own
+    association's, which the viewer holds, and the winner is one of the ballot's candidates.
     """
     if viewer.member is None:
         raise Http404
-    member_id = viewer.member.pk
-    # The winner is not joined: it is one of the ballot's candidates, which its page reads.
-    rounds = VotingRound.objects.select_related(
-        "vacancy__association", "vacancy__unit__building"
-    ).annotate(
-        is_elector=_member_in(Elector, member_id),
-        voted=_member_in(VoteRecord, member_id),
-        recused=_member_in(Recusal, member_id),
-        **values,
-    )
-    try:
-        voting_round = rounds.get(pk=pk)
-    except VotingRound.DoesNotExist:
-        raise Http404 from None
-    if not _own_association(viewer, voting_round.vacancy.association_id):
+    columns, rest = standing.round_page_sql(connection.vendor)
+    params: list = [viewer.member.pk] * len(standing.STANDING)
+    for name, value in values.items():
+        columns += f", ({value.sql}) AS {connection.ops.quote_name(name)}"
+        params += value.params
+    rows = list(VotingRound.objects.raw(f"{columns} {rest}", [*params, pk]))
+    if not rows:
         raise Http404
+    voting_round = rows[0]
+    read = vars(voting_round)  # the columns that are not the round's own fields
+    if not _own_association(viewer, read["vacancy_association_id"]):
+        raise Http404
+    voting_round.vacancy = _loaded(
+        Vacancy,
+        id=voting_round.vacancy_id,
+        association_id=read["vacancy_association_id"],
+        unit_id=read["vacancy_unit_id"],
+    )
+    voting_round.vacancy.association = viewer.member.association
+    voting_round.vacancy.unit = _loaded(
+        Unit,
+        id=read["vacancy_unit_id"],
+        number=read["unit_number"],
+        building_id=read["unit_building_id"],
+    )
+    voting_round.vacancy.unit.building = _loaded(
+        Building, id=read["unit_building_id"], name=read["building_name"]
+    )
     if viewer.may_manage_own_association or voting_round.status == VotingRound.Status.SCHEDULED:
         return voting_round
-    if not voting_round.is_elector:
+    if not read["is_elector"]:
         raise Http404
     return voting_round
 
 
-def _member_in(model: type[Model], member_id: int) -> RawSQL:
-    """Whether the member has a row of ``model`` (elector, vote record, recusal) for the round:
-    the SQL the ORM writes for ``Exists(...)``, written out once (``vacancies.standing``)."""
-    sql = standing.member_in(model)  # names from the models, the member as a parameter
-    return RawSQL(sql, (member_id,), output_field=BooleanField())  # noqa: S611
+def _loaded[M: Model](model: type[M], **values) -> M:
+    """An instance of ``model`` as loaded from the database with only these fields (by their
+    attribute names); any other field is read when first used, as with ``only()``."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
+def get_round_to_cast(viewer: Viewer, pk: int) -> VotingRound:
+    """The round a viewer casts a ballot in: only its electorate reaches it (404 otherwise).
+
+    One statement written once (``vacancies.standing``) reads the round's method and whether
+    the viewer is an elector; the cast itself reads the rest once the round is locked."""
+    if viewer.member is None:
+        raise Http404
+    sql = standing.round_to_cast_sql(connection.vendor)
+    rows = list(VotingRound.objects.raw(sql, [viewer.member.pk, pk]))
+    if not rows:
+        raise Http404
+    columns = vars(rows[0])  # the columns that are not the round's own fields
+    if not _own_association(viewer, columns["association_id"]) or not columns["is_elector"]:
+        raise Http404
+    return rows[0]
 
 
 def get_nomination_for(

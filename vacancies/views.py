@@ -464,17 +464,20 @@ def round_detail(request, pk: int):
 @portal_view
 def ballot_cast(request, pk: int):
     viewer = viewer_for(request)
-    voting_round = access.get_round_for(viewer, pk)
-    if not voting_round.is_elector:
-        raise Http404
+    # Only what the cast needs; a page sent back reads the whole round (get_round_for).
+    voting_round = access.get_round_to_cast(viewer, pk)
+
+    def page_again(**kwargs):
+        return _ballot_page(request, access.get_round_for(viewer, pk), **kwargs)
+
     form = ballot_form_from_post(request.POST, method=voting_round.method)
     # A refused ballot comes back empty: the page never repeats what was chosen.
     if not form.is_valid():
         errors = form.non_field_errors() or [_("The ballot could not be read; fill it in again.")]
-        return _ballot_page(request, voting_round, error=errors[0], status=400)
+        return page_again(error=errors[0], status=400)
     # A ballot left empty is cast only once the voter confirms that they mean a blank vote.
     if form.is_blank() and request.POST.get("blank") != BLANK_CONFIRMED:
-        return _ballot_page(request, voting_round, confirm_blank=True)
+        return page_again(confirm_blank=True)
     member = viewer.member
     member.user = request.user  # the receipt e-mail goes to the logged-in user
     try:
@@ -484,10 +487,9 @@ def ballot_cast(request, pk: int):
     except services.NotInElectorate:
         raise Http404 from None
     except RoundClosed as error:
-        voting_round = access.get_round_for(viewer, pk)
-        return _ballot_page(request, voting_round, error=error.message, status=409)
+        return page_again(error=error.message, status=409)
     except DomainError as error:
-        return _ballot_page(request, voting_round, error=error.message, status=400)
+        return page_again(error=error.message, status=400)
     # POST-redirect-GET: refreshing the receipt page must not send the ballot again. The code
     # travels in a signed cookie kept by the voter's browser alone, never in the session (a
     # session row names the member, the ballot row holds the receipt) nor in the address.

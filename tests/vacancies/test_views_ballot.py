@@ -125,6 +125,10 @@ def test_a_member_casts_a_vote_and_sees_the_receipt_once(
     assert VoteRecord.objects.filter(round=voting_round, member=cast.drager_member).exists()
     assert [m.to for m in mailoutbox] == [[cast.drager.email]]
     assert mailoutbox[0].from_email == f"{cast.association.name} <noreply@example.org>"
+    unit = voting_round.vacancy.unit
+    body = mailoutbox[0].body
+    assert ballot.receipt in body
+    assert f" {unit.number} " in body and unit.building.name in body
     # Afterwards the page says that they voted, never what, and not the receipt again.
     text = _page(client, voting_round)
     assert ballot.receipt not in text

@@ -215,30 +215,42 @@ class Standing(NamedTuple):
     recused: bool
 
 
+class LockedRound(NamedTuple):
+    """A round as a cast reads it once the round is locked, with what its receipt e-mail names."""
+
+    round: VotingRound  # its id, method, status and times
+    unit_number: str
+    building_name: str
+    association_name: str
+
+
 def _locked_standing(
-    voting_round: VotingRound, member: Member
-) -> tuple[list[int], Standing | None]:
-    """Lock the round, read its status and times afresh into ``voting_round``, then the
-    ballot's candidate ids and the member's standing (None: not an elector).
+    round_id: int, member: Member
+) -> tuple[LockedRound, list[int], Standing | None]:
+    """Lock the round and read it afresh, then the ballot's candidate ids and the member's
+    standing (None: not an elector).
 
     Two statements: the standing is read once the round is ours, so that it sees the member's
     concurrent cast that held the lock before (a statement sees only what was committed when
     it started, and the first one started before it waited for the lock)."""
-    locked = list(VotingRound.objects.raw(standing.locked_round_sql(), [voting_round.pk]))
-    if not locked:
+    vendor = connection.vendor
+    rows = list(VotingRound.objects.raw(standing.locked_round_sql(vendor), [round_id]))
+    if not rows:
         raise VotingRound.DoesNotExist
-    voting_round.status = locked[0].status
-    voting_round.starts_at, voting_round.ends_at = locked[0].starts_at, locked[0].ends_at
+    names = vars(rows[0])  # the columns that are not the round's own fields
+    locked = LockedRound(
+        rows[0], names["unit_number"], names["building_name"], names["association_name"]
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            standing.ballot_standing_sql(), [member.pk] * len(standing.STANDING) + [voting_round.pk]
+            standing.ballot_standing_sql(vendor), [member.pk] * len(standing.STANDING) + [round_id]
         )
-        rows = cursor.fetchall()
-    is_elector, voted, recused, _candidate = rows[0]
-    candidate_ids = [row[-1] for row in rows if row[-1] is not None]
+        candidates = cursor.fetchall()
+    is_elector, voted, recused, _candidate = candidates[0]
+    candidate_ids = [row[-1] for row in candidates if row[-1] is not None]
     # SQL booleans: 0 or 1 on SQLite.
     found = Standing(voted=bool(voted), recused=bool(recused)) if is_elector else None
-    return candidate_ids, found
+    return locked, candidate_ids, found
 
 
 @transaction.atomic
@@ -247,6 +259,7 @@ def ballot_cast(*, voting_round: VotingRound, member: Member, choices: dict) -> 
 
     Who voted (VoteRecord) and what (Ballot) are written apart: the ballot carries no member,
     no time, a random key, encrypted choices, and a seal only the ballot key can recompute.
+    Of ``voting_round`` only the id counts: the round is read afresh once it is locked.
     """
     seal = ballots.seal_for(voting_round.pk, member.pk)
     # Mark this cast as under way before queueing for the round, so that the receipt e-mail
@@ -254,7 +267,8 @@ def ballot_cast(*, voting_round: VotingRound, member: Member, choices: dict) -> 
     _cast_under_way(seal, exclusive=False)
     # Lock the round: casting and closing must not interleave, and one member's concurrent
     # casts queue here instead of racing (QUALITY 1 and 2).
-    candidate_ids, found = _locked_standing(voting_round, member)
+    locked, candidate_ids, found = _locked_standing(voting_round.pk, member)
+    voting_round = locked.round
     # The clock is read once the round is ours: a cast that queued past the end is late.
     now = timezone.now()
     if voting_round.status == VotingRound.Status.SCHEDULED or now < voting_round.starts_at:
@@ -288,13 +302,13 @@ def ballot_cast(*, voting_round: VotingRound, member: Member, choices: dict) -> 
             member.user,
             template="vacancies/email/ballot_receipt",
             context={
-                "round": voting_round,
-                "vacancy": voting_round.vacancy,
+                "unit": locked.unit_number,
+                "building": locked.building_name,
                 "receipt": receipt,
                 "url": absolute_url(reverse("vacancies:round_detail", args=[voting_round.pk])),
             },
             only_if=lambda: _receipt_stands(round_id=voting_round.pk, seal=seal, receipt=receipt),
-            sender=voting_round.vacancy.association.name,
+            sender=locked.association_name,
         )
     return receipt
 
