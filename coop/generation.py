@@ -75,8 +75,14 @@ def new_generation() -> None:
         cache.delete(GENERATION_KEY)
     except DatabaseError:
         # The database cache's table is not there yet (``migrate`` runs before
-        # ``createcachetable``): no part can have been kept either.
-        logger.warning("No new data generation: the cache table cannot be written.")
+        # ``createcachetable``): no part can have been kept either. Said once per process,
+        # not once per migration.
+        level = logging.DEBUG if _told else logging.WARNING
+        _told.add("cache table")
+        logger.log(level, "No new data generation: the cache table cannot be written.")
+
+
+_told: set[str] = set()  # what was reported once in this process
 
 
 def _watch(execute, sql, params, many, context):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 import pickle
 import re
 from zoneinfo import ZoneInfo
@@ -519,3 +520,22 @@ def test_the_kept_parts_hold_no_personal_data_and_their_keys_no_session(cast):
     for key, entry in rows.items():
         for text in unseen:
             assert not _holds(entry, text), f"{text!r} in the cache entry {key}"
+
+
+def test_a_missing_cache_table_is_reported_once_not_once_per_write(caplog, monkeypatch):
+    """``migrate`` on an empty database writes before ``createcachetable``: one warning."""
+    from coop import generation
+
+    monkeypatch.setattr(generation, "_told", set())
+    caplog.set_level(logging.DEBUG, logger="coop.generation")
+    missing = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "coop_cache_not_created",
+        }
+    }
+    with override_settings(CACHES=missing):
+        generation.new_generation()
+        generation.new_generation()
+    levels = [r.levelno for r in caplog.records if "cannot be written" in r.getMessage()]
+    assert levels == [logging.WARNING, logging.DEBUG]
