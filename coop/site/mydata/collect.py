@@ -11,6 +11,8 @@ made about others are listed by kind, id and date only.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -20,23 +22,25 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
-from activities.models import Activity, CalendarToken, ContributionLog, SignUp
+from activities.models import Activity, ContributionLog, SignUp
 from coop.models import AuditEntry, StaffLink, User
 from coop.site.compliance.models import HoursExemption
 from members.access import ContractAccess
 from members.models import (
+    CARE_DATA_FIELDS,
     AssociationRole,
     CareAssignment,
     CareDataAccess,
     Invitation,
     Member,
     MixGroupPeriod,
+    MonitoringMoment,
     OmklapContract,
+    OmklapDecision,
     Tenancy,
 )
-from members.selectors.omklap import contract_decisions, contract_moments
 from vacancies import ballots
-from vacancies.models import Ballot, Nomination, Recusal, VoteRecord, VotingRound
+from vacancies.models import Ballot, Elector, Nomination, Recusal, VoteRecord, VotingRound
 
 # Links read field by field in the sections below, each named "app_label.Model.field".
 COVERED: dict[str, str] = {
@@ -167,7 +171,9 @@ def personal_data(user: User) -> dict[str, Any]:
     """Everything held about ``user``: plain values, dates and amounts that Django's JSON
     encoder writes as ISO 8601 dates and text."""
     members = list(
-        Member.objects.filter(user=user).select_related("association").order_by("joined_on", "pk")
+        Member.objects.filter(user=user)
+        .select_related("association", "calendar_token")
+        .order_by("joined_on", "pk")
     )
     return {
         "generated_at": timezone.now(),
@@ -178,7 +184,7 @@ def personal_data(user: User) -> dict[str, Any]:
             .select_related("organisation")
             .order_by("starts_on", "pk")
         ],
-        "memberships": [_membership(member) for member in members],
+        "memberships": _memberships(members),
         "audit_entries": [
             # What they did; the object's description is left out: it can name another person.
             _row(entry, ("at", "action", "target_type", "target_id"))
@@ -189,7 +195,7 @@ def personal_data(user: User) -> dict[str, Any]:
 
 
 def _account(user: User) -> dict[str, Any]:
-    factors = Authenticator.objects.filter(user=user).order_by("created_at")
+    factors = list(Authenticator.objects.filter(user=user).order_by("created_at"))
     return {
         **_row(
             user,
@@ -200,7 +206,7 @@ def _account(user: User) -> dict[str, Any]:
             _row(address, ("email", "verified", "primary"))
             for address in EmailAddress.objects.filter(user=user).order_by("pk")
         ],
-        "second_factor": factors.exists(),
+        "second_factor": bool(factors),
         # Kind and dates only: the secrets and recovery codes never leave the database.
         "second_factors": [
             _row(factor, ("type", "created_at", "last_used_at")) for factor in factors
@@ -208,99 +214,167 @@ def _account(user: User) -> dict[str, Any]:
     }
 
 
-def _membership(member: Member) -> dict[str, Any]:
-    data = _row(
-        member,
-        ("name", "email", "phone", "language", "status", "joined_on", "left_on", "pledged_hours"),
-        association=member.association.name,
+def _grouped[M: models.Model](rows: Iterable[M], key: str) -> defaultdict[Any, list[M]]:
+    """Rows by the value of ``key`` (a member's or a contract's id), in the order read."""
+    grouped: defaultdict[Any, list[M]] = defaultdict(list)
+    for row in rows:
+        grouped[getattr(row, key)].append(row)
+    return grouped
+
+
+def _memberships(members: list[Member]) -> list[dict[str, Any]]:
+    """All memberships at once: every kind of row is read in one query for all of them, so the
+    count stays the same however many rows or memberships a person has."""
+    ids = [member.pk for member in members]
+    groups = _grouped(
+        MixGroupPeriod.objects.filter(member__in=ids).order_by("starts_on"), "member_id"
     )
-    data["groups"] = [
-        _row(period, ("group", "starts_on", "ends_on"))
-        for period in MixGroupPeriod.objects.filter(member=member).order_by("starts_on")
-    ]
-    tenancies = list(
-        Tenancy.objects.filter(member=member)
+    tenancies = _grouped(
+        Tenancy.objects.filter(member__in=ids)
         .select_related("unit__building")
-        .order_by("starts_on", "pk")
+        .order_by("starts_on", "pk"),
+        "member_id",
     )
-    data["tenancies"] = [
-        _row(tenancy, ("kind", "starts_on", "ends_on"), unit=str(tenancy.unit))
-        for tenancy in tenancies
-    ]
-    data["roles"] = [
-        _row(role, ("role", "starts_on", "ends_on"))
-        for role in AssociationRole.objects.filter(member=member).order_by("starts_on", "pk")
-    ]
-    data["invitations"] = [
-        _row(invitation, ("email", "sent_at", "expires_at", "accepted_at", "revoked_at"))
-        for invitation in Invitation.objects.filter(member=member).order_by("sent_at", "pk")
-    ]
-    data["care_assignments"] = [
-        _row(
-            assignment,
-            ("starts_on", "ends_on"),
-            organisation=assignment.organisation.name,
-            care_worker=assignment.worker.get_full_name() or assignment.worker.email,
-        )
-        for assignment in CareAssignment.objects.filter(member=member)
+    roles = _grouped(
+        AssociationRole.objects.filter(member__in=ids).order_by("starts_on", "pk"), "member_id"
+    )
+    invitations = _grouped(
+        Invitation.objects.filter(member__in=ids).order_by("sent_at", "pk"), "member_id"
+    )
+    care_assignments = _grouped(
+        CareAssignment.objects.filter(member__in=ids)
         .select_related("organisation", "worker")
-        .order_by("starts_on", "pk")
-    ]
-    data["omklap_contracts"] = _contracts(member)
-    data["voting_rounds"] = _voting_rounds(member)
-    data["applications"] = _applications(member)
-    data["activities_proposed"] = [
-        _row(activity, ("title", "status"))
-        for activity in Activity.objects.filter(proposed_by=member).order_by("pk")
-    ]
-    data["signups"] = [
-        _row(
-            signup,
-            ("status", "created_at", "attended"),
-            activity=signup.occurrence.activity.title,
-            starts_at=signup.occurrence.starts_at,
-        )
-        for signup in SignUp.objects.filter(member=member)
+        .order_by("starts_on", "pk"),
+        "member_id",
+    )
+    contracts = _contracts(ids)
+    voting_rounds = _voting_rounds(ids)
+    applications = _applications(ids)
+    activities_proposed = _grouped(
+        Activity.objects.filter(proposed_by__in=ids).order_by("pk"), "proposed_by_id"
+    )
+    signups = _grouped(
+        SignUp.objects.filter(member__in=ids)
         .select_related("occurrence__activity")
-        .order_by("occurrence__starts_at", "pk")
-    ]
-    token = CalendarToken.objects.filter(member=member).first()
-    # Only a hash of the private link is kept; the link itself was shown once.
-    data["calendar_link"] = {"created_at": _plain(token.created_at)} if token else None
-    data["contributions"] = [
-        _row(
-            log,
-            ("date", "hours", "kind", "note", "status", "reason", "logged_at", "decided_at"),
-            activity=log.activity.title if log.activity else None,
-        )
-        for log in ContributionLog.objects.filter(member=member)
+        .order_by("occurrence__starts_at", "pk"),
+        "member_id",
+    )
+    contributions = _grouped(
+        ContributionLog.objects.filter(member__in=ids)
         .select_related("activity")
-        .order_by("date", "pk")
-    ]
-    data["hours_exemptions"] = [
-        _row(exemption, ("reason", "starts_on", "ends_on", "recorded_at"))
-        for exemption in HoursExemption.objects.filter(member=member).order_by("pk")
-    ]
-    return data
+        .order_by("date", "pk"),
+        "member_id",
+    )
+    exemptions = _grouped(HoursExemption.objects.filter(member__in=ids).order_by("pk"), "member_id")
+    result = []
+    for member in members:
+        data = _row(
+            member,
+            (
+                "name",
+                "email",
+                "phone",
+                "language",
+                "status",
+                "joined_on",
+                "left_on",
+                "pledged_hours",
+            ),
+            association=member.association.name,
+        )
+        data["groups"] = [
+            _row(period, ("group", "starts_on", "ends_on")) for period in groups[member.pk]
+        ]
+        data["tenancies"] = [
+            _row(tenancy, ("kind", "starts_on", "ends_on"), unit=str(tenancy.unit))
+            for tenancy in tenancies[member.pk]
+        ]
+        data["roles"] = [_row(role, ("role", "starts_on", "ends_on")) for role in roles[member.pk]]
+        data["invitations"] = [
+            _row(invitation, ("email", "sent_at", "expires_at", "accepted_at", "revoked_at"))
+            for invitation in invitations[member.pk]
+        ]
+        data["care_assignments"] = [
+            _row(
+                assignment,
+                ("starts_on", "ends_on"),
+                organisation=assignment.organisation.name,
+                care_worker=assignment.worker.get_full_name() or assignment.worker.email,
+            )
+            for assignment in care_assignments[member.pk]
+        ]
+        data["omklap_contracts"] = contracts[member.pk]
+        data["voting_rounds"] = voting_rounds[member.pk]
+        data["applications"] = applications[member.pk]
+        data["activities_proposed"] = [
+            _row(activity, ("title", "status")) for activity in activities_proposed[member.pk]
+        ]
+        data["signups"] = [
+            _row(
+                signup,
+                ("status", "created_at", "attended"),
+                activity=signup.occurrence.activity.title,
+                starts_at=signup.occurrence.starts_at,
+            )
+            for signup in signups[member.pk]
+        ]
+        # Read with the membership; a membership without a link has none.
+        token = getattr(member, "calendar_token", None)
+        # Only a hash of the private link is kept; the link itself was shown once.
+        data["calendar_link"] = {"created_at": _plain(token.created_at)} if token else None
+        data["contributions"] = [
+            _row(
+                log,
+                ("date", "hours", "kind", "note", "status", "reason", "logged_at", "decided_at"),
+                activity=log.activity.title if log.activity else None,
+            )
+            for log in contributions[member.pk]
+        ]
+        data["hours_exemptions"] = [
+            _row(exemption, ("reason", "starts_on", "ends_on", "recorded_at"))
+            for exemption in exemptions[member.pk]
+        ]
+        result.append(data)
+    return result
 
 
-def _contracts(member: Member) -> list[dict[str, Any]]:
-    """The resident's own omklap contracts as the resident sees them today: moments with their
+def _contracts(member_ids: list[int]) -> defaultdict[int, list[dict[str, Any]]]:
+    """The residents' own omklap contracts as the resident sees them today: moments with their
     dates, outcomes and warnings, decisions, and who read their file; the care notes and
-    assessments only where the resident's standing lets them see those."""
-    contracts = (
-        OmklapContract.objects.filter(tenancy__member=member)
+    assessments only where the resident's standing lets them see those. Moments, decisions and
+    the access log are read for all contracts at once."""
+    contracts = list(
+        OmklapContract.objects.filter(tenancy__member__in=member_ids)
         .select_related("tenancy__unit__building", "care_organisation")
         .order_by("starts_on", "pk")
     )
-    result = []
+    contract_ids = [contract.pk for contract in contracts]
+    # Without their care data, as the selector contract_moments reads them.
+    moments = _grouped(
+        MonitoringMoment.objects.filter(contract__in=contract_ids)
+        .defer(*CARE_DATA_FIELDS)
+        .order_by("due_on", "pk"),
+        "contract_id",
+    )
+    decisions = _grouped(
+        OmklapDecision.objects.filter(contract__in=contract_ids).order_by("-proposed_at", "-pk"),
+        "contract_id",
+    )
+    access_log: defaultdict[tuple[int, int], list[CareDataAccess]] = defaultdict(list)
+    for entry in (
+        CareDataAccess.objects.filter(contract__in=contract_ids, member__in=member_ids)
+        .select_related("organisation", "user")
+        .order_by("at", "pk")
+    ):
+        access_log[entry.contract_id, entry.member_id].append(entry)
+    result: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
     for contract in contracts:
+        member_id = contract.tenancy.member_id
         access = ContractAccess(contract=contract, standing="resident")
-        moments = contract_moments(contract)
         moment_fields = ("kind", "due_on", "held_on", "outcome", "card", "card_reason")
         if access.may_see_care_data:  # never for the resident today; kept with the rule
             moment_fields += ("participants", "care_notes")
-        result.append(
+        result[member_id].append(
             {
                 **_row(
                     contract,
@@ -308,7 +382,7 @@ def _contracts(member: Member) -> list[dict[str, Any]]:
                     unit=str(contract.tenancy.unit),
                     care_organisation=contract.care_organisation.name,
                 ),
-                "moments": [_row(moment, moment_fields) for moment in moments],
+                "moments": [_row(moment, moment_fields) for moment in moments[contract.pk]],
                 "decisions": [
                     _row(
                         decision,
@@ -328,7 +402,7 @@ def _contracts(member: Member) -> list[dict[str, Any]]:
                             "withdrawal_reason",
                         ),
                     )
-                    for decision in contract_decisions(contract)
+                    for decision in decisions[contract.pk]
                 ],
                 "access_log": (
                     [
@@ -338,9 +412,7 @@ def _contracts(member: Member) -> list[dict[str, Any]]:
                             organisation=entry.organisation.name,
                             by=entry.user.get_full_name() or entry.user.email,
                         )
-                        for entry in CareDataAccess.objects.filter(contract=contract, member=member)
-                        .select_related("organisation", "user")
-                        .order_by("at", "pk")
+                        for entry in access_log[contract.pk, member_id]
                     ]
                     if access.may_read_access_log
                     else []
@@ -350,78 +422,101 @@ def _contracts(member: Member) -> list[dict[str, Any]]:
     return result
 
 
-def _voting_rounds(member: Member) -> list[dict[str, Any]]:
-    """The rounds the member could vote in, whether they voted or stepped out, and the receipt
-    code of their ballot while the round is open. Never a choice: it is not in the database in
-    a readable form, and after the close nothing links a ballot to a member any more (the
-    receipt was e-mailed at the cast)."""
-    rounds = (
-        VotingRound.objects.filter(electors__member=member)
-        .select_related("vacancy__unit__building")
-        .order_by("starts_at", "pk")
+def _voting_rounds(member_ids: list[int]) -> defaultdict[int, list[dict[str, Any]]]:
+    """The rounds each membership could vote in, whether they voted or stepped out, and the
+    receipt code of their ballot while the round is open. Never a choice: it is not in the
+    database in a readable form, and after the close nothing links a ballot to a member any
+    more (the receipt was e-mailed at the cast)."""
+    electors = (
+        Elector.objects.filter(member__in=member_ids)
+        .select_related("round__vacancy__unit__building")
+        .order_by("round__starts_at", "round__pk")
     )
-    voted = set(VoteRecord.objects.filter(member=member).values_list("round_id", flat=True))
-    recusals = {r.round_id: r for r in Recusal.objects.filter(member=member)}
-    rows = []
-    for voting_round in rounds:
-        receipt = None
-        if voting_round.pk in voted and voting_round.status == VotingRound.Status.OPEN:
-            seal = ballots.seal_for(voting_round.pk, member.pk)
-            receipt = (
-                Ballot.objects.filter(round=voting_round, seal=seal)
-                .values_list("receipt", flat=True)
-                .first()
+    rounds = {
+        member_id: [elector.round for elector in rows]
+        for member_id, rows in _grouped(electors, "member_id").items()
+    }
+    voted: defaultdict[int, set[int]] = defaultdict(set)
+    for member_id, round_id in VoteRecord.objects.filter(member__in=member_ids).values_list(
+        "member_id", "round_id"
+    ):
+        voted[member_id].add(round_id)
+    recusals: defaultdict[int, dict[int, Recusal]] = defaultdict(dict)
+    for recusal in Recusal.objects.filter(member__in=member_ids):
+        recusals[recusal.member_id][recusal.round_id] = recusal
+    # The seal of each ballot cast in a round still open: one query for all their receipts.
+    seals = {
+        (voting_round.pk, member_id): ballots.seal_for(voting_round.pk, member_id)
+        for member_id, member_rounds in rounds.items()
+        for voting_round in member_rounds
+        if voting_round.pk in voted[member_id] and voting_round.status == VotingRound.Status.OPEN
+    }
+    receipts = {
+        (round_id, seal): receipt
+        for round_id, seal, receipt in Ballot.objects.filter(
+            round__in={round_id for round_id, _ in seals}, seal__in=set(seals.values())
+        ).values_list("round_id", "seal", "receipt")
+    }
+    result: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+    for member_id in member_ids:
+        member_rounds = rounds.get(member_id, [])
+        member_voted, member_recusals = voted[member_id], recusals[member_id]
+        rows = result[member_id]
+        for voting_round in member_rounds:
+            seal = seals.get((voting_round.pk, member_id))
+            recusal = member_recusals.get(voting_round.pk)
+            rows.append(
+                {
+                    "unit": str(voting_round.vacancy.unit),
+                    "round": voting_round.number,
+                    "opens_at": _plain(voting_round.starts_at),
+                    "closes_at": _plain(voting_round.ends_at),
+                    "status": voting_round.status,
+                    "voted": voting_round.pk in member_voted,
+                    "receipt": receipts.get((voting_round.pk, seal)) if seal else None,
+                    "stepped_out": _row(recusal, ("reason", "created_at")) if recusal else None,
+                }
             )
-        recusal = recusals.get(voting_round.pk)
-        rows.append(
-            {
-                "unit": str(voting_round.vacancy.unit),
-                "round": voting_round.number,
-                "opens_at": _plain(voting_round.starts_at),
-                "closes_at": _plain(voting_round.ends_at),
-                "status": voting_round.status,
-                "voted": voting_round.pk in voted,
-                "receipt": receipt,
-                "stepped_out": _row(recusal, ("reason", "created_at")) if recusal else None,
-            }
-        )
-    # Electors are written when a round opens; a recusal or vote without that row still shows.
-    listed = {r.pk for r in rounds}
-    for round_id in (voted | set(recusals)) - listed:
-        rows.append({"round_id": round_id, "voted": round_id in voted})
-    return rows
+        # Electors are written when a round opens; a recusal or vote without that row still
+        # shows.
+        listed = {r.pk for r in member_rounds}
+        for round_id in (member_voted | set(member_recusals)) - listed:
+            rows.append({"round_id": round_id, "voted": round_id in member_voted})
+    return result
 
 
-def _applications(member: Member) -> list[dict[str, Any]]:
+def _applications(member_ids: list[int]) -> defaultdict[int, list[dict[str, Any]]]:
     """The application that made them a member: the candidate the corporation's confirmed
     nomination names. Applications are never matched by e-mail address: an address typed on a
     public form proves nobody's identity. Interview notes stay with the selection committee."""
-    nominations = Nomination.objects.filter(member=member).select_related(
+    nominations = Nomination.objects.filter(member__in=member_ids).select_related(
         "candidate", "vacancy__unit__building"
     )
-    return [
-        {
-            **_row(
-                nomination.candidate,
-                (
-                    "name",
-                    "email",
-                    "phone",
-                    "household_size",
-                    "motivation",
-                    "contribution",
-                    "pledged_hours",
-                    "language",
-                    "applied_at",
-                    "status",
-                    "decision_reason",
+    result: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+    for nomination in nominations:
+        result[nomination.member_id].append(
+            {
+                **_row(
+                    nomination.candidate,
+                    (
+                        "name",
+                        "email",
+                        "phone",
+                        "household_size",
+                        "motivation",
+                        "contribution",
+                        "pledged_hours",
+                        "language",
+                        "applied_at",
+                        "status",
+                        "decision_reason",
+                    ),
                 ),
-            ),
-            "unit": str(nomination.vacancy.unit),
-            "nomination": nomination.status,
-        }
-        for nomination in nominations
-    ]
+                "unit": str(nomination.vacancy.unit),
+                "nomination": nomination.status,
+            }
+        )
+    return result
 
 
 def _records_made(user: User) -> list[dict[str, Any]]:
